@@ -4,7 +4,7 @@ namespace WeightGuard.Core.Evidence;
 public sealed record AccessEvidence
 {
     /// <summary>One entry per weight file (the link target where the file is a link).</summary>
-    public required IReadOnlyList<FileAccess> Files { get; init; }
+    public required IReadOnlyList<WeightFileAccess> Files { get; init; }
     /// <summary>Every directory that must be traversed to reach a weight file, once each, sorted by path.</summary>
     public required IReadOnlyList<DirectoryAccess> Directories { get; init; }
     /// <summary>Accounts with a login shell: people, as far as the host can tell.</summary>
@@ -33,7 +33,7 @@ public abstract record FileSystemAccess
 }
 
 /// <summary>A weight file's permissions and effective readers.</summary>
-public sealed record FileAccess : FileSystemAccess
+public sealed record WeightFileAccess : FileSystemAccess
 {
     /// <summary>Whether the owner account has a login shell.</summary>
     public required bool OwnerHasLoginShell { get; init; }
