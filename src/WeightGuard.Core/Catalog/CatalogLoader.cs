@@ -26,10 +26,10 @@ public static partial class CatalogLoader
     public static CatalogLoadResult LoadDirectory(string directory) => Load(
         ReadAll(Path.Combine(directory, "controls")), ReadAll(Path.Combine(directory, "profiles")), ReadAll(Path.Combine(directory, "waivers")));
 
-    /// <summary>Reads every <c>*.yaml</c> file of a directory (none when it does not exist), named relative to its parent.</summary>
+    /// <summary>Reads every <c>*.yaml</c> file of a directory (none when it does not exist), named by their path.</summary>
     public static IReadOnlyList<CatalogSource> ReadAll(string directory) => Directory.Exists(directory)
         ? Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal)
-            .Select(f => new CatalogSource(Path.Combine(Path.GetFileName(directory), Path.GetFileName(f)), File.ReadAllText(f))).ToList()
+            .Select(f => new CatalogSource(Path.Combine(directory, Path.GetFileName(f)), File.ReadAllText(f))).ToList()
         : [];
 
     /// <summary>Loads and cross-checks the given sources.</summary>
