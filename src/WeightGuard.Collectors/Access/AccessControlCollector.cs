@@ -84,9 +84,8 @@ public sealed class AccessControlCollector(HostRoot root, AccountDatabase accoun
             var acl = PosixAcl.Read(localPath);
             var permissions = new ObjectPermissions(status.Uid, status.Gid, status.Permissions, acl);
             var named = acl.Where(e => e.Tag is PosixAclTag.User or PosixAclTag.Group or PosixAclTag.Mask)
-                .Select(e => new AclEntry(e.Tag switch { PosixAclTag.User => "user", PosixAclTag.Group => "group", _ => "mask" },
-                    e.Tag switch { PosixAclTag.User => accounts.UserName(e.Id), PosixAclTag.Group => accounts.GroupName(e.Id), _ => null },
-                    Rwx(e.Permissions)))
+                .Select(e => new AclEntry(e.Tag switch { PosixAclTag.User => "user", PosixAclTag.Group => "group", _ => "mask" }, Rwx(e.Permissions),
+                    e.Tag switch { PosixAclTag.User => accounts.UserName(e.Id), PosixAclTag.Group => accounts.GroupName(e.Id), _ => null }))
                 .ToList();
             return new Observed(permissions, status.OctalMode, accounts.UserName(status.Uid), accounts.GroupName(status.Gid), named);
         }

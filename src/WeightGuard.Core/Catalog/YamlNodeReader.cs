@@ -30,6 +30,12 @@ internal sealed class YamlNodeReader(string file, List<CatalogError> errors)
             Error((int)e.Start.Line, "invalid YAML: " + e.Message);
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's parser gives up this way on some unterminated flow collections; it names no position.
+            Error(1, "invalid YAML: unterminated or malformed structure");
+            return null;
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             Error(stream.Documents.Count > 0 ? (int)stream.Documents[0].RootNode.Start.Line : 1, "expected one YAML mapping");

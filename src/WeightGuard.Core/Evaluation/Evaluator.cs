@@ -90,8 +90,10 @@ public static class Evaluator
         var achieved = 0;
         for (var level = 1; level <= 5; level++)
         {
+            // A level that no control of the catalogue evidences cannot be claimed.
+            if (!catalog.Controls.Values.Any(c => c.RandLevel == level)) break;
             var required = catalog.Controls.Values.Where(c => c.RandLevel <= level).Select(c => c.Id).ToList();
-            var met = required.Count > 0 && required.All(id => byId.TryGetValue(id, out var r) && r.Status is not (ControlStatus.Fail or ControlStatus.Error));
+            var met = required.All(id => byId.TryGetValue(id, out var r) && r.Status is not (ControlStatus.Fail or ControlStatus.Error));
             if (!met) break;
             achieved = level;
         }

@@ -58,9 +58,9 @@ public sealed record DirectoryAccess : FileSystemAccess
 
 /// <summary>A POSIX ACL entry.</summary>
 /// <param name="Tag"><c>user</c>, <c>group</c> or <c>mask</c> (owner, owning group and other are in the mode).</param>
-/// <param name="Qualifier">The named user or group, or null for the mask.</param>
 /// <param name="Permissions">e.g. <c>r-x</c>.</param>
-public sealed record AclEntry(string Tag, string? Qualifier, string Permissions);
+/// <param name="Qualifier">The named user or group, or null for the mask.</param>
+public sealed record AclEntry(string Tag, string Permissions, string? Qualifier = null);
 
 /// <summary>An account that can read a weight file.</summary>
 /// <param name="Account">Account name.</param>

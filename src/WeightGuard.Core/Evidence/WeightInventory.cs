@@ -21,7 +21,7 @@ public sealed record WeightInventory
 /// <param name="Path">The host path.</param>
 /// <param name="Status"><c>scanned</c>, <c>missing</c> or <c>unreadable</c>.</param>
 /// <param name="Reason">Why it was not scanned, or null.</param>
-public sealed record WeightRoot(string Path, string Status, string? Reason);
+public sealed record WeightRoot(string Path, string Status, string? Reason = null);
 
 /// <summary>One file holding model weights.</summary>
 public sealed record WeightFile
