@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Whole-process comparison on this machine, in one run: `weightguard scan` (framework-dependent Release build, and the
+# NativeAOT build when WG_AOT=1) against `lynis audit system --quick`; then the weight-inventory walk over 100,000 files.
+# Prints wall time (median of RUNS) and peak RSS. Needs: dotnet, lynis, GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-5}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+dotnet publish src/WeightGuard.Cli -c Release -o "$out/fdd" >/dev/null
+bins=("$out/fdd/weightguard")
+if [ "${WG_AOT:-0}" = 1 ]; then
+  dotnet publish src/WeightGuard.Cli -c Release -r linux-x64 -p:WeightGuardAot=true -o "$out/aot" >/dev/null
+  bins+=("$out/aot/weightguard")
+fi
+
+measure() { # label, command...
+  local label=$1; shift
+  local times=() rss=0
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f '%e %M' -o "$out/t" "$@" >/dev/null 2>&1 || true
+    read -r secs kb < <(tail -n 1 "$out/t")
+    times+=("$secs"); [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+  printf '%-44s median %6.2f s   peak RSS %6.1f MiB\n' "$label" "$median" "$(echo "$rss / 1024" | bc -l)"
+}
+
+for b in "${bins[@]}"; do measure "weightguard scan ($(basename "$(dirname "$b")"))" "$b" scan --format json; done
+if command -v lynis >/dev/null; then
+  RUNS=1 measure "lynis audit system --quick" lynis audit system --quick --no-colors --no-log
+fi
+
+mkdir -p "$out/tree/models/shards"
+(cd "$out/tree/models/shards" && seq -f 'f%06g.txt' 1 100000 | xargs touch)
+measure "inventory walk, 100,000 files (weightguard)" "${bins[0]}" scan --root "$out/tree" --weights /models --format json
+measure "find -type f -printf (stat per file)" find "$out/tree/models" -type f -printf '%s %m %u\n'
