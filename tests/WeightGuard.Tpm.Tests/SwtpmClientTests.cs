@@ -111,6 +111,9 @@ public class SwtpmClientTests
             Assert.That(EkCertificateValidator.CertifiesKey(certs.Single(c => c.NvIndex == 0x01C00016).Der, ek.Public), Is.False);
         }
         finally { _tpm.FlushContext(ek.Handle); }
+        var eccEk = _tpm.ReadPublic(0x81010016).Public;
+        Assert.That(eccEk.Curve, Is.EqualTo(TpmEccCurve.NistP384));
+        Assert.That(EkCertificateValidator.CertifiesKey(certs.Single(c => c.NvIndex == 0x01C00016).Der, eccEk));
     }
 
     [Test]

@@ -77,15 +77,33 @@ public sealed class EkCertificateValidator
                 using (var rsa = cert.GetRSAPublicKey())
                     return rsa is not null && rsa.ExportParameters(false).Modulus.AsSpan().SequenceEqual(ek.Unique);
             case TpmAlgId.Ecc:
-                using (var ec = cert.GetECDsaPublicKey())
-                {
-                    if (ec is null) return false;
-                    var q = ec.ExportParameters(false).Q;
-                    var mine = ek.EcParameters().Q;
-                    return q.X.AsSpan().SequenceEqual(mine.X) && q.Y.AsSpan().SequenceEqual(mine.Y);
-                }
+                if (EcPublicParameters(cert) is not { } q) return false;
+                var mine = ek.EcParameters().Q;
+                return q.Q.X.AsSpan().SequenceEqual(mine.X) && q.Q.Y.AsSpan().SequenceEqual(mine.Y);
             default:
                 return false;
         }
+    }
+
+    /// <summary>The certificate's key as <c>rsa2048</c>, <c>ecc-p384</c>…, or its algorithm OID when neither.</summary>
+    public static string DescribeKey(X509Certificate2 cert)
+    {
+        using (var rsa = cert.GetRSAPublicKey())
+            if (rsa is not null) return $"rsa{rsa.KeySize}";
+        return EcPublicParameters(cert) is { } ec
+            ? "ecc-p" + (ec.Q.X!.Length == 66 ? 521 : ec.Q.X.Length * 8)
+            : cert.PublicKey.Oid.Value ?? "unknown";
+    }
+
+    /// <summary>
+    /// The EC public key of a certificate. EK certificates mark ECC keys for key agreement only, for which .NET gives
+    /// no ECDsa view, so the ECDH view is tried as well.
+    /// </summary>
+    private static ECParameters? EcPublicParameters(X509Certificate2 cert)
+    {
+        using (var ecdsa = cert.GetECDsaPublicKey())
+            if (ecdsa is not null) return ecdsa.ExportParameters(false);
+        using var ecdh = cert.GetECDiffieHellmanPublicKey();
+        return ecdh?.ExportParameters(false);
     }
 }
