@@ -1,5 +1,5 @@
 // Side-by-side timings on one swtpm: WeightGuard's quote round trip against tpm2-tools, and event-log replay speed.
-// Usage: TpmQuoteBench --port P --dir WORKDIR --iterations N --cli weightguard.dll --eventlogs DIR
+// Usage: TpmQuoteBench --port P --dir WORKDIR --iterations N --cli weightguard|weightguard.dll --eventlogs DIR
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -78,11 +78,11 @@ Measure("WeightGuard library: quote + PCR read + verify, existing AK (RSA)", () 
 client.FlushContext(existing.Handle);
 
 if (options.TryGetValue("cli", out var cli))
-    Measure("weightguard tpm quote (whole process, dotnet + JIT)", () =>
+    Measure(cli.EndsWith(".dll") ? "weightguard tpm quote (whole process, dotnet + JIT)" : "weightguard tpm quote (whole process, NativeAOT)", () =>
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { cli, "tpm", "quote", "--tpm", $"swtpm:127.0.0.1:{port}", "--nonce",
-                     Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), "--pcrs", PcrSelection.Format(selection) })
+        var psi = new ProcessStartInfo(cli.EndsWith(".dll") ? "dotnet" : cli) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (cli.EndsWith(".dll") ? new[] { cli } : []).Concat(["tpm", "quote", "--tpm", $"swtpm:127.0.0.1:{port}", "--nonce",
+                     Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), "--pcrs", PcrSelection.Format(selection)]))
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         p.StandardOutput.ReadToEnd();

@@ -19,7 +19,13 @@ swtpm socket --tpm2 --tpmstate dir="$work/state" \
   --server type=tcp,port=$port,bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
   --flags not-need-init,startup-clear --pid file="$work/swtpm.pid" -d
 
-dotnet build -c Release "$root/src/WeightGuard.Cli" -o "$work/cli" >/dev/null
+# The shipped form is NativeAOT; fall back to the JIT build where the AOT toolchain is missing.
+if dotnet publish -c Release -p:WeightGuardAot=true "$root/src/WeightGuard.Cli" -o "$work/cli" >/dev/null 2>&1 && [[ -x "$work/cli/weightguard" ]]; then
+  cli="$work/cli/weightguard"
+else
+  dotnet build -c Release "$root/src/WeightGuard.Cli" -o "$work/cli" >/dev/null
+  cli="$work/cli/weightguard.dll"
+fi
 dotnet run -c Release --project "$here/TpmQuoteBench.csproj" -- \
-  --port "$port" --dir "$work" --iterations "$iterations" --cli "$work/cli/weightguard.dll" \
+  --port "$port" --dir "$work" --iterations "$iterations" --cli "$cli" \
   --eventlogs "$root/../shared/testdata/tpm-eventlogs"
