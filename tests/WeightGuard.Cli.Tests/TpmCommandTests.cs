@@ -90,4 +90,25 @@ public class TpmCommandTests
         Assert.That(code, Is.EqualTo(2));
         Assert.That(stderr.Trim(), Is.EqualTo("no TPM: --tpm none"));
     }
+
+    [Test]
+    public void ScanCollectsTheSelectedTpmIntoTheEvidence()
+    {
+        var swtpm = Swtpm.Shared;
+        var tree = Directory.CreateTempSubdirectory("weightguard-scan-").FullName;
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.Run("scan", "--root", tree, "--tpm", swtpm.Selector, "--format", "json");
+            Assert.That(code, Is.AnyOf(0, 1), stderr);
+            var tpm = CliRunner.Json(stdout).GetProperty("evidence").GetProperty("tpm");
+            Assert.That(tpm.GetProperty("present").GetBoolean());
+            Assert.That(tpm.GetProperty("manufacturer").GetString(), Is.EqualTo("IBM"));
+            Assert.That(tpm.GetProperty("ekCertificates").GetArrayLength(), Is.EqualTo(2));
+        }
+        finally { Directory.Delete(tree, true); }
+
+        var bad = CliRunner.Run("scan", "--root", "/", "--tpm", "bogus");
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.Stderr, Does.StartWith("--tpm: 'bogus' is not a TPM selector"));
+    }
 }
