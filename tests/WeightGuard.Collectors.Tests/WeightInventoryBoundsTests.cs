@@ -36,6 +36,23 @@ public class WeightInventoryBoundsTests
         Assert.That(walk.Inventory.Errors.Single().Reason, Is.EqualTo("deeper than 5 levels; not walked"));
     }
 
+    [Test]
+    public void FifosAndDevicesAreNeverOpened()
+    {
+        using var tree = new HostTree();
+        tree.Dir("/models").Write("/models/ok.gguf", HostTree.Gguf(), 0b110_100_000);
+        foreach (var name in new[] { "pipe.safetensors", "pipe.key" })
+        {
+            var (code, _, err) = WeightGuard.Testing.ExternalTool.Run("mkfifo", [tree.Local("/models/" + name)]);
+            Assert.That(code, Is.Zero, err);
+        }
+        var (mk, _, mkErr) = WeightGuard.Testing.ExternalTool.Run("mkfifo", [tree.Local("/beside.pem")]);
+        Assert.That(mk, Is.Zero, mkErr);
+        var evidence = EvidenceCollector.Collect(new CollectionOptions(tree.HostRoot, ["/models"]));
+        Assert.That(evidence.Weights!.Files.Select(f => f.Path), Is.EqualTo(new[] { "/models/ok.gguf" }));
+        Assert.That(evidence.Keys!.Files, Is.Empty);
+    }
+
     [TestCase("model.safetensors", new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, (byte)'{' }, null)]
     [TestCase("model.pt", new byte[] { 0x80, 0x02, 0x7d }, "pytorch-pickle")]
     [TestCase("model.pt", new byte[] { 0x50, 0x4b, 0x03, 0x04 }, "pytorch-zip")]

@@ -36,7 +36,7 @@ public sealed class KeyMaterialCollector(HostRoot root, AccountDatabase accounts
                 int n;
                 try
                 {
-                    n = FileHead.Read(file.FullName, head);
+                    if (!FileHead.TryRead(file.FullName, head, out n)) continue;
                 }
                 catch (Exception e) when (e is UnauthorizedAccessException or IOException)
                 {

@@ -208,7 +208,7 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
         int read;
         try
         {
-            read = FileHead.Read(localFile, head);
+            if (!FileHead.TryRead(localFile, head, out read)) return;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
