@@ -3,8 +3,10 @@ using WeightGuard.Collectors.Boot;
 using WeightGuard.Collectors.Host;
 using WeightGuard.Collectors.Keys;
 using WeightGuard.Collectors.Platform;
+using WeightGuard.Collectors.Tpm;
 using WeightGuard.Collectors.Weights;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Tpm.Transport;
 
 namespace WeightGuard.Collectors;
 
@@ -12,7 +14,8 @@ namespace WeightGuard.Collectors;
 /// <param name="Root">The host root (<c>/</c> or a tree).</param>
 /// <param name="WeightPaths">Host paths holding weights.</param>
 /// <param name="Walk">Limits for the weight walk.</param>
-public sealed record CollectionOptions(HostRoot Root, IReadOnlyList<string> WeightPaths, WeightWalkOptions? Walk = null);
+/// <param name="Tpm">Which TPM to read; null means none (a tree that is not the running host has no TPM).</param>
+public sealed record CollectionOptions(HostRoot Root, IReadOnlyList<string> WeightPaths, WeightWalkOptions? Walk = null, TpmSelector? Tpm = null);
 
 /// <summary>
 /// Runs every collector in order (inventory first: access and key collectors work on what it found) and assembles the
@@ -69,9 +72,11 @@ public static class EvidenceCollector
         progress?.Report("boot and platform");
         var boot = Try("boot", () => new SecureBootCollector(root).Collect());
         var platform = Try("platform", () => new KernelHardeningCollector(root).Collect());
+        progress?.Report("tpm and measured boot");
+        var tpm = Try("tpm", () => new TpmCollector(root, options.Tpm ?? new TpmSelector(TpmSelectorKind.None)).Collect());
         return new Evidence
         {
-            Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Boot = boot, Platform = platform,
+            Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Boot = boot, Platform = platform, Tpm = tpm,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

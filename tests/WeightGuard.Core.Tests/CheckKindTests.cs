@@ -84,6 +84,54 @@ public class CheckKindTests
         Assert.That(Run(new SecureBootEnabledCheck(), Host() with { Boot = new BootEvidence { Firmware = firmware, SecureBoot = on, SetupMode = setup } }).Status,
             Is.EqualTo(expected));
 
+    private static TpmEvidence Tpm(bool present = true, string version = "2.0", int ekCerts = 1, TpmEventLogFact? log = null, string? error = null) => new()
+    {
+        Present = present, Source = "device:/dev/tpmrm0", Version = present ? version : null, Manufacturer = "IFX", FirmwareVersion = "7.85.0.0",
+        EkCertificates = Enumerable.Range(0, ekCerts).Select(_ => new TpmEkCertificateFact("0x01C00002", "rsa2048", "CN=Vendor EK CA")).ToList(),
+        EventLog = log, Error = error,
+    };
+
+    [TestCase(true, "2.0", 1, true, ControlStatus.Pass)]
+    [TestCase(true, "2.0", 0, true, ControlStatus.Fail)]
+    [TestCase(true, "2.0", 0, false, ControlStatus.Pass)]
+    [TestCase(true, "1.2", 1, true, ControlStatus.Fail)]
+    [TestCase(false, "", 0, true, ControlStatus.Fail)]
+    public void TpmAttestationReady(bool present, string version, int ekCerts, bool requireCert, ControlStatus expected) =>
+        Assert.That(Run(new TpmAttestationReadyCheck(), Host() with { Tpm = Tpm(present, version, ekCerts) },
+            ("require-ek-certificate", ParamValue.Of(requireCert ? "true" : "false"))).Status, Is.EqualTo(expected));
+
+    [Test]
+    public void TpmThatCouldNotBeReadIsAnErrorAndMissingDomainToo()
+    {
+        Assert.That(Run(new TpmAttestationReadyCheck(), Host() with { Tpm = Tpm(false, error: "TPM_RC_FAILURE") }).Status, Is.EqualTo(ControlStatus.Error));
+        Assert.That(Run(new TpmAttestationReadyCheck(), Host()).Status, Is.EqualTo(ControlStatus.Error));
+    }
+
+    [TestCase(true, true, ControlStatus.Pass)]
+    [TestCase(true, null, ControlStatus.Pass)]
+    [TestCase(true, false, ControlStatus.Fail)]
+    [TestCase(false, true, ControlStatus.Fail)]
+    [TestCase(null, true, ControlStatus.Error)]
+    public void MeasuredBootConsistent(bool? matches, bool? secureBoot, ControlStatus expected)
+    {
+        var log = new TpmEventLogFact
+        {
+            Path = "/sys/kernel/security/tpm0/binary_bios_measurements", Events = 40, MatchesPcrs = matches, SecureBoot = secureBoot,
+            Mismatches = matches == false ? ["sha256:7 is 00, the log explains 11"] : [],
+        };
+        var outcome = Run(new MeasuredBootConsistentCheck(), Host() with { Tpm = Tpm(log: log) });
+        Assert.That(outcome.Status, Is.EqualTo(expected));
+        if (matches == false) Assert.That(outcome.Message, Does.Contain("sha256:7"));
+    }
+
+    [Test]
+    public void MeasuredBootWithoutLogOrWithABrokenLogIsNotAPass()
+    {
+        Assert.That(Run(new MeasuredBootConsistentCheck(), Host() with { Tpm = Tpm() }).Status, Is.EqualTo(ControlStatus.Fail));
+        var broken = new TpmEventLogFact { Path = "/x", Events = 0, Error = "offset 77: event data needs 9 bytes but only 2 remain" };
+        Assert.That(Run(new MeasuredBootConsistentCheck(), Host() with { Tpm = Tpm(log: broken) }).Status, Is.EqualTo(ControlStatus.Error));
+    }
+
     [TestCase("gpu-*", "GPU-07", true)]
     [TestCase("gpu-??", "gpu-7", false)]
     [TestCase("*", "anything", true)]

@@ -8,5 +8,6 @@ internal static class InspectCommand
     public static Command Create() => new("inspect", "Inspect one artefact in detail and print it as JSON")
     {
         InspectPathCommand.Create(),
+        InspectEventLogCommand.Create(),
     };
 }

@@ -4,6 +4,7 @@ using WeightGuard.Collectors;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Reports;
 using WeightGuard.Reporting;
+using WeightGuard.Tpm.Transport;
 
 namespace WeightGuard.Cli.Commands;
 
@@ -20,9 +21,10 @@ internal static class ScanCommand
         var waivers = new Option<string?>("--waivers") { Description = "Apply the waivers in FILE (YAML: control, hosts, justification, approver, expires)", HelpName = "FILE" };
         var catalog = CommonOptions.Catalog();
         var root = CommonOptions.Root();
+        var tpm = new Option<string?>("--tpm") { Description = "Which TPM: auto, none, device:PATH or swtpm:HOST:PORT (default: auto for this host, none with --root)", HelpName = "SELECTOR" };
         var command = new Command("scan", "Scan this host (or the tree at --root) against a profile and report every control. Exit 0: all required controls pass; 1: something failed or could not be checked; 2: bad input.")
         {
-            profile, weights, root, format, output, waivers, catalog,
+            profile, weights, root, format, output, waivers, catalog, tpm,
         };
         command.SetAction(parse =>
         {
@@ -49,9 +51,16 @@ internal static class ScanCommand
                 return ExitCodes.BadInput;
             }
             var weightPaths = given.Length > 0 ? given : EvidenceCollector.DefaultWeightPaths(hostRoot);
+            TpmSelector tpmSelector;
+            try { tpmSelector = TpmSelector.Parse(parse.GetValue(tpm) ?? (rootDir is null ? "auto" : "none")); }
+            catch (FormatException e)
+            {
+                stderr.WriteLine($"--tpm: {e.Message}");
+                return ExitCodes.BadInput;
+            }
 
             var started = DateTimeOffset.UtcNow;
-            var evidence = WithProgress(progress => EvidenceCollector.Collect(new CollectionOptions(hostRoot, weightPaths), progress));
+            var evidence = WithProgress(progress => EvidenceCollector.Collect(new CollectionOptions(hostRoot, weightPaths, Tpm: tpmSelector), progress));
             var finished = DateTimeOffset.UtcNow;
             var evaluation = Evaluator.Evaluate(loaded, profileId, evidence, finished);
             var resolved = loaded.Resolve(profileId);

@@ -19,5 +19,7 @@ public static class CheckRegistry
         new KeysNotWithWeightsCheck(),
         new KeyFilesPrivateCheck(),
         new SecureBootEnabledCheck(),
+        new TpmAttestationReadyCheck(),
+        new MeasuredBootConsistentCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }

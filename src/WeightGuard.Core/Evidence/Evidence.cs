@@ -18,6 +18,8 @@ public sealed record Evidence
     public BootEvidence? Boot { get; init; }
     /// <summary>Kernel hardening facts.</summary>
     public PlatformEvidence? Platform { get; init; }
+    /// <summary>The TPM and the measured boot its event log records.</summary>
+    public TpmEvidence? Tpm { get; init; }
     /// <summary>Domains whose collector failed or does not exist on this platform, with the reason.</summary>
     public IReadOnlyList<CollectorFailure> Failures { get; init; } = [];
 }
