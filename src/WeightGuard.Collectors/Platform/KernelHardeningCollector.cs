@@ -27,7 +27,7 @@ public sealed class KernelHardeningCollector(HostRoot root)
                 .Where(p => BootSwitches.Contains(p.Split('=')[0])).ToList(),
             CpuVulnerabilities = vulnerabilities ?? [],
             CpuVulnerabilitiesMitigated = vulnerabilities?.All(v => v.Mitigated),
-            PtraceScope = Integer("/proc/sys/kernel/yama/ptrace_scope"),
+            PtraceScope = PtraceScope(),
             SuidDumpable = Integer("/proc/sys/fs/suid_dumpable"),
             CorePattern = Read("/proc/sys/kernel/core_pattern")?.Trim(),
             MandatoryAccessControl = selinux switch
@@ -58,6 +58,12 @@ public sealed class KernelHardeningCollector(HostRoot root)
             .Select(v => new CpuVulnerability(v.Name, v.Status!, v.Status!.StartsWith("Not affected", StringComparison.Ordinal) || v.Status.StartsWith("Mitigation", StringComparison.Ordinal)))
             .ToList();
     }
+
+    /// <summary>Without the Yama LSM the kernel applies classic ptrace rules, which is what scope 0 means.</summary>
+    private int? PtraceScope() =>
+        Directory.Exists(root.Resolve("/proc/sys/kernel")) && !Directory.Exists(root.Resolve("/proc/sys/kernel/yama"))
+            ? 0
+            : Integer("/proc/sys/kernel/yama/ptrace_scope");
 
     private int? Integer(string path) =>
         Read(path) is { } text && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;

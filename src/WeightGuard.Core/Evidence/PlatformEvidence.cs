@@ -15,7 +15,7 @@ public sealed record PlatformEvidence
     public IReadOnlyList<CpuVulnerability> CpuVulnerabilities { get; init; } = [];
     /// <summary>Every reported CPU vulnerability is mitigated or not affected.</summary>
     public bool? CpuVulnerabilitiesMitigated { get; init; }
-    /// <summary><c>kernel.yama.ptrace_scope</c> (0 = any process of the same user may read another's memory).</summary>
+    /// <summary><c>kernel.yama.ptrace_scope</c> (0 = any process of the same user may read another's memory; also 0 when Yama is not built in).</summary>
     public int? PtraceScope { get; init; }
     /// <summary><c>fs.suid_dumpable</c>.</summary>
     public int? SuidDumpable { get; init; }
