@@ -7,5 +7,6 @@ internal static class InspectCommand
 {
     public static Command Create() => new("inspect", "Inspect one artefact in detail and print it as JSON")
     {
+        InspectLuksCommand.Create(),
     };
 }
