@@ -64,7 +64,7 @@ public static class LuksSummarizer
         if (chain == "cbc" && iv is "plain" or "plain64" or "plain64be" or "null")
             list.Add($"{s.Cipher}: cbc with predictable IVs ({iv}) is open to watermarking");
         else if (chain == "cbc") list.Add($"{s.Cipher}: legacy cbc mode (xts is the current default)");
-        if (iv == "plain" && chain != "cbc") list.Add($"{s.Cipher}: 32-bit plain IV repeats on volumes over 2 TiB");
+        if (iv == "plain") list.Add($"{s.Cipher}: 32-bit plain IV repeats on volumes over 2 TiB");
         if (iv == "null" && chain != "cbc") list.Add($"{s.Cipher}: null IV, every sector uses the same IV");
         if (s.Version == 1) list.Add("luks1: PBKDF2 only and no metadata checksum");
         foreach (var slot in s.Keyslots)
