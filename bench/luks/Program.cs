@@ -6,7 +6,7 @@ using WeightGuard.Collectors.Disk;
 //   1. LUKS headers parsed per second in process vs `cryptsetup luksDump` whole-process calls per second (and
 //      `weightguard inspect luks` whole-process calls, the like-for-like comparison), on the same images;
 //   2. storage-chain resolution latency for a path vs `lsblk` whole-process latency.
-// Usage: LuksBench <weightguard.dll> <seconds> <path-to-resolve> <image>...
+// Usage: LuksBench <weightguard binary or weightguard.dll> <seconds> <path-to-resolve> <image>...
 var weightguard = args[0];
 var seconds = double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
 var path = args[2];
@@ -18,7 +18,9 @@ foreach (var image in images)
     var name = Path.GetFileName(image);
     var parse = Rate(() => LuksSummarizer.Summarize(LuksHeaderParser.ParseFile(image)));
     var dump = Rate(() => Run("cryptsetup", "luksDump", image));
-    var cli = Rate(() => Run("dotnet", weightguard, "inspect", "luks", image));
+    var cli = weightguard.EndsWith(".dll", StringComparison.Ordinal)
+        ? Rate(() => Run("dotnet", weightguard, "inspect", "luks", image))
+        : Rate(() => Run(weightguard, "inspect", "luks", image));
     Report($"{name}: LuksHeaderParser + summary (in process)", parse);
     Report($"{name}: cryptsetup luksDump (process)", dump);
     Report($"{name}: weightguard inspect luks (process)", cli);

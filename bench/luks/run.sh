@@ -10,7 +10,13 @@ path=${2:-/}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-dotnet build -c Release "$repo/src/WeightGuard.Cli" -o "$work/cli" >/dev/null
+# The shipped form is NativeAOT; fall back to the JIT build where the AOT toolchain is missing.
+if dotnet publish -c Release -r linux-x64 -p:WeightGuardAot=true "$repo/src/WeightGuard.Cli" -o "$work/cli" >/dev/null 2>&1; then
+  cli="$work/cli/weightguard"; echo "weightguard: NativeAOT build"
+else
+  dotnet build -c Release "$repo/src/WeightGuard.Cli" -o "$work/cli" >/dev/null
+  cli="$work/cli/weightguard.dll"; echo "weightguard: JIT build (NativeAOT toolchain not available)"
+fi
 dotnet build -c Release "$here/LuksBench.csproj" -o "$work/bench" >/dev/null
 
 printf 'benchmark key' > "$work/key"
@@ -24,4 +30,4 @@ printf '%s' '{"type":"systemd-tpm2","keyslots":["1"],"tpm2-blob":"AA==","tpm2-pc
   | cryptsetup token import "$work/luks2.img"
 
 echo "machine: $(nproc) cores, $(uname -sr); cryptsetup $(cryptsetup --version | cut -d' ' -f2); dotnet $(dotnet --version)"
-dotnet "$work/bench/LuksBench.dll" "$work/cli/weightguard.dll" "$seconds" "$path" "$work/luks1.img" "$work/luks2.img"
+dotnet "$work/bench/LuksBench.dll" "$cli" "$seconds" "$path" "$work/luks1.img" "$work/luks2.img"
