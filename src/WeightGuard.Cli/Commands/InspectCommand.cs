@@ -7,6 +7,7 @@ internal static class InspectCommand
 {
     public static Command Create() => new("inspect", "Inspect one artefact in detail and print it as JSON")
     {
+        InspectPathCommand.Create(),
         InspectLuksCommand.Create(),
     };
 }

@@ -1,0 +1,46 @@
+using System.Reflection;
+using WeightGuard.Core.Catalog;
+
+namespace WeightGuard.Cli;
+
+/// <summary>Where the command line gets its catalogue: the copy embedded in the binary, or a directory given with <c>--catalog</c>.</summary>
+internal static class CatalogSources
+{
+    /// <summary>Loads the catalogue and, when given, a waiver file. Problems are printed as <c>file:line: message</c>; null then.</summary>
+    public static Catalog? Load(string? directory, string? waiverFile, TextWriter stderr)
+    {
+        var result = directory is null ? LoadEmbedded() : CatalogLoader.LoadDirectory(directory);
+        if (result.Catalog is not { } catalog)
+        {
+            foreach (var e in result.Errors) stderr.WriteLine(e);
+            return null;
+        }
+        if (waiverFile is null) return catalog;
+        if (!File.Exists(waiverFile))
+        {
+            stderr.WriteLine($"{waiverFile}: no such file");
+            return null;
+        }
+        var (waivers, errors) = CatalogLoader.LoadWaivers(new CatalogSource(waiverFile, File.ReadAllText(waiverFile)), catalog);
+        foreach (var e in errors) stderr.WriteLine(e);
+        return errors.Count > 0 ? null : catalog.WithWaivers([.. catalog.Waivers, .. waivers]);
+    }
+
+    /// <summary>The catalogue shipped inside the binary.</summary>
+    public static CatalogLoadResult LoadEmbedded()
+    {
+        var assembly = typeof(CatalogSources).Assembly;
+        List<CatalogSource> Read(string prefix) => assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(n =>
+            {
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                return new CatalogSource(n, reader.ReadToEnd());
+            }).ToList();
+        return CatalogLoader.Load(Read("controls/"), Read("profiles/"));
+    }
+
+    /// <summary>WeightGuard's version, as <c>--version</c> prints it.</summary>
+    public static string Version { get; } = typeof(CatalogSources).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+}

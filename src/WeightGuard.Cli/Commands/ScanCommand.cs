@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Spectre.Console;
+using WeightGuard.Collectors;
+using WeightGuard.Core.Evaluation;
+using WeightGuard.Core.Reports;
+using WeightGuard.Reporting;
+
+namespace WeightGuard.Cli.Commands;
+
+/// <summary><c>weightguard scan</c>: collect evidence on this host, judge it against a profile, and render the report.</summary>
+internal static class ScanCommand
+{
+    public static Command Create()
+    {
+        var profile = new Option<string>("--profile") { Description = "Profile to judge against (see 'weightguard profiles list')", DefaultValueFactory = _ => "rand-sl3", HelpName = "ID" };
+        var weights = new Option<string[]>("--weights") { Description = "A path holding model weights (repeat for several); default: /models, /srv/models, /opt/models, /var/lib/models and every ~/.cache/huggingface", HelpName = "PATH" };
+        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong(["table", .. ReportWriters.ByFormat.Keys.Order()]);
+        var output = new Option<string?>("--output", "-o") { Description = "Write the report to FILE instead of standard output", HelpName = "FILE" };
+        var waivers = new Option<string?>("--waivers") { Description = "Apply the waivers in FILE (YAML: control, hosts, justification, approver, expires)", HelpName = "FILE" };
+        var catalog = CommonOptions.Catalog();
+        var root = CommonOptions.Root();
+        var command = new Command("scan", "Scan this host (or the tree at --root) against a profile and report every control. Exit 0: all required controls pass; 1: something failed or could not be checked; 2: bad input.")
+        {
+            profile, weights, root, format, output, waivers, catalog,
+        };
+        command.SetAction(parse =>
+        {
+            var stderr = Console.Error;
+            var loaded = CatalogSources.Load(parse.GetValue(catalog), parse.GetValue(waivers), stderr);
+            if (loaded is null) return ExitCodes.BadInput;
+            var profileId = parse.GetValue(profile)!;
+            if (!loaded.Profiles.ContainsKey(profileId))
+            {
+                stderr.WriteLine($"unknown profile '{profileId}' (known: {string.Join(", ", loaded.Profiles.Keys)})");
+                return ExitCodes.BadInput;
+            }
+            var rootDir = parse.GetValue(root);
+            if (rootDir is not null && !Directory.Exists(rootDir))
+            {
+                stderr.WriteLine($"--root {rootDir}: no such directory");
+                return ExitCodes.BadInput;
+            }
+            var hostRoot = rootDir is null ? HostRoot.Live : new HostRoot(rootDir);
+            var given = parse.GetValue(weights) ?? [];
+            foreach (var w in given.Where(w => !w.StartsWith('/')))
+            {
+                stderr.WriteLine($"--weights {w}: must be an absolute path on the scanned host");
+                return ExitCodes.BadInput;
+            }
+            var weightPaths = given.Length > 0 ? given : EvidenceCollector.DefaultWeightPaths(hostRoot);
+
+            var started = DateTimeOffset.UtcNow;
+            var evidence = WithProgress(progress => EvidenceCollector.Collect(new CollectionOptions(hostRoot, weightPaths), progress));
+            var finished = DateTimeOffset.UtcNow;
+            var evaluation = Evaluator.Evaluate(loaded, profileId, evidence, finished);
+            var resolved = loaded.Resolve(profileId);
+            var report = new Report
+            {
+                ReportId = Guid.NewGuid(),
+                Host = evidence.Host,
+                Agent = new AgentInfo(CatalogSources.Version),
+                StartedAt = started,
+                FinishedAt = finished,
+                Profile = new ProfileInfo(profileId, resolved.Definition.Title, resolved.Digest),
+                Evidence = evidence,
+                Results = evaluation.Results,
+                Summary = evaluation.Summary,
+            };
+            var exit = report.Summary.Fail + report.Summary.Error > 0 ? ExitCodes.Failed : ExitCodes.Ok;
+            var path = parse.GetValue(output);
+            var fmt = parse.GetValue(format)!;
+            try
+            {
+                if (fmt == "table" && path is null) TableReport.Write(report, AnsiConsole.Console);
+                else
+                {
+                    using var stream = path is null ? Console.OpenStandardOutput() : File.Create(path);
+                    if (fmt == "table") TableReport.Write(report, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StreamWriter(stream) { AutoFlush = true }), Ansi = AnsiSupport.No }));
+                    else ReportWriters.ByFormat[fmt].Write(report, stream);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"{path}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            if (path is not null) stderr.WriteLine($"{report.Summary.RandLevelAchieved} achieved against {profileId}: {report.Summary.Pass} pass, {report.Summary.Fail} fail, {report.Summary.Error} error; report written to {path}");
+            return exit;
+        });
+        return command;
+    }
+
+    /// <summary>Shows what is being collected on a terminal (on standard error, so redirected output stays clean).</summary>
+    private static T WithProgress<T>(Func<IProgress<string>?, T> work)
+    {
+        if (Console.IsErrorRedirected) return work(null);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return console.Status().Start("Collecting evidence", ctx => work(new Progress<string>(line => ctx.Status($"Collecting evidence: {Markup.Escape(line)}"))));
+    }
+}

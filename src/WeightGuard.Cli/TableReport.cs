@@ -1,0 +1,36 @@
+using Spectre.Console;
+using WeightGuard.Core.Evaluation;
+using WeightGuard.Core.Reports;
+using WeightGuard.Reporting;
+
+namespace WeightGuard.Cli;
+
+/// <summary>The default terminal rendering of a report: one row per control, failures first, coloured on a terminal.</summary>
+internal static class TableReport
+{
+    public static void Write(Report report, IAnsiConsole console)
+    {
+        console.MarkupLine($"[bold]WeightGuard[/] {Markup.Escape(report.Agent.Version)} · {Markup.Escape(report.Host.Hostname)} · {Markup.Escape(report.Host.Os)} · profile [bold]{Markup.Escape(report.Profile.Id)}[/]");
+        var table = new Table().Border(TableBorder.Rounded).Expand();
+        table.AddColumn("Status");
+        table.AddColumn("Control");
+        table.AddColumn("Severity");
+        table.AddColumn(new TableColumn("Finding"));
+        foreach (var r in report.Results.OrderBy(r => Order(r.Status)).ThenByDescending(r => r.Severity).ThenBy(r => r.ControlId, StringComparer.Ordinal))
+            table.AddRow(new Markup($"[{Colour(r.Status)}]{Statuses.Name(r.Status)}[/]"), new Text($"{r.ControlId}\n{r.Title}"),
+                new Text(r.Severity.ToString().ToLowerInvariant()), new Text(r.Message));
+        console.Write(table);
+        var s = report.Summary;
+        console.MarkupLine($"RAND level achieved: [bold]{s.RandLevelAchieved}[/] · [green]{s.Pass} pass[/] · [red]{s.Fail} fail[/] · [yellow]{s.Error} error[/] · {s.Waived} waived · {s.Manual} manual · {s.NotApplicable} not applicable");
+    }
+
+    private static int Order(ControlStatus s) => s switch
+    {
+        ControlStatus.Fail => 0, ControlStatus.Error => 1, ControlStatus.Waived => 2, ControlStatus.Manual => 3, ControlStatus.Pass => 4, _ => 5,
+    };
+
+    private static string Colour(ControlStatus s) => s switch
+    {
+        ControlStatus.Pass => "green", ControlStatus.Fail => "red", ControlStatus.Error => "yellow", ControlStatus.Waived => "blue", _ => "grey",
+    };
+}

@@ -1,0 +1,78 @@
+using WeightGuard.Collectors.Access;
+using WeightGuard.Collectors.Boot;
+using WeightGuard.Collectors.Host;
+using WeightGuard.Collectors.Keys;
+using WeightGuard.Collectors.Platform;
+using WeightGuard.Collectors.Weights;
+using WeightGuard.Core.Evidence;
+
+namespace WeightGuard.Collectors;
+
+/// <summary>What to collect and from where.</summary>
+/// <param name="Root">The host root (<c>/</c> or a tree).</param>
+/// <param name="WeightPaths">Host paths holding weights.</param>
+/// <param name="Walk">Limits for the weight walk.</param>
+public sealed record CollectionOptions(HostRoot Root, IReadOnlyList<string> WeightPaths, WeightWalkOptions? Walk = null);
+
+/// <summary>
+/// Runs every collector in order (inventory first: access and key collectors work on what it found) and assembles the
+/// evidence. A collector that fails leaves its domain empty with the reason, so the controls that need it report
+/// <c>error</c> rather than pass.
+/// </summary>
+public static class EvidenceCollector
+{
+    /// <summary>The default weight locations when none are configured.</summary>
+    public static IReadOnlyList<string> DefaultWeightPaths(HostRoot root)
+    {
+        var paths = new List<string> { "/models", "/srv/models", "/opt/models", "/var/lib/models", "/root/.cache/huggingface" };
+        try
+        {
+            paths.AddRange(AccountDatabase.Read(root).Accounts.Where(a => a.Uid >= 1000 && a.HasLoginShell)
+                .Select(a => $"/home/{a.Name}/.cache/huggingface"));
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // without /etc/passwd only the fixed locations are searched
+        }
+        return paths.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Collects all evidence. <paramref name="progress"/> receives a line of what is happening, for a terminal.</summary>
+    public static Evidence Collect(CollectionOptions options, IProgress<string>? progress = null, CancellationToken cancellation = default)
+    {
+        var root = options.Root;
+        var failures = new List<CollectorFailure>();
+        T? Try<T>(string domain, Func<T> collect) where T : class
+        {
+            try
+            {
+                return collect();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                failures.Add(new CollectorFailure(domain, e is UnauthorizedAccessException ? "permission denied: " + e.Message : e.Message));
+                return null;
+            }
+        }
+
+        progress?.Report("host identity");
+        var host = new HostIdentityCollector(root).Collect();
+        var accounts = Try("access", () => AccountDatabase.Read(root));
+        progress?.Report("weight inventory");
+        var walk = Try("weights", () => new WeightInventoryCollector(root, options.Walk)
+            .Collect(options.WeightPaths, new Progress<long>(n => progress?.Report($"weight inventory: {n:N0} entries")), cancellation));
+        if (walk is null) failures.Add(new CollectorFailure("keys", "the weight inventory could not be collected"));
+        progress?.Report("access control");
+        var access = walk is null || accounts is null ? null : Try("access", () => new AccessControlCollector(root, accounts).Collect(walk.WeightTargets));
+        if (walk is null && accounts is not null) failures.Add(new CollectorFailure("access", "the weight inventory could not be collected"));
+        var keys = walk is null ? null : Try("keys", () => new KeyMaterialCollector(root, accounts ?? AccountDatabase.Parse("", "")).Collect(options.WeightPaths, walk.Keys));
+        progress?.Report("boot and platform");
+        var boot = Try("boot", () => new SecureBootCollector(root).Collect());
+        var platform = Try("platform", () => new KernelHardeningCollector(root).Collect());
+        return new Evidence
+        {
+            Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Boot = boot, Platform = platform,
+            Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
+        };
+    }
+}

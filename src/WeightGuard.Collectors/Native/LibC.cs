@@ -1,0 +1,29 @@
+using System.Runtime.InteropServices;
+
+namespace WeightGuard.Collectors.Native;
+
+/// <summary>The few libc calls .NET does not expose: statx, extended attributes.</summary>
+internal static unsafe partial class LibC
+{
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint lgetxattr(string path, string name, byte* value, nuint size);
+
+    internal const int ENOENT = 2, EACCES = 13, ENODATA = 61, ELOOP = 40, EOPNOTSUPP = 95, ERANGE = 34;
+
+    /// <summary>An IOException for the last errno, with the path and the error's name.</summary>
+    internal static IOException Failure(string path)
+    {
+        var errno = Marshal.GetLastPInvokeError();
+        var text = errno switch
+        {
+            ENOENT => "no such file or directory",
+            EACCES => "permission denied",
+            ELOOP => "too many levels of symbolic links",
+            _ => Marshal.GetPInvokeErrorMessage(errno),
+        };
+        return new IOException($"{path}: {text}", errno);
+    }
+}

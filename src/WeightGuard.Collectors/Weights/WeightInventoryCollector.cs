@@ -1,0 +1,271 @@
+using System.Buffers.Binary;
+using System.IO.Enumeration;
+using System.Text.RegularExpressions;
+using WeightGuard.Collectors.Keys;
+using WeightGuard.Collectors.Native;
+using WeightGuard.Core.Evidence;
+
+namespace WeightGuard.Collectors.Weights;
+
+/// <summary>Limits that keep a walk bounded on hostile trees.</summary>
+/// <param name="MaxEntries">Stop after this many file-system entries (the inventory is then marked truncated).</param>
+/// <param name="MaxDepth">Do not descend deeper than this below a weight path.</param>
+public sealed record WeightWalkOptions(long MaxEntries = 5_000_000, int MaxDepth = 64);
+
+/// <summary>A file found under a weight path that holds key material.</summary>
+/// <param name="HostPath">Its host path.</param>
+/// <param name="LocalPath">Where to open it on this machine.</param>
+/// <param name="Kind">What kind of key (see <see cref="KeyFileDetector"/>).</param>
+public sealed record KeyCandidate(string HostPath, string LocalPath, string Kind);
+
+/// <summary>What one walk of the weight paths found.</summary>
+/// <param name="Inventory">The weights evidence.</param>
+/// <param name="WeightTargets">Each distinct real weight file: its host path and where to open it, for the access collector.</param>
+/// <param name="Keys">Key files found under the weight paths.</param>
+public sealed record WeightWalk(WeightInventory Inventory, IReadOnlyList<(string HostPath, string LocalPath)> WeightTargets, IReadOnlyList<KeyCandidate> Keys);
+
+/// <summary>
+/// Walks the weight paths once and classifies every file: weights by extension and magic bytes (safetensors, GGUF,
+/// PyTorch, ONNX, HDF5, Keras, TensorFlow, NumPy; Hugging Face hub caches through their snapshot links), and key material.
+/// Follows directory links once each (loops are detected by device and inode) and never reads more than a file's head.
+/// </summary>
+public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOptions? options = null)
+{
+    private readonly WeightWalkOptions _options = options ?? new WeightWalkOptions();
+
+    /// <summary>Walks <paramref name="weightPaths"/> (host paths). <paramref name="progress"/> receives the entry count now and then.</summary>
+    public WeightWalk Collect(IReadOnlyList<string> weightPaths, IProgress<long>? progress = null, CancellationToken cancellation = default)
+    {
+        var state = new WalkState(progress);
+        var roots = new List<WeightRoot>();
+        foreach (var path in weightPaths.Distinct(StringComparer.Ordinal))
+        {
+            var local = root.Resolve(path);
+            FileStatus status;
+            try
+            {
+                status = FileStatus.Stat(local);
+            }
+            catch (IOException e) when (e.HResult == LibC.ENOENT)
+            {
+                roots.Add(new WeightRoot(path, "missing", "does not exist"));
+                continue;
+            }
+            catch (IOException e)
+            {
+                roots.Add(new WeightRoot(path, "unreadable", Reason(e)));
+                continue;
+            }
+            if (status.IsDirectory)
+            {
+                try
+                {
+                    using var probe = Directory.EnumerateFileSystemEntries(local).GetEnumerator();
+                    probe.MoveNext();
+                }
+                catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+                {
+                    roots.Add(new WeightRoot(path, "unreadable", Reason(e)));
+                    continue;
+                }
+                roots.Add(new WeightRoot(path, "scanned", null));
+                Walk(local, status, state, cancellation);
+            }
+            else
+            {
+                roots.Add(new WeightRoot(path, "scanned", null));
+                Classify(local, local, Path.GetFileName(local), status.Size, state);
+            }
+        }
+        progress?.Report(state.Entries);
+        var inventory = new WeightInventory
+        {
+            Roots = roots,
+            Files = state.Files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList(),
+            Mismatched = state.Mismatched.OrderBy(m => m.Path, StringComparer.Ordinal).ToList(),
+            Errors = state.Errors.OrderBy(e => e.Path, StringComparer.Ordinal).ToList(),
+            EntriesVisited = state.Entries,
+            Truncated = state.Truncated,
+        };
+        var targets = state.Targets.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value)).ToList();
+        return new WeightWalk(inventory, targets, state.Keys.OrderBy(k => k.HostPath, StringComparer.Ordinal).ToList());
+    }
+
+    private sealed class WalkState(IProgress<long>? progress)
+    {
+        public readonly List<WeightFile> Files = [];
+        public readonly List<MismatchedFile> Mismatched = [];
+        public readonly List<PathError> Errors = [];
+        public readonly List<KeyCandidate> Keys = [];
+        public readonly SortedDictionary<string, string> Targets = new(StringComparer.Ordinal);
+        public readonly HashSet<(uint, uint, ulong)> VisitedDirectories = [];
+        public long Entries;
+        public bool Truncated;
+
+        public void Count()
+        {
+            if (++Entries % 4096 == 0) progress?.Report(Entries);
+        }
+    }
+
+    private readonly record struct Entry(string Name, string Path, bool IsDirectory, bool IsLink, long Length);
+
+    private void Walk(string start, FileStatus startStatus, WalkState state, CancellationToken cancellation)
+    {
+        var pending = new Stack<(string Path, int Depth)>();
+        state.VisitedDirectories.Add((startStatus.DeviceMajor, startStatus.DeviceMinor, startStatus.Inode));
+        pending.Push((start, 0));
+        while (pending.Count > 0 && !state.Truncated)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var (dir, depth) = pending.Pop();
+            List<Entry> entries;
+            try
+            {
+                entries = new FileSystemEnumerable<Entry>(dir,
+                    (ref FileSystemEntry e) => new Entry(e.FileName.ToString(), e.ToFullPath(), e.IsDirectory,
+                        (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory ? 0 : e.Length),
+                    new EnumerationOptions { IgnoreInaccessible = false, AttributesToSkip = 0, RecurseSubdirectories = false }).ToList();
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                state.Errors.Add(new PathError(root.ToHostPath(dir), Reason(e)));
+                continue;
+            }
+            foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                if (state.Entries >= _options.MaxEntries) { state.Truncated = true; break; }
+                state.Count();
+                if (entry.IsLink) FollowLink(entry, depth, pending, state);
+                else if (entry.IsDirectory) Descend(entry.Path, depth, pending, state);
+                else Classify(entry.Path, entry.Path, entry.Name, entry.Length, state);
+            }
+        }
+    }
+
+    private void Descend(string path, int depth, Stack<(string, int)> pending, WalkState state, FileStatus? known = null)
+    {
+        if (depth + 1 > _options.MaxDepth)
+        {
+            state.Errors.Add(new PathError(root.ToHostPath(path), $"deeper than {_options.MaxDepth} levels; not walked"));
+            return;
+        }
+        FileStatus status;
+        try
+        {
+            status = known ?? FileStatus.Stat(path);
+        }
+        catch (IOException e)
+        {
+            state.Errors.Add(new PathError(root.ToHostPath(path), Reason(e)));
+            return;
+        }
+        if (state.VisitedDirectories.Add((status.DeviceMajor, status.DeviceMinor, status.Inode))) pending.Push((path, depth + 1));
+    }
+
+    private void FollowLink(Entry link, int depth, Stack<(string, int)> pending, WalkState state)
+    {
+        string target;
+        FileStatus status;
+        try
+        {
+            target = ResolveLink(link.Path);
+            status = FileStatus.Stat(target);
+        }
+        catch (IOException e) when (e.HResult == LibC.ENOENT)
+        {
+            if (WeightFormatDetector.IsCandidate(link.Name))
+                state.Mismatched.Add(new MismatchedFile(root.ToHostPath(link.Path), "symbolic link to a file that does not exist"));
+            return;
+        }
+        catch (IOException e)
+        {
+            state.Errors.Add(new PathError(root.ToHostPath(link.Path), Reason(e)));
+            return;
+        }
+        if (status.IsDirectory) Descend(target, depth, pending, state, status);
+        else if (status.IsRegularFile) Classify(link.Path, target, link.Name, status.Size, state);
+    }
+
+    /// <summary>Resolves a chain of links, re-rooting absolute targets under the host root (a tree's links point into the tree).</summary>
+    private string ResolveLink(string path)
+    {
+        for (var hops = 0; hops < 40; hops++)
+        {
+            var target = new FileInfo(path).LinkTarget;
+            if (target is null) return path;
+            path = target.StartsWith('/') ? root.Resolve(target) : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, target));
+        }
+        throw new IOException($"{root.ToHostPath(path)}: too many levels of symbolic links", LibC.ELOOP);
+    }
+
+    private void Classify(string foundAt, string localFile, string name, long size, WalkState state)
+    {
+        var isWeight = WeightFormatDetector.IsCandidate(name);
+        if (!isWeight && size > KeyFileDetector.MaxKeySize) return;
+        var hostPath = root.ToHostPath(foundAt);
+        Span<byte> head = stackalloc byte[Math.Max(WeightFormatDetector.HeadBytes, KeyFileDetector.HeadBytes)];
+        int read;
+        try
+        {
+            if (!FileHead.TryRead(localFile, head, out read)) return;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            state.Errors.Add(new PathError(hostPath, Reason(e)));
+            return;
+        }
+        head = head[..read];
+        if (!isWeight)
+        {
+            if (KeyFileDetector.Detect(name, size, head) is { } kind) state.Keys.Add(new KeyCandidate(hostPath, localFile, kind));
+            return;
+        }
+        var detection = WeightFormatDetector.Detect(name, size, head);
+        if (detection.Format == "tf-variables" && !HasTensorFlowIndex(localFile))
+            detection = new WeightDetection(null, "named like a TensorFlow variables shard but no valid variables.index beside it");
+        if (detection.Format is null)
+        {
+            state.Mismatched.Add(new MismatchedFile(hostPath, detection.Mismatch!));
+            return;
+        }
+        var targetHost = root.ToHostPath(localFile);
+        state.Files.Add(new WeightFile
+        {
+            Path = hostPath,
+            Target = targetHost == hostPath ? null : targetHost,
+            Format = detection.Format,
+            Size = size,
+            HuggingFaceRepo = HubRepo().Match(hostPath) is { Success: true } m ? $"{m.Groups[1].Value}/{m.Groups[2].Value}" : null,
+        });
+        state.Targets.TryAdd(targetHost, localFile);
+    }
+
+    private static bool HasTensorFlowIndex(string shard)
+    {
+        var index = Path.Combine(Path.GetDirectoryName(shard)!, "variables.index");
+        try
+        {
+            using var stream = new FileStream(index, FileMode.Open, System.IO.FileAccess.Read, FileShare.ReadWrite, 1);
+            if (stream.Length < 8) return false;
+            Span<byte> tail = stackalloc byte[8];
+            stream.Seek(-8, SeekOrigin.End);
+            stream.ReadExactly(tail);
+            return BinaryPrimitives.ReadUInt64LittleEndian(tail) == WeightFormatDetector.TensorFlowTableMagic;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
+    }
+
+    internal static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        IOException { HResult: LibC.ELOOP } => "symbolic link loop",
+        _ => e.Message,
+    };
+
+    [GeneratedRegex("/models--([^/]+?)--([^/]+)/")]
+    private static partial Regex HubRepo();
+}

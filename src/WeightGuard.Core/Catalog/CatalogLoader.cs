@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using WeightGuard.Core.Checks;
+using YamlDotNet.RepresentationModel;
+
+namespace WeightGuard.Core.Catalog;
+
+/// <summary>The outcome of loading a catalogue: the catalogue when there were no errors, and every error found.</summary>
+/// <param name="Catalog">The catalogue, or null when <paramref name="Errors"/> is not empty.</param>
+/// <param name="Errors">Problems as <c>file:line: message</c>, in file order.</param>
+public sealed record CatalogLoadResult(Catalog? Catalog, IReadOnlyList<CatalogError> Errors);
+
+/// <summary>
+/// Reads and validates controls, profiles and waivers: unknown keys, duplicate ids, unknown check kinds and parameters,
+/// dangling references and extension cycles are all reported with <c>file:line</c>; nothing is half-loaded.
+/// </summary>
+public static partial class CatalogLoader
+{
+    private static readonly string[] ControlKeys = ["id", "title", "domain", "description", "rationale", "severity", "check", "remediation", "platforms", "references"];
+    private static readonly string[] ProfileKeys = ["id", "title", "description", "extends", "controls", "params"];
+    private static readonly string[] WaiverKeys = ["control", "hosts", "justification", "approver", "expires"];
+    private static readonly string[] Frameworks = ["rand", "ncsc", "dsit", "nist-800-53", "cis", "iso-27001"];
+    private static readonly string[] PlatformNames = ["linux", "windows"];
+
+    /// <summary>Loads a catalogue directory holding <c>controls/</c>, <c>profiles/</c> and optionally <c>waivers/</c>.</summary>
+    public static CatalogLoadResult LoadDirectory(string directory) => Load(
+        ReadAll(Path.Combine(directory, "controls")), ReadAll(Path.Combine(directory, "profiles")), ReadAll(Path.Combine(directory, "waivers")));
+
+    /// <summary>Reads every <c>*.yaml</c> file of a directory (none when it does not exist), named by their path.</summary>
+    public static IReadOnlyList<CatalogSource> ReadAll(string directory) => Directory.Exists(directory)
+        ? Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal)
+            .Select(f => new CatalogSource(Path.Combine(directory, Path.GetFileName(f)), File.ReadAllText(f))).ToList()
+        : [];
+
+    /// <summary>Loads and cross-checks the given sources.</summary>
+    public static CatalogLoadResult Load(IEnumerable<CatalogSource> controls, IEnumerable<CatalogSource> profiles, IEnumerable<CatalogSource>? waivers = null)
+    {
+        var errors = new List<CatalogError>();
+        var text = new Dictionary<string, string>(StringComparer.Ordinal);
+        var controlMap = new SortedDictionary<string, ControlDefinition>(StringComparer.Ordinal);
+        foreach (var source in controls)
+        {
+            text[source.Name] = source.Text;
+            if (ReadControl(source, errors) is { } c && !controlMap.TryAdd(c.Id, c))
+                errors.Add(new CatalogError(c.Source, $"duplicate control id '{c.Id}' (first defined at {controlMap[c.Id].Source})"));
+        }
+
+        var profileMap = new SortedDictionary<string, ProfileDefinition>(StringComparer.Ordinal);
+        var lines = new Dictionary<(string Profile, string Item), int>();
+        foreach (var source in profiles)
+        {
+            text[source.Name] = source.Text;
+            if (ReadProfile(source, errors, lines) is { } p && !profileMap.TryAdd(p.Id, p))
+                errors.Add(new CatalogError(p.Source, $"duplicate profile id '{p.Id}' (first defined at {profileMap[p.Id].Source})"));
+        }
+        CheckProfiles(profileMap, controlMap, lines, errors);
+
+        var waiverList = new List<Waiver>();
+        foreach (var source in waivers ?? [])
+            waiverList.AddRange(ReadWaivers(source, controlMap, errors));
+
+        return errors.Count > 0
+            ? new CatalogLoadResult(null, errors)
+            : new CatalogLoadResult(new Catalog(controlMap, profileMap, waiverList, text), []);
+    }
+
+    /// <summary>Reads a waiver file on its own against an already loaded catalogue.</summary>
+    public static (IReadOnlyList<Waiver> Waivers, IReadOnlyList<CatalogError> Errors) LoadWaivers(CatalogSource source, Catalog catalog)
+    {
+        var errors = new List<CatalogError>();
+        var waivers = ReadWaivers(source, catalog.Controls, errors);
+        return (waivers, errors);
+    }
+
+    private static ControlDefinition? ReadControl(CatalogSource source, List<CatalogError> errors)
+    {
+        var r = new YamlNodeReader(source.Name, errors);
+        var before = errors.Count;
+        if (r.ParseRoot(source.Text) is not { } root) return null;
+        var e = r.Entries(root, ControlKeys);
+        var id = r.Scalar(e, "id", root);
+        if (id is not null && !ControlId().IsMatch(id)) r.Error(e["id"], $"control id '{id}' must look like WG-AREA-000");
+        if (id is not null && Path.GetFileNameWithoutExtension(source.Name) != id)
+            r.Error(e["id"], $"control '{id}' must be in a file named {id}.yaml");
+        var title = r.Scalar(e, "title", root);
+        var domain = r.Scalar(e, "domain", root);
+        var description = r.Scalar(e, "description", root);
+        var rationale = r.Scalar(e, "rationale", root);
+        var severityText = r.Scalar(e, "severity", root);
+        Severity severity = default;
+        if (severityText is not null && !TryParseSeverity(severityText, out severity))
+            r.Error(e["severity"], $"severity '{severityText}' must be low, medium, high or critical");
+
+        var check = ReadCheck(r, e, root);
+        Remediation? remediation = null;
+        if (r.Map(e, "remediation", root) is { } remNode)
+        {
+            var re = r.Entries(remNode, "linux", "windows");
+            var linux = r.Scalar(re, "linux", remNode);
+            var windows = r.Scalar(re, "windows", remNode, required: false);
+            if (linux is not null) remediation = new Remediation(linux, windows);
+        }
+        var platforms = r.StringList(e, "platforms", root);
+        foreach (var p in platforms ?? [])
+            if (!PlatformNames.Contains(p)) r.Error(e["platforms"], $"unknown platform '{p}' (known: linux, windows)");
+        if (platforms?.Contains("windows") == true && remediation is { Windows: null })
+            r.Error(e["remediation"], "a control for windows needs remediation.windows");
+
+        var references = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (r.Map(e, "references", root) is { } refNode)
+        {
+            foreach (var (key, values) in r.Entries(refNode, Frameworks))
+                if (r.StringList(values, key) is { } list)
+                {
+                    references[key] = list;
+                    foreach (var v in list)
+                        if (key == "rand" && RandLevels.Parse(v) is null) r.Error(values, $"rand reference '{v}' must be SL1 to SL5");
+                        else if (key == "dsit" && !DsitReference().IsMatch(v)) r.Error(values, $"dsit reference '{v}' must be a principle P1 to P13 or a provision number such as 5.4.2");
+                }
+            if (references.Count == 0) r.Error(refNode, "a control needs at least one framework reference");
+        }
+
+        if (errors.Count > before) return null;
+        return new ControlDefinition
+        {
+            Id = id!, Title = title!, Domain = domain!, Description = description!, Rationale = rationale!, Severity = severity,
+            Check = check!, Remediation = remediation!, Platforms = platforms!, References = references, Source = r.At(root),
+        };
+    }
+
+    private static bool TryParseSeverity(string text, out Severity severity)
+    {
+        severity = text switch { "low" => Severity.Low, "medium" => Severity.Medium, "high" => Severity.High, "critical" => Severity.Critical, _ => (Severity)(-1) };
+        return Enum.IsDefined(severity);
+    }
+
+    private static CheckSpec? ReadCheck(YamlNodeReader r, Dictionary<string, YamlNode> e, YamlMappingNode root)
+    {
+        if (r.Map(e, "check", root) is not { } node) return null;
+        var ce = r.Entries(node, "kind", "params");
+        var kind = r.Scalar(ce, "kind", node);
+        if (kind is null) return null;
+        if (!CheckRegistry.ByKind.TryGetValue(kind, out var check))
+        {
+            r.Error(ce["kind"], $"unknown check kind '{kind}' (known: {string.Join(", ", CheckRegistry.ByKind.Keys.Order(StringComparer.Ordinal))})");
+            return null;
+        }
+        var values = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
+        if (r.Map(ce, "params", node, required: false) is { } paramNode)
+            foreach (var (name, (value, at)) in r.Params(paramNode))
+                if (CheckParam(r, check, name, value, at)) values[name] = value;
+        if (check is IValidatesParameters validating)
+        {
+            var effective = check.Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);
+            foreach (var (k, v) in values) effective[k] = v;
+            foreach (var problem in validating.Validate(effective)) r.Error(node, problem);
+        }
+        return new CheckSpec(kind, values);
+    }
+
+    private static bool CheckParam(YamlNodeReader r, ICheck check, string name, ParamValue value, YamlNode at)
+    {
+        var declared = check.Parameters.FirstOrDefault(p => p.Name == name);
+        if (declared is null)
+        {
+            r.Error(at, check.Parameters.Count == 0
+                ? $"check kind '{check.Kind}' takes no parameters, got '{name}'"
+                : $"unknown parameter '{name}' for check kind '{check.Kind}' (known: {string.Join(", ", check.Parameters.Select(p => p.Name))})");
+            return false;
+        }
+        if (value.Fits(declared.Type)) return true;
+        r.Error(at, $"parameter '{name}' of '{check.Kind}' must be {Describe(declared.Type)}, got '{value}'");
+        return false;
+    }
+
+    private static string Describe(ParamType type) => type switch
+    {
+        ParamType.Integer => "an integer", ParamType.Boolean => "true or false", ParamType.String => "a string", _ => "a list of strings",
+    };
+
+    private static ProfileDefinition? ReadProfile(CatalogSource source, List<CatalogError> errors, Dictionary<(string, string), int> lines)
+    {
+        var r = new YamlNodeReader(source.Name, errors);
+        var before = errors.Count;
+        if (r.ParseRoot(source.Text) is not { } root) return null;
+        var e = r.Entries(root, ProfileKeys);
+        var id = r.Scalar(e, "id", root);
+        if (id is not null && Path.GetFileNameWithoutExtension(source.Name) != id)
+            r.Error(e["id"], $"profile '{id}' must be in a file named {id}.yaml");
+        var title = r.Scalar(e, "title", root);
+        var description = r.Scalar(e, "description", root);
+        var extends = r.Scalar(e, "extends", root, required: false);
+        var controls = r.StringList(e, "controls", root) ?? [];
+        if (id is not null)
+        {
+            if (extends is not null) lines[(id, "extends")] = (int)e["extends"].Start.Line;
+            if (e.TryGetValue("controls", out var cn) && cn is YamlSequenceNode seq)
+                foreach (var item in seq.Children.OfType<YamlScalarNode>())
+                    if (!lines.TryAdd((id, "control:" + item.Value), (int)item.Start.Line)) r.Error(item, $"control '{item.Value}' is listed twice");
+        }
+        var parameters = new SortedDictionary<string, IReadOnlyDictionary<string, ParamValue>>(StringComparer.Ordinal);
+        if (r.Map(e, "params", root, required: false) is { } pn)
+            foreach (var (keyNode, value) in pn.Children)
+            {
+                var controlId = (keyNode as YamlScalarNode)?.Value ?? "";
+                if (value is not YamlMappingNode map) { r.Error(value, $"params for '{controlId}' must be a mapping"); continue; }
+                var read = r.Params(map);
+                parameters[controlId] = read.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal);
+                if (id is not null)
+                {
+                    lines[(id, "params:" + controlId)] = (int)keyNode.Start.Line;
+                    foreach (var (name, (_, at)) in read) lines[(id, $"param:{controlId}:{name}")] = (int)at.Start.Line;
+                }
+            }
+        if (errors.Count > before) return null;
+        return new ProfileDefinition
+        {
+            Id = id!, Title = title!, Description = description!, Extends = extends, Controls = controls, Params = parameters, Source = r.At(root),
+        };
+    }
+
+    private static void CheckProfiles(IReadOnlyDictionary<string, ProfileDefinition> profiles, IReadOnlyDictionary<string, ControlDefinition> controls,
+        Dictionary<(string, string), int> lines, List<CatalogError> errors)
+    {
+        foreach (var p in profiles.Values)
+        {
+            var file = p.Source.File;
+            if (p.Extends is not null && !profiles.ContainsKey(p.Extends))
+                errors.Add(new CatalogError(new SourceLocation(file, lines[(p.Id, "extends")]), $"profile '{p.Id}' extends unknown profile '{p.Extends}'"));
+            foreach (var c in p.Controls.Where(c => !controls.ContainsKey(c)))
+                errors.Add(new CatalogError(new SourceLocation(file, lines[(p.Id, "control:" + c)]), $"profile '{p.Id}' names unknown control '{c}'"));
+
+            var chain = new List<string> { p.Id };
+            var cycle = false;
+            for (var next = p.Extends; next is not null && profiles.TryGetValue(next, out var parent); next = parent.Extends)
+            {
+                if (chain.Contains(next)) { chain.Add(next); cycle = true; break; }
+                chain.Add(next);
+            }
+            if (cycle)
+            {
+                errors.Add(new CatalogError(new SourceLocation(file, lines[(p.Id, "extends")]), $"extension cycle: {string.Join(" -> ", chain)}"));
+                continue;
+            }
+            var inChain = chain.Where(profiles.ContainsKey).SelectMany(id => profiles[id].Controls).ToHashSet(StringComparer.Ordinal);
+            foreach (var (controlId, values) in p.Params)
+            {
+                var at = new SourceLocation(file, lines[(p.Id, "params:" + controlId)]);
+                if (!controls.TryGetValue(controlId, out var control)) { errors.Add(new CatalogError(at, $"params for unknown control '{controlId}'")); continue; }
+                if (!inChain.Contains(controlId)) { errors.Add(new CatalogError(at, $"params for '{controlId}', which profile '{p.Id}' does not include")); continue; }
+                var check = CheckRegistry.ByKind[control.Check.Kind];
+                var r = new YamlNodeReader(file, errors);
+                foreach (var (name, value) in values)
+                {
+                    var line = lines[(p.Id, $"param:{controlId}:{name}")];
+                    var declared = check.Parameters.FirstOrDefault(d => d.Name == name);
+                    if (declared is null) r.Error(line, $"unknown parameter '{name}' for '{controlId}' (check kind '{check.Kind}')");
+                    else if (!value.Fits(declared.Type)) r.Error(line, $"parameter '{name}' of '{controlId}' must be {Describe(declared.Type)}, got '{value}'");
+                }
+            }
+        }
+    }
+
+    private static List<Waiver> ReadWaivers(CatalogSource source, IReadOnlyDictionary<string, ControlDefinition> controls, List<CatalogError> errors)
+    {
+        var r = new YamlNodeReader(source.Name, errors);
+        var result = new List<Waiver>();
+        if (r.ParseRoot(source.Text) is not { } root) return result;
+        var e = r.Entries(root, "waivers");
+        if (!e.TryGetValue("waivers", out var listNode) || listNode is not YamlSequenceNode list)
+        {
+            r.Error(root, "expected a 'waivers' list");
+            return result;
+        }
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode map) { r.Error(item, "each waiver must be a mapping"); continue; }
+            var before = errors.Count;
+            var we = r.Entries(map, WaiverKeys);
+            var control = r.Scalar(we, "control", map);
+            var hosts = r.Scalar(we, "hosts", map);
+            var justification = r.Scalar(we, "justification", map);
+            var approver = r.Scalar(we, "approver", map);
+            var expiresText = r.Scalar(we, "expires", map);
+            if (control is not null && !controls.ContainsKey(control)) r.Error(we["control"], $"waiver names unknown control '{control}'");
+            DateOnly expires = default;
+            if (expiresText is not null && !DateOnly.TryParseExact(expiresText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out expires))
+                r.Error(we["expires"], $"expires '{expiresText}' must be a date as YYYY-MM-DD");
+            if (errors.Count > before) continue;
+            result.Add(new Waiver { ControlId = control!, HostPattern = hosts!, Justification = justification!, Approver = approver!, Expires = expires, Source = r.At(map) });
+        }
+        return result;
+    }
+
+    [GeneratedRegex("^WG-[A-Z]+-[0-9]{3}$")]
+    private static partial Regex ControlId();
+
+    [GeneratedRegex(@"^(P([1-9]|1[0-3])|[0-9]+(\.[0-9]+)+)$")]
+    private static partial Regex DsitReference();
+}

@@ -1,0 +1,63 @@
+namespace WeightGuard.Core.Catalog;
+
+/// <summary>Where a catalogue item was read from, for <c>file:line</c> messages.</summary>
+/// <param name="File">The file (or embedded resource) name.</param>
+/// <param name="Line">The 1-based line.</param>
+public readonly record struct SourceLocation(string File, int Line)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{File}:{Line}";
+}
+
+/// <summary>The check a control runs: a kind implemented in code, with its parameters.</summary>
+/// <param name="Kind">The check kind (see <c>CheckRegistry</c>).</param>
+/// <param name="Params">Parameter values as written in the control; profiles may override them.</param>
+public sealed record CheckSpec(string Kind, IReadOnlyDictionary<string, ParamValue> Params);
+
+/// <summary>How to fix a failing control, per platform.</summary>
+/// <param name="Linux">Steps on Linux.</param>
+/// <param name="Windows">Steps on Windows, or null where the control is Linux-only.</param>
+public sealed record Remediation(string Linux, string? Windows);
+
+/// <summary>One control of the catalogue: one YAML file in <c>controls/</c>.</summary>
+public sealed record ControlDefinition
+{
+    /// <summary>Stable identifier, e.g. <c>WG-DISK-001</c>.</summary>
+    public required string Id { get; init; }
+    /// <summary>One-line statement of what must hold.</summary>
+    public required string Title { get; init; }
+    /// <summary>The area it belongs to (disk-encryption, access-control, …).</summary>
+    public required string Domain { get; init; }
+    /// <summary>What the control requires, in a paragraph.</summary>
+    public required string Description { get; init; }
+    /// <summary>Why it matters for model weights.</summary>
+    public required string Rationale { get; init; }
+    /// <summary>How much a failure matters.</summary>
+    public required Severity Severity { get; init; }
+    /// <summary>The check that decides it.</summary>
+    public required CheckSpec Check { get; init; }
+    /// <summary>How to fix it.</summary>
+    public required Remediation Remediation { get; init; }
+    /// <summary>Platforms the control applies to (<c>linux</c>, <c>windows</c>).</summary>
+    public required IReadOnlyList<string> Platforms { get; init; }
+    /// <summary>Framework clauses it answers, keyed by framework (rand, ncsc, dsit, nist-800-53).</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> References { get; init; }
+    /// <summary>Where it was defined.</summary>
+    public required SourceLocation Source { get; init; }
+
+    /// <summary>The lowest RAND security level (1–5) that requires this control, or null when it names none.</summary>
+    public int? RandLevel => References.TryGetValue("rand", out var levels)
+        ? levels.Select(RandLevels.Parse).Where(l => l is not null).Min()
+        : null;
+}
+
+/// <summary>RAND security levels as written in references and summaries (<c>SL0</c>–<c>SL5</c>).</summary>
+public static class RandLevels
+{
+    /// <summary>Parses <c>SL1</c>…<c>SL5</c>; null for anything else.</summary>
+    public static int? Parse(string text) =>
+        text.Length == 3 && text.StartsWith("SL", StringComparison.Ordinal) && text[2] is >= '1' and <= '5' ? text[2] - '0' : null;
+
+    /// <summary>Formats a level as <c>SLn</c>.</summary>
+    public static string Format(int level) => "SL" + level;
+}

@@ -1,0 +1,23 @@
+using System.Collections.Frozen;
+using WeightGuard.Core.Checks.Kinds;
+
+namespace WeightGuard.Core.Checks;
+
+/// <summary>Every check kind WeightGuard implements. Controls name these in <c>check.kind</c>.</summary>
+public static class CheckRegistry
+{
+    /// <summary>All kinds by name.</summary>
+    public static FrozenDictionary<string, ICheck> ByKind { get; } = new ICheck[]
+    {
+        new ManualCheck(),
+        new EvidenceFactCheck(),
+        new WeightsInventoriedCheck(),
+        new WeightsNoWorldAccessCheck(),
+        new WeightReadersAllowedCheck(),
+        new WeightsOwnedByServiceAccountCheck(),
+        new WeightsNoHumanReadersCheck(),
+        new KeysNotWithWeightsCheck(),
+        new KeyFilesPrivateCheck(),
+        new SecureBootEnabledCheck(),
+    }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
+}

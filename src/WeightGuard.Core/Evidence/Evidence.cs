@@ -1,0 +1,54 @@
+namespace WeightGuard.Core.Evidence;
+
+/// <summary>
+/// Everything the collectors observed on one host: typed facts per domain. A domain left null was not collected; the
+/// reason is in <see cref="Failures"/>. Evidence never holds key bytes, passphrases or weight contents.
+/// </summary>
+public sealed record Evidence
+{
+    /// <summary>Who the host is.</summary>
+    public required HostIdentity Host { get; init; }
+    /// <summary>Weight files found under the weight paths.</summary>
+    public WeightInventory? Weights { get; init; }
+    /// <summary>Who can read each weight file, and why.</summary>
+    public AccessEvidence? Access { get; init; }
+    /// <summary>Key material stored with or beside the weights.</summary>
+    public KeyEvidence? Keys { get; init; }
+    /// <summary>Firmware and Secure Boot state.</summary>
+    public BootEvidence? Boot { get; init; }
+    /// <summary>Kernel hardening facts.</summary>
+    public PlatformEvidence? Platform { get; init; }
+    /// <summary>Domains whose collector failed or does not exist on this platform, with the reason.</summary>
+    public IReadOnlyList<CollectorFailure> Failures { get; init; } = [];
+}
+
+/// <summary>A domain that could not be collected.</summary>
+/// <param name="Domain">The evidence domain (the property name in camelCase, e.g. <c>access</c>).</param>
+/// <param name="Reason">Why, in words a person can act on.</param>
+public sealed record CollectorFailure(string Domain, string Reason);
+
+/// <summary>A path that could not be read, and why.</summary>
+/// <param name="Path">The host path.</param>
+/// <param name="Reason">The reason (permission denied, not found, symlink loop…).</param>
+public sealed record PathError(string Path, string Reason);
+
+/// <summary>The host's identity.</summary>
+public sealed record HostIdentity
+{
+    /// <summary>Host name.</summary>
+    public required string Hostname { get; init; }
+    /// <summary><c>/etc/machine-id</c> (or the Windows machine GUID), when readable.</summary>
+    public string? MachineId { get; init; }
+    /// <summary>Operating system, e.g. <c>Debian GNU/Linux 12 (bookworm)</c>.</summary>
+    public required string Os { get; init; }
+    /// <summary>os-release <c>ID</c>, e.g. <c>debian</c>.</summary>
+    public string? OsId { get; init; }
+    /// <summary>os-release <c>VERSION_ID</c>.</summary>
+    public string? OsVersion { get; init; }
+    /// <summary>Kernel release.</summary>
+    public required string Kernel { get; init; }
+    /// <summary>CPU architecture, e.g. <c>x64</c>.</summary>
+    public required string Arch { get; init; }
+    /// <summary><c>linux</c> or <c>windows</c>: matched against each control's platforms.</summary>
+    public required string Platform { get; init; }
+}

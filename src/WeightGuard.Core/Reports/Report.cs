@@ -1,0 +1,94 @@
+using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Evaluation;
+
+namespace WeightGuard.Core.Reports;
+
+/// <summary>A scan report, <c>weightguard.report/v1</c>: evidence, one result per control, and a summary.</summary>
+public sealed record Report
+{
+    /// <summary>The schema identifier of this shape.</summary>
+    public const string SchemaId = "weightguard.report/v1";
+
+    /// <summary>Always <see cref="SchemaId"/>.</summary>
+    public string Schema { get; init; } = SchemaId;
+    /// <summary>Unique per scan; the aggregator stores each report once by this id.</summary>
+    public required Guid ReportId { get; init; }
+    /// <summary>The scanned host.</summary>
+    public required Evidence.HostIdentity Host { get; init; }
+    /// <summary>The agent that scanned.</summary>
+    public required AgentInfo Agent { get; init; }
+    /// <summary>When collection started (UTC).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+    /// <summary>When evaluation finished (UTC).</summary>
+    public required DateTimeOffset FinishedAt { get; init; }
+    /// <summary>The profile judged against.</summary>
+    public required ProfileInfo Profile { get; init; }
+    /// <summary>Everything observed.</summary>
+    public required Evidence.Evidence Evidence { get; init; }
+    /// <summary>One result per control of the profile, by control id.</summary>
+    public required IReadOnlyList<ControlResult> Results { get; init; }
+    /// <summary>Counts and the RAND level achieved.</summary>
+    public required Summary Summary { get; init; }
+}
+
+/// <summary>The agent that made a report.</summary>
+/// <param name="Version">WeightGuard version.</param>
+public sealed record AgentInfo(string Version);
+
+/// <summary>The profile a report was judged against.</summary>
+/// <param name="Id">Profile id.</param>
+/// <param name="Title">Profile title.</param>
+/// <param name="Digest"><c>sha256:</c> over the profile chain and its controls' source.</param>
+public sealed record ProfileInfo(string Id, string Title, string Digest);
+
+/// <summary>The verdict on one control.</summary>
+public sealed record ControlResult
+{
+    /// <summary>The control.</summary>
+    public required string ControlId { get; init; }
+    /// <summary>Its title.</summary>
+    public required string Title { get; init; }
+    /// <summary>The verdict.</summary>
+    public required ControlStatus Status { get; init; }
+    /// <summary>The control's severity.</summary>
+    public required Severity Severity { get; init; }
+    /// <summary>What was found.</summary>
+    public required string Message { get; init; }
+    /// <summary>JSON pointers into this report's evidence.</summary>
+    public required IReadOnlyList<string> Evidence { get; init; }
+    /// <summary>Framework clauses the control answers.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> References { get; init; }
+    /// <summary>How to fix it on this host's platform; null when it passed.</summary>
+    public string? Remediation { get; init; }
+    /// <summary>The waiver that applied or that was ignored because it had expired; null when none matched.</summary>
+    public WaiverNote? Waiver { get; init; }
+}
+
+/// <summary>A waiver that matched a failing control.</summary>
+/// <param name="Approver">Who approved it.</param>
+/// <param name="Justification">Why.</param>
+/// <param name="Expires">Last valid day.</param>
+/// <param name="Expired">True when it had expired and was ignored.</param>
+public sealed record WaiverNote(string Approver, string Justification, DateOnly Expires, bool Expired);
+
+/// <summary>Counts per status and the RAND security level achieved.</summary>
+public sealed record Summary
+{
+    /// <summary>Controls that passed.</summary>
+    public required int Pass { get; init; }
+    /// <summary>Controls that failed.</summary>
+    public required int Fail { get; init; }
+    /// <summary>Controls whose evidence could not be collected.</summary>
+    public required int Error { get; init; }
+    /// <summary>Controls that do not apply.</summary>
+    public required int NotApplicable { get; init; }
+    /// <summary>Failures covered by a valid waiver.</summary>
+    public required int Waived { get; init; }
+    /// <summary>Controls a person must attest.</summary>
+    public required int Manual { get; init; }
+    /// <summary>
+    /// The highest RAND level (<c>SL0</c>–<c>SL5</c>) whose controls, cumulatively, were all evaluated and none failed or
+    /// erred (waived, not-applicable and manual do not block). <c>SL0</c> when SL1 is not met.
+    /// </summary>
+    public required string RandLevelAchieved { get; init; }
+}

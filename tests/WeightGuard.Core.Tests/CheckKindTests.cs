@@ -1,0 +1,97 @@
+using System.Text.Json;
+using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Checks;
+using WeightGuard.Core.Checks.Kinds;
+using WeightGuard.Core.Evaluation;
+using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Reports;
+using static WeightGuard.Core.Tests.EvaluatorTests;
+
+namespace WeightGuard.Core.Tests;
+
+public class CheckKindTests
+{
+    private static CheckOutcome Run(ICheck check, Evidence.Evidence evidence, params (string Name, ParamValue Value)[] overrides)
+    {
+        var values = check.Parameters.ToDictionary(p => p.Name, p => p.Default);
+        foreach (var (n, v) in overrides) values[n] = v;
+        return check.Evaluate(new CheckContext(evidence, values, new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(evidence, WeightGuardJsonContext.Default.Evidence))));
+    }
+
+    [TestCase("equals", new[] { "integrity" }, "integrity", ControlStatus.Pass)]
+    [TestCase("equals", new[] { "integrity" }, "none", ControlStatus.Fail)]
+    [TestCase("one-of", new[] { "integrity", "confidentiality" }, "confidentiality", ControlStatus.Pass)]
+    [TestCase("one-of", new[] { "integrity", "confidentiality" }, "none", ControlStatus.Fail)]
+    public void EvidenceFactComparesStrings(string op, string[] values, string lockdown, ControlStatus expected) =>
+        Assert.That(Run(new EvidenceFactCheck(), Host(platform: new PlatformEvidence { Lockdown = lockdown }),
+            ("fact", ParamValue.Of("/platform/lockdown")), ("operator", ParamValue.Of(op)), ("values", ParamValue.Of(values))).Status, Is.EqualTo(expected));
+
+    [TestCase("at-least", "1", 1, ControlStatus.Pass)]
+    [TestCase("at-least", "1", 0, ControlStatus.Fail)]
+    [TestCase("at-most", "0", 0, ControlStatus.Pass)]
+    [TestCase("at-most", "0", 2, ControlStatus.Fail)]
+    public void EvidenceFactComparesNumbers(string op, string bound, int scope, ControlStatus expected) =>
+        Assert.That(Run(new EvidenceFactCheck(), Host(platform: new PlatformEvidence { PtraceScope = scope }),
+            ("fact", ParamValue.Of("/platform/ptraceScope")), ("operator", ParamValue.Of(op)), ("values", ParamValue.Of([bound]))).Status, Is.EqualTo(expected));
+
+    [Test]
+    public void EvidenceFactOnATextValueWithANumericOperatorIsAnErrorNotACrash()
+    {
+        var catalog = CatalogLoader.Load([CatalogText.Control("WG-PLAT-001", "evidence-fact", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: at-least\n    values: [\"1\"]")],
+            [CatalogText.Profile("p", "WG-PLAT-001")]).Catalog!;
+        var result = Evaluator.Evaluate(catalog, "p", Host(platform: new PlatformEvidence { Lockdown = "none" }), DateTimeOffset.UnixEpoch).Results.Single();
+        Assert.That((result.Status, result.Message), Is.EqualTo((ControlStatus.Error, "check 'evidence-fact' could not judge the evidence: '\"none\"' is not a number")));
+    }
+
+    [Test]
+    public void ReadersOutsideTheAllowListFail()
+    {
+        var evidence = Host(access: Access(File("/m/a.gguf", "0640", new Reader("svc", 990, false, "owner"), new Reader("bob", 1001, true, "acl-user"))));
+        var outcome = Run(new WeightReadersAllowedCheck(), evidence, ("allowed-readers", ParamValue.Of(["svc"])));
+        Assert.That(outcome.Status, Is.EqualTo(ControlStatus.Fail));
+        Assert.That(outcome.Message, Does.Contain("bob"));
+        Assert.That(Run(new WeightReadersAllowedCheck(), evidence, ("max-readers", ParamValue.Of("1"))).Status, Is.EqualTo(ControlStatus.Fail));
+        Assert.That(Run(new WeightReadersAllowedCheck(), evidence).Status, Is.EqualTo(ControlStatus.Pass));
+    }
+
+    [Test]
+    public void RootOwnedWeightsFailUnlessAllowed()
+    {
+        var rootOwned = Access(File("/m/a.gguf", "0600") with { Owner = "root", Uid = 0 });
+        Assert.That(Run(new WeightsOwnedByServiceAccountCheck(), Host(access: rootOwned)).Status, Is.EqualTo(ControlStatus.Fail));
+        Assert.That(Run(new WeightsOwnedByServiceAccountCheck(), Host(access: rootOwned), ("allow-root", ParamValue.Of("true"))).Status, Is.EqualTo(ControlStatus.Pass));
+    }
+
+    [Test]
+    public void KeyFilesWithGroupAccessFail()
+    {
+        var keys = new KeyEvidence
+        {
+            Files = [new KeyFile { Path = "/srv/luks.key", Kind = "named-key-file", Location = "beside-weights", Mode = "0640", Owner = "root", Group = "root" }],
+            Errors = [],
+        };
+        var evidence = Host() with { Keys = keys };
+        Assert.That(Run(new KeyFilesPrivateCheck(), evidence).Message, Does.Contain("mode 0640"));
+        Assert.That(Run(new KeysNotWithWeightsCheck(), evidence).Status, Is.EqualTo(ControlStatus.Fail));
+    }
+
+    [TestCase("bios", null, null, ControlStatus.Fail)]
+    [TestCase("uefi", true, false, ControlStatus.Pass)]
+    [TestCase("uefi", true, true, ControlStatus.Fail)]
+    [TestCase("uefi", false, false, ControlStatus.Fail)]
+    [TestCase("uefi", null, null, ControlStatus.Error)]
+    public void SecureBoot(string firmware, bool? on, bool? setup, ControlStatus expected) =>
+        Assert.That(Run(new SecureBootEnabledCheck(), Host() with { Boot = new BootEvidence { Firmware = firmware, SecureBoot = on, SetupMode = setup } }).Status,
+            Is.EqualTo(expected));
+
+    [TestCase("gpu-*", "GPU-07", true)]
+    [TestCase("gpu-??", "gpu-7", false)]
+    [TestCase("*", "anything", true)]
+    [TestCase("a*b*c", "aXXbYYc", true)]
+    [TestCase("a*b*c", "aXXbYY", false)]
+    public void GlobMatchesLikeAShell(string pattern, string text, bool expected) => Assert.That(Glob.IsMatch(pattern, text), Is.EqualTo(expected));
+
+    [Test]
+    public void GlobOnHostileInputIsLinear() =>
+        Assert.That(Glob.IsMatch(string.Concat(Enumerable.Repeat("*a", 200)) + "b", new string('a', 100_000)), Is.False);
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Evaluation;
+using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Reports;
+using static WeightGuard.Core.Tests.CatalogText;
+
+namespace WeightGuard.Core.Tests;
+
+public class EvaluatorTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    internal static Evidence.Evidence Host(string hostname = "gpu-01", AccessEvidence? access = null, PlatformEvidence? platform = null,
+        IReadOnlyList<CollectorFailure>? failures = null) => new()
+    {
+        Host = new HostIdentity { Hostname = hostname, Os = "Test OS", Kernel = "6.1.0", Arch = "x64", Platform = "linux" },
+        Weights = new WeightInventory { Roots = [new WeightRoot("/models", "scanned", null)], Files = [], Mismatched = [], Errors = [], EntriesVisited = 3, Truncated = false },
+        Access = access,
+        Platform = platform,
+        Failures = failures ?? [],
+    };
+
+    internal static WeightGuard.Core.Evidence.WeightFileAccess File(string path, string mode, params Reader[] readers) => new()
+    {
+        Path = path, Mode = mode, Owner = "weights", Uid = 990, Group = "weights", Gid = 990, Acl = [], OwnerHasLoginShell = false,
+        WorldReadable = (Convert.ToInt32(mode, 8) & 4) != 0, WorldWritable = (Convert.ToInt32(mode, 8) & 2) != 0, Readers = readers,
+    };
+
+    internal static AccessEvidence Access(params WeightGuard.Core.Evidence.WeightFileAccess[] files) =>
+        new() { Files = files, Directories = [], HumanAccounts = ["alice"], Errors = [] };
+
+    private static Catalog.Catalog Catalog(params CatalogSource[] waivers) => Load(
+        [Control("WG-ACL-001", rand: "SL1"), Control("WG-ACL-004", "weights-no-human-readers", rand: "SL2"),
+         Control("WG-PLAT-001", "evidence-fact", rand: "SL3", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: one-of\n    values: [integrity, confidentiality]")],
+        [Profile("sl1", "WG-ACL-001"), Profile("sl2", "WG-ACL-004", "sl1"), Profile("sl3", "WG-PLAT-001", "sl2")], waivers).Catalog!;
+
+    private static CatalogSource Waiver(string hosts, string expires) => new("waivers/w.yaml", $"""
+        waivers:
+          - control: WG-ACL-004
+            hosts: "{hosts}"
+            justification: research cluster, people need to debug
+            approver: ciso@example.com
+            expires: {expires}
+        """);
+
+    [Test]
+    public void SameEvidenceGivesIdenticalBytesAlsoAfterAJsonRoundTrip()
+    {
+        var evidence = Host(access: Access(File("/models/a.safetensors", "0640", new Reader("alice", 1000, true, "group:weights"))),
+            platform: new PlatformEvidence { Lockdown = "none" });
+        var catalog = Catalog();
+        string Run(Evidence.Evidence e) => JsonSerializer.Serialize(Evaluator.Evaluate(catalog, "sl3", e, Now).Results.ToList(), TestJson.Default.ListControlResult);
+
+        var first = Run(evidence);
+        var roundTripped = JsonSerializer.Deserialize(JsonSerializer.Serialize(evidence, WeightGuardJsonContext.Default.Evidence), WeightGuardJsonContext.Default.Evidence)!;
+        Assert.That(Run(evidence), Is.EqualTo(first));
+        Assert.That(Run(roundTripped), Is.EqualTo(first));
+    }
+
+    [Test]
+    public void MissingDomainIsAnErrorWithTheCollectorsReasonNeverAPass()
+    {
+        var evidence = Host(failures: [new CollectorFailure("access", "permission denied: /etc/passwd")]);
+        var results = Evaluator.Evaluate(Catalog(), "sl3", evidence, Now).Results.ToDictionary(r => r.ControlId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(results["WG-ACL-001"].Status, Is.EqualTo(ControlStatus.Error));
+            Assert.That(results["WG-ACL-001"].Message, Does.Contain("permission denied: /etc/passwd"));
+            Assert.That(results["WG-PLAT-001"].Status, Is.EqualTo(ControlStatus.Error));
+            Assert.That(results["WG-PLAT-001"].Message, Does.Contain("/platform/lockdown was not observed"));
+        });
+    }
+
+    [Test]
+    public void RandLevelIsTheHighestLevelWhoseControlsAllHold()
+    {
+        var catalog = Catalog();
+        var clean = Access(File("/models/a.safetensors", "0600"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Evaluator.Evaluate(catalog, "sl3", Host(access: clean, platform: new PlatformEvidence { Lockdown = "integrity" }), Now).Summary.RandLevelAchieved, Is.EqualTo("SL3"));
+            Assert.That(Evaluator.Evaluate(catalog, "sl3", Host(access: clean, platform: new PlatformEvidence { Lockdown = "none" }), Now).Summary.RandLevelAchieved, Is.EqualTo("SL2"));
+            Assert.That(Evaluator.Evaluate(catalog, "sl3", Host(access: Access(File("/models/a.safetensors", "0644"))), Now).Summary.RandLevelAchieved, Is.EqualTo("SL0"));
+            // A profile that does not evaluate the SL3 controls cannot claim SL3, however clean the host.
+            Assert.That(Evaluator.Evaluate(catalog, "sl2", Host(access: clean, platform: new PlatformEvidence { Lockdown = "integrity" }), Now).Summary.RandLevelAchieved, Is.EqualTo("SL2"));
+        });
+    }
+
+    [Test]
+    public void ValidWaiverTurnsAFailureIntoWaivedAndCountsTowardsTheLevel()
+    {
+        var evidence = Host(access: Access(File("/models/a.safetensors", "0640", new Reader("alice", 1000, true, "group:weights"))));
+        var plain = Evaluator.Evaluate(Catalog(), "sl2", evidence, Now);
+        var waived = Evaluator.Evaluate(Catalog(Waiver("GPU-*", "2026-06-01")), "sl2", evidence, Now);
+        var result = waived.Results.Single(r => r.ControlId == "WG-ACL-004");
+        Assert.Multiple(() =>
+        {
+            Assert.That(plain.Results.Single(r => r.ControlId == "WG-ACL-004").Status, Is.EqualTo(ControlStatus.Fail));
+            Assert.That(plain.Summary.RandLevelAchieved, Is.EqualTo("SL1"));
+            Assert.That(result.Status, Is.EqualTo(ControlStatus.Waived), "the expiry day itself is still valid; host glob ignores case");
+            Assert.That(result.Waiver, Is.EqualTo(new WaiverNote("ciso@example.com", "research cluster, people need to debug", new DateOnly(2026, 6, 1), false)));
+            Assert.That(waived.Summary.RandLevelAchieved, Is.EqualTo("SL2"));
+            Assert.That(waived.Summary.Waived, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void ExpiredWaiverIsIgnoredAndTheReportSaysSo()
+    {
+        var evidence = Host(access: Access(File("/models/a.safetensors", "0640", new Reader("alice", 1000, true, "group:weights"))));
+        var result = Evaluator.Evaluate(Catalog(Waiver("gpu-*", "2026-05-31")), "sl2", evidence, Now).Results.Single(r => r.ControlId == "WG-ACL-004");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(ControlStatus.Fail));
+            Assert.That(result.Waiver!.Expired, Is.True);
+            Assert.That(result.Message, Does.Contain("expired on 2026-05-31 and was ignored"));
+        });
+    }
+
+    [Test]
+    public void WaiverForAnotherHostDoesNotApply()
+    {
+        var evidence = Host("db-01", Access(File("/models/a.safetensors", "0640", new Reader("alice", 1000, true, "group:weights"))));
+        var result = Evaluator.Evaluate(Catalog(Waiver("gpu-*", "2030-01-01")), "sl2", evidence, Now).Results.Single(r => r.ControlId == "WG-ACL-004");
+        Assert.That((result.Status, result.Waiver), Is.EqualTo((ControlStatus.Fail, (WaiverNote?)null)));
+    }
+
+    [Test]
+    public void ControlForAnotherPlatformIsNotApplicable()
+    {
+        var linuxOnly = Load([new CatalogSource("controls/WG-PLAT-001.yaml", Control("WG-PLAT-001").Text.Replace("platforms: [linux, windows]", "platforms: [windows]"))],
+            [Profile("p", "WG-PLAT-001")]).Catalog!;
+        var result = Evaluator.Evaluate(linuxOnly, "p", Host(), Now).Results.Single();
+        Assert.That(result.Status, Is.EqualTo(ControlStatus.NotApplicable));
+    }
+
+    [Test]
+    public void FailingResultsCarryRemediationAndEvidencePointersThatResolve()
+    {
+        var evidence = Host(access: Access(File("/models/ok.gguf", "0600"), File("/models/open.gguf", "0644")));
+        var result = Evaluator.Evaluate(Catalog(), "sl1", evidence, Now).Results.Single();
+        var json = JsonSerializer.SerializeToElement(evidence, WeightGuardJsonContext.Default.Evidence);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(ControlStatus.Fail));
+            Assert.That(result.Message, Does.Contain("/models/open.gguf is world-readable"));
+            Assert.That(result.Remediation, Is.EqualTo("Fix it."));
+            Assert.That(result.Evidence, Is.EqualTo(new[] { "/evidence/access/files/1" }));
+            var resolved = Checks.Kinds.EvidenceFactCheck.Resolve(json, result.Evidence[0]["/evidence".Length..]);
+            Assert.That(resolved!.Value.GetProperty("path").GetString(), Is.EqualTo("/models/open.gguf"));
+        });
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<ControlResult>))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(Converters = [typeof(KebabCaseEnumConverter<ControlStatus>), typeof(KebabCaseEnumConverter<Severity>)])]
+internal sealed partial class TestJson : System.Text.Json.Serialization.JsonSerializerContext;
