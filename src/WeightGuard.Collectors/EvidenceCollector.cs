@@ -1,9 +1,11 @@
 using WeightGuard.Collectors.Access;
 using WeightGuard.Collectors.Boot;
+using WeightGuard.Collectors.Disk;
 using WeightGuard.Collectors.Host;
 using WeightGuard.Collectors.Keys;
 using WeightGuard.Collectors.Platform;
 using WeightGuard.Collectors.Weights;
+using WeightGuard.Collectors.Windows;
 using WeightGuard.Core.Evidence;
 
 namespace WeightGuard.Collectors;
@@ -66,12 +68,16 @@ public static class EvidenceCollector
         var access = walk is null || accounts is null ? null : Try("access", () => new AccessControlCollector(root, accounts).Collect(walk.WeightTargets));
         if (walk is null && accounts is not null) failures.Add(new CollectorFailure("access", "the weight inventory could not be collected"));
         var keys = walk is null ? null : Try("keys", () => new KeyMaterialCollector(root, accounts ?? AccountDatabase.Parse("", "")).Collect(options.WeightPaths, walk.Keys));
+        progress?.Report("storage and disk encryption");
+        var storage = Try("storage", () => BitLockerCollector.ForThisHost() is { } bitLocker && root.IsLive
+            ? bitLocker.Collect(options.WeightPaths)
+            : new StorageChainResolver(root).Collect(options.WeightPaths));
         progress?.Report("boot and platform");
         var boot = Try("boot", () => new SecureBootCollector(root).Collect());
         var platform = Try("platform", () => new KernelHardeningCollector(root).Collect());
         return new Evidence
         {
-            Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Boot = boot, Platform = platform,
+            Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

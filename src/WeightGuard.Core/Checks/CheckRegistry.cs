@@ -19,5 +19,10 @@ public static class CheckRegistry
         new KeysNotWithWeightsCheck(),
         new KeyFilesPrivateCheck(),
         new SecureBootEnabledCheck(),
+        new WeightsOnEncryptedStorageCheck(),
+        new DiskEncryptionStrongCheck(),
+        new SwapEncryptedCheck(),
+        new TpmBoundUnlockCheck(),
+        new CrypttabKeyFilesEncryptedCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }
