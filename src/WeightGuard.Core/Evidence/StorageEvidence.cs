@@ -2,6 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace WeightGuard.Core.Evidence;
 
+// Nullable positional members are written even when null (JsonIgnoreCondition.Never): the report reader requires every
+// constructor parameter, so an omitted null could not be read back.
+
 /// <summary>
 /// The storage domain: for every weight path the stack of storage layers beneath it and whether that stack encrypts data
 /// at rest, with the disk-encryption parameters an auditor asks for. Never carries key material.
@@ -43,7 +46,7 @@ public sealed record StoragePathEvidence(
 public sealed record StorageLayer(
     string Kind,
     string Name,
-    string? Device,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Device,
     IReadOnlyDictionary<string, string> Details,
     IReadOnlyList<string> Below);
 
@@ -80,11 +83,11 @@ public sealed record EncryptionVerdict(EncryptionState Encrypted, bool AtRest, s
 public sealed record EncryptedVolume(
     string Name,
     string Type,
-    string? Device,
-    string? Cipher,
-    int? KeyBits,
-    LuksSummary? Luks,
-    CrypttabEntry? Crypttab,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Device,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Cipher,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? KeyBits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] LuksSummary? Luks,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] CrypttabEntry? Crypttab,
     IReadOnlyList<UnlockMethod> Unlock,
     IReadOnlyList<string> Problems);
 
@@ -114,15 +117,15 @@ public sealed record UnlockMethod(string Method, IReadOnlyList<string> Keyslots,
 public sealed record LuksSummary(
     int Version,
     string Uuid,
-    string? Label,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Label,
     string Cipher,
-    int? KeyBits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? KeyBits,
     int SectorSize,
     ulong DataOffset,
-    string? HashSpec,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? HashSpec,
     IReadOnlyList<LuksKeyslotSummary> Keyslots,
     IReadOnlyList<LuksTokenSummary> Tokens,
-    bool? ChecksumValid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? ChecksumValid,
     IReadOnlyList<LuksHeaderCopy> Headers,
     bool Encrypted,
     IReadOnlyList<string> Weaknesses);
@@ -142,7 +145,9 @@ public sealed record LuksHeaderCopy(ulong Offset, ulong Seqid, bool ChecksumVali
 /// <param name="Pbkdf">How the passphrase is stretched into the slot key (null for slots without one, such as a
 /// LUKS2 <c>reencrypt</c> slot).</param>
 /// <param name="AfStripes">Anti-forensic splitter stripes, when the slot has a splitter.</param>
-public sealed record LuksKeyslotSummary(int Id, string Type, int KeyBits, string? Cipher, int? Priority, PbkdfSummary? Pbkdf, int? AfStripes);
+public sealed record LuksKeyslotSummary(int Id, string Type, int KeyBits, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Cipher,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? Priority, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] PbkdfSummary? Pbkdf,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? AfStripes);
 
 /// <summary>Key-derivation parameters of one key slot.</summary>
 /// <param name="Type"><c>pbkdf2</c>, <c>argon2i</c> or <c>argon2id</c>.</param>
@@ -151,7 +156,13 @@ public sealed record LuksKeyslotSummary(int Id, string Type, int KeyBits, string
 /// <param name="Time">Argon2 time cost, or null.</param>
 /// <param name="Memory">Argon2 memory cost in KiB, or null.</param>
 /// <param name="Cpus">Argon2 parallel threads, or null.</param>
-public sealed record PbkdfSummary(string Type, string? Hash, long? Iterations, long? Time, long? Memory, long? Cpus);
+public sealed record PbkdfSummary(
+    string Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Hash,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Iterations,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Time,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Memory,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Cpus);
 
 /// <summary>A LUKS2 token: how something other than a typed passphrase unlocks key slots.</summary>
 /// <param name="Id">The token number.</param>
@@ -197,9 +208,9 @@ public sealed record CrypttabEntry(
     int Line,
     string Name,
     string Device,
-    string? KeyFile,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? KeyFile,
     IReadOnlyList<string> Options,
-    StoragePathEvidence? KeyFileStorage);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] StoragePathEvidence? KeyFileStorage);
 
 /// <summary>An active swap area from <c>/proc/swaps</c>.</summary>
 /// <param name="Path">The swap device or file.</param>
@@ -225,15 +236,15 @@ public sealed record SwapArea(string Path, string Type, long SizeKiB, IReadOnlyL
 /// <param name="Verdict">Whether the volume encrypts data at rest.</param>
 public sealed record BitLockerVolume(
     string DeviceId,
-    string? DriveLetter,
-    string? VolumeType,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? DriveLetter,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? VolumeType,
     string ProtectionStatus,
     string ConversionStatus,
-    int? EncryptionPercentage,
-    bool? UsedSpaceOnly,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? EncryptionPercentage,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? UsedSpaceOnly,
     string EncryptionMethod,
-    int? KeyBits,
-    bool? Locked,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? KeyBits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? Locked,
     IReadOnlyList<UnlockMethod> Unlock,
     EncryptionVerdict Verdict);
 
