@@ -248,13 +248,14 @@ public sealed class LuksHeaderParserTests
             {
                 var a = theirs.Attributes;
                 Assert.That(ours.Keyslots, Is.EqualTo(new[] { a["Keyslot"] }), $"token {ours.Id} keyslots");
-                if (ours.Type == "systemd-tpm2")
+                // luksDump prints token fields only where systemd's token plugins are installed.
+                if (ours.Type == "systemd-tpm2" && a.ContainsKey("tpm2-hash-pcrs"))
                 {
                     Assert.That(string.Join('+', ours.Tpm2Pcrs!), Is.EqualTo(a["tpm2-hash-pcrs"]));
                     Assert.That(ours.Tpm2PcrBank, Is.EqualTo(a["tpm2-pcr-bank"]));
                     Assert.That(ours.Tpm2Pin, Is.EqualTo(bool.Parse(a["tpm2-pin"])));
                 }
-                if (ours.Type == "systemd-fido2")
+                if (ours.Type == "systemd-fido2" && a.ContainsKey("fido2-up-required"))
                 {
                     Assert.That(ours.Fido2ClientPinRequired, Is.EqualTo(bool.Parse(a["fido2-clientPin-required"])));
                     Assert.That(ours.Fido2UserPresenceRequired, Is.EqualTo(bool.Parse(a["fido2-up-required"])));
