@@ -1,10 +1,12 @@
 using WeightGuard.Collectors.Access;
 using WeightGuard.Collectors.Boot;
+using WeightGuard.Collectors.Disk;
 using WeightGuard.Collectors.Host;
 using WeightGuard.Collectors.Keys;
 using WeightGuard.Collectors.Platform;
 using WeightGuard.Collectors.Tpm;
 using WeightGuard.Collectors.Weights;
+using WeightGuard.Collectors.Windows;
 using WeightGuard.Core.Evidence;
 using WeightGuard.Tpm.Transport;
 
@@ -69,6 +71,10 @@ public static class EvidenceCollector
         var access = walk is null || accounts is null ? null : Try("access", () => new AccessControlCollector(root, accounts).Collect(walk.WeightTargets));
         if (walk is null && accounts is not null) failures.Add(new CollectorFailure("access", "the weight inventory could not be collected"));
         var keys = walk is null ? null : Try("keys", () => new KeyMaterialCollector(root, accounts ?? AccountDatabase.Parse("", "")).Collect(options.WeightPaths, walk.Keys));
+        progress?.Report("storage and disk encryption");
+        var storage = Try("storage", () => BitLockerCollector.ForThisHost() is { } bitLocker && root.IsLive
+            ? bitLocker.Collect(options.WeightPaths)
+            : new StorageChainResolver(root).Collect(options.WeightPaths));
         progress?.Report("boot and platform");
         var boot = Try("boot", () => new SecureBootCollector(root).Collect());
         var platform = Try("platform", () => new KernelHardeningCollector(root).Collect());
@@ -76,7 +82,7 @@ public static class EvidenceCollector
         var tpm = Try("tpm", () => new TpmCollector(root, options.Tpm ?? new TpmSelector(TpmSelectorKind.None)).Collect());
         return new Evidence
         {
-            Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Boot = boot, Platform = platform, Tpm = tpm,
+            Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform, Tpm = tpm,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

@@ -9,5 +9,6 @@ internal static class InspectCommand
     {
         InspectPathCommand.Create(),
         InspectEventLogCommand.Create(),
+        InspectLuksCommand.Create(),
     };
 }

@@ -3,14 +3,18 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using WeightGuard.Collectors;
 using WeightGuard.Collectors.Access;
+using WeightGuard.Collectors.Disk;
+using WeightGuard.Collectors.Windows;
 using WeightGuard.Core.Evidence;
 
 namespace WeightGuard.Cli.Commands;
 
-/// <summary>What <c>inspect path</c> prints: who can read the path, through which permission, directory by directory.</summary>
+/// <summary>What <c>inspect path</c> prints: who can read the path, through which permission, directory by directory,
+/// and the storage stack under it with its encryption verdict.</summary>
 /// <param name="Path">The host path inspected.</param>
 /// <param name="Access">Mode, owner, ACL and effective readers of the path and of every directory above it.</param>
-internal sealed record PathInspection(string Path, AccessEvidence Access);
+/// <param name="Storage">The storage chain and encryption verdict (Linux host trees; BitLocker on Windows).</param>
+internal sealed record PathInspection(string Path, AccessEvidence Access, StoragePathEvidence Storage);
 
 /// <summary><c>weightguard inspect path PATH</c>.</summary>
 internal static class InspectPathCommand
@@ -52,7 +56,10 @@ internal static class InspectPathCommand
             }
             var access = new AccessControlCollector(hostRoot, accounts).Collect([(hostPath.Length > 1 ? hostPath.TrimEnd('/') : hostPath, local)]);
             using var stdout = Console.OpenStandardOutput();
-            JsonSerializer.Serialize(stdout, new PathInspection(hostPath, access), CliJsonContext.Default.PathInspection);
+            var storage = (BitLockerCollector.ForThisHost() is { } bitLocker && hostRoot.IsLive
+                ? bitLocker.Collect([hostPath])
+                : new StorageChainResolver(hostRoot).Collect([hostPath])).Paths.Single();
+            JsonSerializer.Serialize(stdout, new PathInspection(hostPath, access, storage), CliJsonContext.Default.PathInspection);
             stdout.Write("\n"u8);
             return access.Errors.Count > 0 ? ExitCodes.Failed : ExitCodes.Ok;
         });

@@ -21,5 +21,10 @@ public static class CheckRegistry
         new SecureBootEnabledCheck(),
         new TpmAttestationReadyCheck(),
         new MeasuredBootConsistentCheck(),
+        new WeightsOnEncryptedStorageCheck(),
+        new DiskEncryptionStrongCheck(),
+        new SwapEncryptedCheck(),
+        new TpmBoundUnlockCheck(),
+        new CrypttabKeyFilesEncryptedCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }

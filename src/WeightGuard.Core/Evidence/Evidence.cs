@@ -14,6 +14,8 @@ public sealed record Evidence
     public AccessEvidence? Access { get; init; }
     /// <summary>Key material stored with or beside the weights.</summary>
     public KeyEvidence? Keys { get; init; }
+    /// <summary>The storage stack and encryption verdict under each weight path, crypttab and swap.</summary>
+    public StorageEvidence? Storage { get; init; }
     /// <summary>Firmware and Secure Boot state.</summary>
     public BootEvidence? Boot { get; init; }
     /// <summary>Kernel hardening facts.</summary>
