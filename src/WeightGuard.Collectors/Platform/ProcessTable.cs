@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace WeightGuard.Collectors.Platform;
 
-/// <summary>A running process: its id, its name (<c>/proc/PID/comm</c>) and real uid.</summary>
+/// <summary>A running process: its id, its names and real uid.</summary>
 /// <param name="Pid">Process id.</param>
-/// <param name="Name">Command name (at most 15 characters, as the kernel keeps it).</param>
+/// <param name="Name">Command name from <c>/proc/PID/comm</c> (at most 15 characters, as the kernel keeps it).</param>
+/// <param name="Program">File name of argv[0] from <c>/proc/PID/cmdline</c> (not truncated), or the command name for kernel threads.</param>
 /// <param name="Uid">Real uid, or null when <c>status</c> could not be read.</param>
-public sealed record ProcessInfo(long Pid, string Name, uint? Uid);
+public sealed record ProcessInfo(long Pid, string Name, string Program, uint? Uid);
 
 /// <summary>The processes in <c>/proc</c> under a host root. Processes that exit while being read are skipped.</summary>
 public sealed class ProcessTable
@@ -27,7 +28,16 @@ public sealed class ProcessTable
         var proc = root.Resolve("/proc");
         if (!Directory.Exists(proc)) return null;
         var byPid = new Dictionary<long, ProcessInfo>();
-        foreach (var dir in Directory.EnumerateDirectories(proc))
+        IEnumerable<string> entries;
+        try
+        {
+            entries = Directory.GetDirectories(proc);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        foreach (var dir in entries)
         {
             if (!long.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
             if (byPid.Count == MaxProcesses) break;
@@ -35,7 +45,9 @@ public sealed class ProcessTable
             {
                 var name = root.ReadText($"/proc/{pid}/comm", 4096)?.Trim();
                 if (name is null) continue;
-                byPid[pid] = new ProcessInfo(pid, name, Uid(root.ReadText($"/proc/{pid}/status", 64 * 1024)));
+                var argv0 = (root.ReadText($"/proc/{pid}/cmdline", 64 * 1024) ?? "").Split('\0')[0];
+                var program = argv0.Length == 0 ? name : argv0[(argv0.LastIndexOf('/') + 1)..];
+                byPid[pid] = new ProcessInfo(pid, name, program, Uid(root.ReadText($"/proc/{pid}/status", 64 * 1024)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -48,11 +60,11 @@ public sealed class ProcessTable
     /// <summary>The process with this pid, or null.</summary>
     public ProcessInfo? ByPid(long pid) => _byPid.GetValueOrDefault(pid);
 
-    /// <summary>Whether any process has one of these names.</summary>
+    /// <summary>Whether any process runs one of these programs (matched against argv[0]'s file name and the command name).</summary>
     public bool AnyNamed(params IEnumerable<string> names)
     {
         var set = names.ToHashSet(StringComparer.Ordinal);
-        return _byPid.Values.Any(p => set.Contains(p.Name));
+        return _byPid.Values.Any(p => set.Contains(p.Program) || set.Contains(p.Name));
     }
 
     /// <summary>The real uid from a status file's <c>Uid:</c> line (real, effective, saved, fs).</summary>
