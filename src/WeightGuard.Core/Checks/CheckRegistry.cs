@@ -19,5 +19,14 @@ public static class CheckRegistry
         new KeysNotWithWeightsCheck(),
         new KeyFilesPrivateCheck(),
         new SecureBootEnabledCheck(),
+        new GpuConfidentialComputingCheck(),
+        new GpuAccessRestrictedCheck(),
+        new EveryGpuCheck(),
+        new SshHardenedCheck(),
+        new RootAccessNarrowCheck(),
+        new WeightReadsAuditedCheck(),
+        new AuditImmutableAndForwardedCheck(),
+        new EgressDefaultDenyCheck(),
+        new PatchesCurrentCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }
