@@ -79,7 +79,7 @@ public sealed class KernelHardeningCollector(HostRoot root)
         }
         bool Set(string option) => config.Contains($"\n{option}=y", StringComparison.Ordinal) || config.StartsWith($"{option}=y", StringComparison.Ordinal);
         if (!Set("CONFIG_SECURITY_LOCKDOWN_LSM")) return "none";
-        var requested = (Read("/proc/cmdline") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        var requested = (Read("/proc/cmdline") ?? "").Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
             .LastOrDefault(p => p.StartsWith("lockdown=", StringComparison.Ordinal))?["lockdown=".Length..];
         if (requested is "integrity" or "confidentiality") return requested;
         if (Set("CONFIG_LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY")) return "confidentiality";

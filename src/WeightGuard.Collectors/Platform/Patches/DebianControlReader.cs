@@ -17,24 +17,28 @@ public sealed record PackageStanza(string Package, string Version, string Archit
 public static class DebianControlReader
 {
     /// <summary>Most decompressed bytes read from one file.</summary>
-    public const long MaxBytes = 512L << 20;
+    public const long MaxBytes = 256L << 20;
 
     /// <summary>Longest line accepted.</summary>
-    public const int MaxLineChars = 1 << 20;
+    public const int MaxLineChars = 64 << 10;
 
-    /// <summary>Opens a list by its name's compression suffix.</summary>
+    /// <summary>Opens a list by its name's compression suffix (none, <c>.gz</c> or <c>.lz4</c>).</summary>
     /// <exception cref="InvalidDataException">A compression WeightGuard does not read (.xz, .zst, .bz2).</exception>
     public static Stream Open(string localPath)
     {
         Stream file = File.OpenRead(localPath);
         try
         {
-            return Path.GetExtension(localPath) switch
+            // apt names lists …_Packages, …_Packages.lz4, …_Packages.gz; the host name in front has dots of its own
+            var name = Path.GetFileName(localPath);
+            var marker = name.LastIndexOf("_Packages", StringComparison.Ordinal);
+            var suffix = marker < 0 ? Path.GetExtension(name) : name[(marker + "_Packages".Length)..];
+            return suffix switch
             {
                 ".lz4" => LZ4Stream.Decode(file, leaveOpen: false),
                 ".gz" => new GZipStream(file, CompressionMode.Decompress, leaveOpen: false),
                 "" => file,
-                var other => throw new InvalidDataException($"{Path.GetFileName(localPath)}: {other} compression is not read"),
+                var other => throw new InvalidDataException($"{name}: {other} compression is not read"),
             };
         }
         catch
@@ -46,9 +50,9 @@ public static class DebianControlReader
 
     /// <summary>The stanzas of a control file.</summary>
     /// <exception cref="InvalidDataException">More than <see cref="MaxBytes"/> bytes, an over-long line, a corrupt compressed stream (names the file and line).</exception>
-    public static IEnumerable<PackageStanza> Read(Stream stream, string name)
+    public static IEnumerable<PackageStanza> Read(Stream stream, string name, long maxBytes = MaxBytes)
     {
-        using var reader = new StreamReader(new BoundedStream(stream, MaxBytes, name));
+        using var reader = new StreamReader(new BoundedStream(stream, maxBytes, name));
         string? package = null, version = null, arch = null, status = null;
         var number = 0;
         while (true)
@@ -56,14 +60,13 @@ public static class DebianControlReader
             string? line;
             try
             {
-                line = reader.ReadLine();
+                line = ReadLine(reader, name, number + 1);
             }
-            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException && e is not FileNotFoundException)
+            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or ArgumentException or IOException && e is not FileNotFoundException)
             {
                 throw new InvalidDataException($"{name}: after line {number}: {e.Message}", e);
             }
             number++;
-            if (line is not null && line.Length > MaxLineChars) throw new InvalidDataException($"{name}:{number}: line longer than {MaxLineChars} characters");
             if (string.IsNullOrWhiteSpace(line))
             {
                 if (package is not null && version is not null) yield return new PackageStanza(package, version, arch ?? "", status ?? "");
@@ -83,6 +86,20 @@ public static class DebianControlReader
                 case "Status": status = value; break;
             }
         }
+    }
+
+    /// <summary>One line, refusing to build one longer than <see cref="MaxLineChars"/>; null at the end.</summary>
+    private static string? ReadLine(StreamReader reader, string name, int number)
+    {
+        var line = new System.Text.StringBuilder();
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            if (c == '\n') return line.ToString();
+            if (line.Length == MaxLineChars) throw new InvalidDataException($"{name}:{number}: line longer than {MaxLineChars} characters");
+            line.Append((char)c);
+        }
+        return line.Length > 0 ? line.ToString() : null;
     }
 
     /// <summary>Stops reading past a byte limit, so a decompression bomb costs a bounded amount of work.</summary>
