@@ -20,6 +20,7 @@ public sealed class GpuAccessRestrictedCheck : ICheck
         if (!gpu.Present) return CheckOutcome.NotApplicable("no NVIDIA GPU on this host", EvidencePointer.To("gpu", "present"));
         if (gpu.DriverParameters?.ProfilingAdminOnly is not { } adminOnly)
             return CheckOutcome.Error("the NVIDIA driver's parameters (/proc/driver/nvidia/params) could not be read: is the driver loaded?", EvidencePointer.To("gpu", "errors"));
+        if (gpu.DeviceNodes.Count == 0) return CheckOutcome.Error("no /dev/nvidia* device node could be read", EvidencePointer.To("gpu", "deviceNodes"));
         var problems = new List<string>();
         var pointers = new List<string>();
         var open = gpu.DeviceNodes.Select((n, i) => (n, i)).Where(x => x.n.WorldAccessible && x.n.Kind != "capability").ToList();
@@ -33,7 +34,6 @@ public sealed class GpuAccessRestrictedCheck : ICheck
             problems.Add("GPU profiling is open to all users (RmProfilingAdminOnly 0)");
             pointers.Add(EvidencePointer.To("gpu", "driverParameters", "profilingAdminOnly"));
         }
-        if (gpu.DeviceNodes.Count == 0) return CheckOutcome.Error("no /dev/nvidia* device node could be read", EvidencePointer.To("gpu", "deviceNodes"));
         return problems.Count == 0
             ? CheckOutcome.Pass($"{gpu.DeviceNodes.Count} NVIDIA device node(s) closed to others; profiling restricted to administrators", EvidencePointer.To("gpu", "deviceNodes"), EvidencePointer.To("gpu", "driverParameters"))
             : CheckOutcome.Fail(string.Join("; ", problems), pointers);
