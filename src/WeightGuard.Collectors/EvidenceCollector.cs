@@ -1,8 +1,14 @@
 using WeightGuard.Collectors.Access;
 using WeightGuard.Collectors.Boot;
 using WeightGuard.Collectors.Disk;
+using WeightGuard.Collectors.Gpu;
 using WeightGuard.Collectors.Host;
 using WeightGuard.Collectors.Keys;
+using WeightGuard.Collectors.Platform.Egress;
+using WeightGuard.Collectors.Platform.Logging;
+using WeightGuard.Collectors.Platform.Patches;
+using WeightGuard.Collectors.Platform.Ssh;
+using WeightGuard.Collectors.Platform.Sudo;
 using WeightGuard.Collectors.Platform;
 using WeightGuard.Collectors.Tpm;
 using WeightGuard.Collectors.Weights;
@@ -80,9 +86,22 @@ public static class EvidenceCollector
         var platform = Try("platform", () => new KernelHardeningCollector(root).Collect());
         progress?.Report("tpm and measured boot");
         var tpm = Try("tpm", () => new TpmCollector(root, options.Tpm ?? new TpmSelector(TpmSelectorKind.None)).Collect());
+        var users = accounts ?? AccountDatabase.Parse("", "");
+        var processes = ProcessTable.Read(root);
+        progress?.Report("GPUs");
+        var gpu = Try("gpu", () => new NvidiaGpuCollector(root, NvidiaSmiQueries.For(root), users).Collect());
+        progress?.Report("access paths, logging, egress and patches");
+        var weightReaders = access?.Files.SelectMany(f => f.Readers).Select(r => r.Account) ?? [];
+        var ssh = Try("ssh", () => new SshCollector(root, users).Collect(weightReaders));
+        var privilege = accounts is null ? null : Try("privilege", () => new PrivilegeCollector(root, accounts).Collect());
+        if (accounts is null) failures.Add(new CollectorFailure("privilege", "the account database could not be read"));
+        var logging = Try("logging", () => new LoggingCollector(root, processes).Collect());
+        var egress = Try("egress", () => new EgressCollector(root).Collect());
+        var patches = Try("patches", () => new PatchCollector(root, DateTimeOffset.UtcNow).Collect());
         return new Evidence
         {
             Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform, Tpm = tpm,
+            Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

@@ -14,7 +14,7 @@ internal sealed class HostTree : IDisposable
     public HostTree()
     {
         Root = Directory.CreateTempSubdirectory("wg-tree-").FullName;
-        File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
+        System.IO.File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
     }
 
     public string Root { get; }
@@ -27,12 +27,26 @@ internal sealed class HostTree : IDisposable
     {
         var path = Local(hostPath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, content);
+        System.IO.File.WriteAllBytes(path, content);
         return Own(hostPath, mode, uid, gid);
     }
 
     public HostTree Write(string hostPath, string text, int mode = 0b110_100_100, int uid = 0, int gid = 0) =>
         Write(hostPath, Encoding.UTF8.GetBytes(text), mode, uid, gid);
+
+    /// <summary>Writes a text file with the given permission bits (or the default umask when none), owned by whoever runs the test.</summary>
+    public HostTree File(string hostPath, string content, UnixFileMode? mode = null) =>
+        Write(hostPath, content, mode is { } m ? (int)m : 0b110_100_100);
+
+    /// <summary>Copies the files of a directory of this machine into the tree at a host path.</summary>
+    public HostTree CopyDir(string from, string hostPath)
+    {
+        Directory.CreateDirectory(Local(hostPath));
+        foreach (var f in Directory.GetFiles(from)) System.IO.File.Copy(f, Path.Combine(Local(hostPath), Path.GetFileName(f)), overwrite: true);
+        return this;
+    }
+
+    public static UnixFileMode Octal(string mode) => (UnixFileMode)Convert.ToInt32(mode, 8);
 
     public HostTree Dir(string hostPath, int mode = 0b111_101_101, int uid = 0, int gid = 0)
     {
@@ -43,7 +57,7 @@ internal sealed class HostTree : IDisposable
     public HostTree Link(string hostPath, string target)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Local(hostPath))!);
-        File.CreateSymbolicLink(Local(hostPath), target);
+        System.IO.File.CreateSymbolicLink(Local(hostPath), target);
         return this;
     }
 
@@ -64,7 +78,7 @@ internal sealed class HostTree : IDisposable
             var (code, _, err) = ExternalTool.Run("chown", ["-h", $"{uid}:{gid}", path]);
             Assert.That(code, Is.Zero, err);
         }
-        File.SetUnixFileMode(path, (UnixFileMode)mode);
+        System.IO.File.SetUnixFileMode(path, (UnixFileMode)mode);
         return this;
     }
 

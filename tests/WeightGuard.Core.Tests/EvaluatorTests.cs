@@ -147,7 +147,7 @@ public class EvaluatorTests
             Assert.That(result.Message, Does.Contain("/models/open.gguf is world-readable"));
             Assert.That(result.Remediation, Is.EqualTo("Fix it."));
             Assert.That(result.Evidence, Is.EqualTo(new[] { "/evidence/access/files/1" }));
-            var resolved = Checks.Kinds.EvidenceFactCheck.Resolve(json, result.Evidence[0]["/evidence".Length..]);
+            var resolved = WeightGuard.Core.Checks.Kinds.EvidenceFactCheck.Resolve(json, result.Evidence[0]["/evidence".Length..]);
             Assert.That(resolved!.Value.GetProperty("path").GetString(), Is.EqualTo("/models/open.gguf"));
         });
     }

@@ -8,6 +8,9 @@ namespace WeightGuard.Collectors.Access;
 /// <param name="Groups">Primary and supplementary group ids.</param>
 public sealed record Account(string Name, uint Uid, uint PrimaryGid, string Shell, IReadOnlySet<uint> Groups)
 {
+    /// <summary>Home directory.</summary>
+    public string Home { get; init; } = "/";
+
     private static readonly string[] NoLoginShells = ["/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/usr/bin/false", "/bin/sync", "/sbin/shutdown", "/sbin/halt"];
 
     /// <summary>The account has a shell a person can log in with: it counts as a human.</summary>
@@ -60,7 +63,7 @@ public sealed class AccountDatabase
             if (f.Length < 7 || f[0].Length == 0 || !uint.TryParse(f[2], out var uid) || !uint.TryParse(f[3], out var gid)) continue;
             var groups = new HashSet<uint> { gid };
             if (members.TryGetValue(f[0], out var extra)) groups.UnionWith(extra);
-            accounts.Add(new Account(f[0], uid, gid, f[6].Trim(), groups));
+            accounts.Add(new Account(f[0], uid, gid, f[6].Trim(), groups) { Home = f[5] });
         }
         return new AccountDatabase(accounts, groupNames);
     }
@@ -70,6 +73,12 @@ public sealed class AccountDatabase
 
     /// <summary>The group name for a gid, or the gid as text.</summary>
     public string GroupName(uint gid) => _groupNames.TryGetValue(gid, out var n) ? n : gid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The gid of the group with this name, or null.</summary>
+    public uint? GroupId(string name) => _groupNames.Where(g => g.Value == name).Select(g => (uint?)g.Key).FirstOrDefault();
+
+    /// <summary>The account with this name, or null.</summary>
+    public Account? ByName(string name) => Accounts.FirstOrDefault(a => a.Name == name);
 
     /// <summary>The account with this uid, or null.</summary>
     public Account? ByUid(uint uid) => _byUid.GetValueOrDefault(uid);

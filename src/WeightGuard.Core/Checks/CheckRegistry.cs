@@ -26,5 +26,14 @@ public static class CheckRegistry
         new SwapEncryptedCheck(),
         new TpmBoundUnlockCheck(),
         new CrypttabKeyFilesEncryptedCheck(),
+        new GpuConfidentialComputingCheck(),
+        new GpuAccessRestrictedCheck(),
+        new EveryGpuCheck(),
+        new SshHardenedCheck(),
+        new RootAccessNarrowCheck(),
+        new WeightReadsAuditedCheck(),
+        new AuditImmutableAndForwardedCheck(),
+        new EgressDefaultDenyCheck(),
+        new PatchesCurrentCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }

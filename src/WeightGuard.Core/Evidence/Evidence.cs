@@ -22,6 +22,18 @@ public sealed record Evidence
     public PlatformEvidence? Platform { get; init; }
     /// <summary>The TPM and the measured boot its event log records.</summary>
     public TpmEvidence? Tpm { get; init; }
+    /// <summary>NVIDIA GPUs: driver, confidential computing, ECC, device nodes, profiling, processes.</summary>
+    public GpuEvidence? Gpu { get; init; }
+    /// <summary>The effective sshd configuration and the SSH keys of accounts that can read weights.</summary>
+    public SshEvidence? Ssh { get; init; }
+    /// <summary>Who can become root: sudoers rules and root-equivalent groups.</summary>
+    public PrivilegeEvidence? Privilege { get; init; }
+    /// <summary>Audit rules over the weights and log forwarding off the host.</summary>
+    public LoggingEvidence? Logging { get; init; }
+    /// <summary>Outbound firewall policy.</summary>
+    public EgressEvidence? Egress { get; init; }
+    /// <summary>Pending security updates from the package manager's metadata.</summary>
+    public PatchEvidence? Patches { get; init; }
     /// <summary>Domains whose collector failed or does not exist on this platform, with the reason.</summary>
     public IReadOnlyList<CollectorFailure> Failures { get; init; } = [];
 }

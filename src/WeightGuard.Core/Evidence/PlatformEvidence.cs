@@ -5,6 +5,8 @@ public sealed record PlatformEvidence
 {
     /// <summary>Kernel lockdown mode: <c>none</c>, <c>integrity</c> or <c>confidentiality</c>.</summary>
     public string? Lockdown { get; init; }
+    /// <summary>Where <see cref="Lockdown"/> was read: <c>securityfs</c>, or <c>kernel-config</c> (the build's default and the command line) where securityfs is not mounted.</summary>
+    public string? LockdownSource { get; init; }
     /// <summary>An IOMMU is active (IOMMU groups exist).</summary>
     public bool? IommuActive { get; init; }
     /// <summary>Number of IOMMU groups.</summary>
@@ -17,6 +19,8 @@ public sealed record PlatformEvidence
     public bool? CpuVulnerabilitiesMitigated { get; init; }
     /// <summary><c>kernel.yama.ptrace_scope</c> (0 = any process of the same user may read another's memory; also 0 when Yama is not built in).</summary>
     public int? PtraceScope { get; init; }
+    /// <summary><c>yama</c>, or <c>no-yama</c>: the kernel has no Yama, so only the classic ptrace checks apply (the same as scope 0).</summary>
+    public string? PtraceScopeSource { get; init; }
     /// <summary><c>fs.suid_dumpable</c>.</summary>
     public int? SuidDumpable { get; init; }
     /// <summary>Core dumps go to a pipe or a file (<c>kernel.core_pattern</c> starts with <c>|</c> for a pipe).</summary>

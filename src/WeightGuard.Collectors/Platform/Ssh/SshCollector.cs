@@ -1,0 +1,90 @@
+using WeightGuard.Collectors.Access;
+using WeightGuard.Core.Evidence;
+
+namespace WeightGuard.Collectors.Platform.Ssh;
+
+/// <summary>Collects the effective sshd configuration and the authorized_keys of root and of the accounts that can read weights.</summary>
+/// <param name="root">The host root.</param>
+/// <param name="accounts">The host's accounts (for home directories).</param>
+public sealed class SshCollector(HostRoot root, AccountDatabase accounts)
+{
+    private const string MainConfig = "/etc/ssh/sshd_config";
+    private static readonly string[] Binaries = ["/usr/sbin/sshd", "/usr/bin/sshd", "/sbin/sshd"];
+
+    /// <summary>Collects SSH evidence for <paramref name="keyAccounts"/> (root is always included).</summary>
+    public SshEvidence Collect(IEnumerable<string> keyAccounts)
+    {
+        var installed = File.Exists(root.Resolve(MainConfig)) || Binaries.Any(b => File.Exists(root.Resolve(b)));
+        if (!installed) return new SshEvidence { Installed = false };
+        var errors = new List<PathError>();
+        var budget = new ConfigFileBudget(root);
+        SshdConfig? config = null;
+        string? configError = null;
+        try
+        {
+            config = new SshdConfigParser(budget).Parse(MainConfig);
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            configError = e.Message;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            errors.Add(new PathError(MainConfig, "permission denied: " + e.Message));
+        }
+        var keyFiles = config is null ? [] : AuthorizedKeys(config.Value("AuthorizedKeysFile"), keyAccounts.Prepend("root").Distinct(StringComparer.Ordinal), errors);
+        return new SshEvidence
+        {
+            Installed = true,
+            Files = budget.Files,
+            Settings = config?.Settings ?? [],
+            MatchBlocks = config?.MatchBlocks ?? [],
+            AuthorizedKeys = keyFiles,
+            ConfigError = configError,
+            Errors = errors,
+        };
+    }
+
+    private List<AuthorizedKeysFile> AuthorizedKeys(string setting, IEnumerable<string> names, List<PathError> errors)
+    {
+        var found = new List<AuthorizedKeysFile>();
+        foreach (var account in names.Select(accounts.ByName).OfType<Account>())
+        {
+            foreach (var pattern in setting.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "none"))
+            {
+                var path = Expand(pattern, account);
+                try
+                {
+                    if (root.ReadText(path, 4 << 20) is not { } text) continue;
+                    var summary = AuthorizedKeysParser.Parse(text, path);
+                    found.Add(new AuthorizedKeysFile(account.Name, path, summary.Keys, summary.KeyTypes, summary.Restricted));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    errors.Add(new PathError(path, e is UnauthorizedAccessException ? "permission denied" : e.Message));
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Expands sshd's <c>%h</c>, <c>%u</c>, <c>%U</c> and <c>%%</c>; a relative path is relative to the home directory.</summary>
+    public static string Expand(string pattern, Account account)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] != '%' || i + 1 == pattern.Length) { text.Append(pattern[i]); continue; }
+            text.Append(pattern[++i] switch
+            {
+                'h' => account.Home.TrimEnd('/'),
+                'u' => account.Name,
+                'U' => account.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                '%' => "%",
+                var other => "%" + other,
+            });
+        }
+        var path = text.ToString();
+        return path.StartsWith('/') ? path : account.Home.TrimEnd('/') + "/" + path;
+    }
+}
