@@ -11,12 +11,8 @@ namespace WeightGuard.Core.Tests;
 
 public class CheckKindTests
 {
-    private static CheckOutcome Run(ICheck check, Evidence.Evidence evidence, params (string Name, ParamValue Value)[] overrides)
-    {
-        var values = check.Parameters.ToDictionary(p => p.Name, p => p.Default);
-        foreach (var (n, v) in overrides) values[n] = v;
-        return check.Evaluate(new CheckContext(evidence, values, new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(evidence, WeightGuardJsonContext.Default.Evidence))));
-    }
+    private static CheckOutcome Run(ICheck check, Evidence.Evidence evidence, params (string Name, ParamValue Value)[] overrides) =>
+        Checks.CheckHarness.Run(check, evidence, overrides);
 
     [TestCase("equals", new[] { "integrity" }, "integrity", ControlStatus.Pass)]
     [TestCase("equals", new[] { "integrity" }, "none", ControlStatus.Fail)]

@@ -18,10 +18,7 @@ public class StorageCheckKindTests
 
     private static CheckOutcome Run(ICheck check, StorageEvidence storage, params (string Name, ParamValue Value)[] overrides)
     {
-        var evidence = Host() with { Storage = storage };
-        var values = check.Parameters.ToDictionary(p => p.Name, p => p.Default);
-        foreach (var (n, v) in overrides) values[n] = v;
-        return check.Evaluate(new CheckContext(evidence, values, new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(evidence, WeightGuardJsonContext.Default.Evidence))));
+        return Checks.CheckHarness.Run(check, Host() with { Storage = storage }, overrides);
     }
 
     private static LuksSummary Luks(int version = 2, string kdf = "argon2id", long memory = 1048576, long iterations = 1000, params string[] weaknesses) =>
