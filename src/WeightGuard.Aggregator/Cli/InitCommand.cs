@@ -26,7 +26,7 @@ internal static class InitCommand
         {
             var directory = new DataDirectory(parse.GetValue(data)!);
             var location = parse.GetValue(db) ?? "sqlite:" + Path.Combine(directory.Path, "aggregator.db");
-            if (StoreLocation.Problem(location) is { } problem)
+            if (DatabaseLocation.Problem(location) is { } problem)
             {
                 Console.Error.WriteLine(problem);
                 return StoreOptions.BadInput;
@@ -40,7 +40,7 @@ internal static class InitCommand
             await using var store = await StoreOptions.OpenAsync(directory, null, cancel);
             if (store is null) return StoreOptions.BadInput;
             var token = await ApiTokens.CreateAsync(store, "initial admin", Roles.Admin, DateTimeOffset.UtcNow, cancel);
-            Console.Out.WriteLine($"Initialised {directory.Path} (database {StoreLocation.Redact(location)}).");
+            Console.Out.WriteLine($"Initialised {directory.Path} (database {DatabaseLocation.Redact(location)}).");
             Console.Out.WriteLine($"CA certificate: {directory.CaCertificate}; put TPM manufacturer CA certificates in {directory.TpmCaDirectory}.");
             Console.Out.WriteLine("The first admin API token follows; it is shown only now:");
             Console.Out.WriteLine(token);

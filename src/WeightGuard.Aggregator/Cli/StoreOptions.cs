@@ -39,12 +39,12 @@ internal static class StoreOptions
             Console.Error.WriteLine(e.Message);
             return null;
         }
-        if (StoreLocation.Problem(location) is { } problem)
+        if (DatabaseLocation.Problem(location) is { } problem)
         {
             Console.Error.WriteLine(problem);
             return null;
         }
-        var store = StoreLocation.Open(location);
+        var store = DatabaseLocation.Open(location);
         try
         {
             await store.MigrateAsync(cancel);
@@ -53,7 +53,7 @@ internal static class StoreOptions
         catch (System.Data.Common.DbException e)
         {
             await store.DisposeAsync();
-            Console.Error.WriteLine($"{StoreLocation.Redact(location)}: {e.Message}");
+            Console.Error.WriteLine($"{DatabaseLocation.Redact(location)}: {e.Message}");
             return null;
         }
     }

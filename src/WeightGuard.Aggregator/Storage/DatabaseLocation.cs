@@ -1,7 +1,7 @@
 namespace WeightGuard.Aggregator.Storage;
 
 /// <summary>Where the data lives, written <c>sqlite:PATH</c> or <c>postgres:CONNECTION-STRING</c>.</summary>
-public static class StoreLocation
+public static class DatabaseLocation
 {
     /// <summary>Checks the form of a location; returns the problem, or null when it is usable.</summary>
     public static string? Problem(string location) =>
