@@ -25,8 +25,11 @@ public static class EvidenceBundleVerifier
         var problems = archiveProblems.ToList();
         var counts = new VerificationCounts();
 
-        var manifest = ReadManifest(entries, problems);
+        // A changed manifest is reported as a broken signature first: that is what an auditor needs to hear.
+        var manifestProblems = new List<BundleProblem>();
+        var manifest = ReadManifest(entries, manifestProblems);
         var signature = CheckSignature(entries, manifest, trust, problems);
+        problems.AddRange(manifestProblems);
         if (manifest is not null) CheckFiles(manifest, entries, problems, counts);
         foreach (var path in entries.Keys.Order(StringComparer.Ordinal).Where(p => BundleLayout.Classify(p).Kind == BundleFileKind.Unknown))
             problems.Add(new BundleProblem(path, $"not part of the {BundleLayout.SchemaId} layout"));
