@@ -259,10 +259,11 @@ public sealed class RpmPatchTests
         string Evr() => (random.Next(4) == 0 ? $"{random.Next(3)}:" : "") + Part() + (random.Next(2) == 0 ? "-" + Part() : "");
         for (var i = 0; i < 400; i++) pairs.Add(random.Next(5) == 0 ? (Evr() is var same ? (same, same) : default) : (Evr(), Evr()));
 
-        var lua = "%{lua: for _, p in ipairs({" + string.Join(",", pairs.Select(p => $"{{\"{p.Item1}\",\"{p.Item2}\"}}")) + "}) do print(rpm.vercmp(p[1], p[2])) end}";
+        var lua = "%{lua: local r = {} for _, p in ipairs({" + string.Join(",", pairs.Select(p => $"{{\"{p.Item1}\",\"{p.Item2}\"}}"))
+            + "}) do r[#r + 1] = rpm.vercmp(p[1], p[2]) end print(table.concat(r, \",\"))}";
         var (rc, stdout, stderr) = ExternalTool.Run(_rpm, ["--eval", lua]);
         Assert.That(rc, Is.Zero, stderr);
-        var theirs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var theirs = stdout.Trim().Split(',').Select(int.Parse).ToList();
         Assert.That(theirs, Has.Count.EqualTo(pairs.Count));
         var disagreements = pairs.Select((p, i) => (p, ours: RpmVersion.Comparer.Compare(p.Item1, p.Item2), theirs: theirs[i]))
             .Where(x => x.ours != x.theirs).Select(x => $"{x.p.Item1} vs {x.p.Item2}: ours {x.ours}, rpm {x.theirs}").ToList();

@@ -62,13 +62,13 @@ public sealed class WindowsAccessAndUpdateTests
         {
             Assert.That(p.Groups.Single().Members, Is.EqualTo(new[]
             {
-                @"GPU-WIN-01\Administrator", @"GPU-WIN-01\alice", @"GPU-WIN-01\bob", @"GPU-WIN-01\deploy", @"CORP\GPU Admins", @"NT AUTHORITY\SYSTEM",
+                @"CORP\GPU Admins", @"GPU-WIN-01\Administrator", @"GPU-WIN-01\alice", @"GPU-WIN-01\bob", @"GPU-WIN-01\deploy", @"NT AUTHORITY\SYSTEM",
             }));
             Assert.That(p.RootEquivalent.Select(a => $"{a.Account} {a.Uid} human={a.Human} nopw={a.NoPassword} {string.Join(",", a.Via)}"), Is.EqualTo(new[]
             {
+                @"CORP\GPU Admins 1207 human=True nopw=False group:Administrators",
                 @"GPU-WIN-01\alice 1001 human=True nopw=False group:Administrators",
                 @"GPU-WIN-01\deploy 1002 human=True nopw=True group:Administrators",
-                @"CORP\GPU Admins 1207 human=True nopw=False group:Administrators",
                 @"NT AUTHORITY\SYSTEM 18 human=False nopw=False group:Administrators",
             }), "the built-in Administrator (RID 500) and disabled accounts are left out");
             Assert.That(p.RemoteDesktopUsers, Is.EqualTo(new[] { @"CORP\carol" }));

@@ -33,8 +33,7 @@ public static class UpdateInfoReader
     /// <exception cref="InvalidDataException">Malformed XML, a DTD, a corrupt gzip stream or too much data (names the file and line).</exception>
     public static IEnumerable<AdvisoryPackage> ReadSecurity(Stream stream, string name)
     {
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, IgnoreWhitespace = true };
-        using var reader = XmlReader.Create(stream, settings);
+        using var reader = CreateReader(stream, name);
         var security = false;
         string? advisory = null;
         while (true)
@@ -68,6 +67,20 @@ public static class UpdateInfoReader
                 throw new InvalidDataException($"{name}{line}: {e.Message}", e);
             }
             if (found is { Name.Length: > 0 }) yield return found;
+        }
+    }
+
+    /// <summary>A reader that refuses DTDs; creating it reads the first bytes, so a corrupt compressed stream fails here.</summary>
+    private static XmlReader CreateReader(Stream stream, string name)
+    {
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, IgnoreWhitespace = true };
+        try
+        {
+            return XmlReader.Create(stream, settings);
+        }
+        catch (Exception e) when (e is XmlException or InvalidDataException or IOException)
+        {
+            throw new InvalidDataException($"{name}: {e.Message}", e);
         }
     }
 }
