@@ -96,12 +96,12 @@ public static class EvidenceCollector
         progress?.Report("access paths, logging, egress and patches");
         var weightReaders = access?.Files.SelectMany(f => f.Readers).Select(r => r.Account) ?? [];
         var ssh = Try("ssh", () => windows is null ? new SshCollector(root, users).Collect(weightReaders) : WindowsSshCollector.Collect(windows.ProgramData, windows.SshdExe));
-        var privilege = windows is not null ? LocalGroupCollector.Collect(windows.Cim)
+        var privilege = windows is not null ? Try("privilege", () => LocalGroupCollector.Collect(windows.Cim))
             : accounts is null ? null : Try("privilege", () => new PrivilegeCollector(root, accounts).Collect());
         if (accounts is null && windows is null) failures.Add(new CollectorFailure("privilege", "the account database could not be read"));
         var logging = windows is null ? Try("logging", () => new LoggingCollector(root, processes).Collect()) : null;
         if (windows is not null) failures.Add(new CollectorFailure("logging", "the Windows audit policy and the SACLs on weight files are not read"));
-        var egress = Try("egress", () => windows is null ? new EgressCollector(root, root.IsLive ? NftLiveRuleset.Find() : null).Collect() : WindowsFirewallCollector.Collect(windows.Cim));
+        var egress = Try("egress", () => windows is null ? new EgressCollector(root, root.IsLive ? LiveRuleset.Find() : null).Collect() : WindowsFirewallCollector.Collect(windows.Cim));
         var patches = Try("patches", () => windows is null ? new PatchCollector(root, DateTimeOffset.UtcNow).Collect()
             : WindowsUpdateCollector.Collect(windows.Cim, windows.Registry, DateTimeOffset.UtcNow));
         return new Evidence

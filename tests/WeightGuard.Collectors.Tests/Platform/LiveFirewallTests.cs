@@ -38,10 +38,10 @@ public sealed class LiveFirewallTests
     [TearDown]
     public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>An executable script standing in for nft: it runs <paramref name="body"/> with nft's arguments in "$@".</summary>
-    private string Wrapper(string body)
+    /// <summary>An executable script standing in for a tool: it runs <paramref name="body"/> with the tool's arguments in "$@".</summary>
+    private string Wrapper(string body, string name = "nft-wrapper")
     {
-        var path = Path.Combine(_dir, "nft-wrapper");
+        var path = Path.Combine(_dir, name);
         File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         return path;
@@ -56,7 +56,7 @@ public sealed class LiveFirewallTests
         var rules = Path.Combine(_dir, "rules.nft");
         File.WriteAllText(rules, Ruleset);
         // a fresh network namespace: load the ruleset there, then run nft as the collector asked
-        var live = new NftLiveRuleset(Wrapper($"exec {unshare} -n sh -c '{nft} -f \"$0\" && exec {nft} \"$@\"' {rules} \"$@\""));
+        var live = new LiveRuleset(Wrapper($"exec {unshare} -n sh -c '{nft} -f \"$0\" && exec {nft} \"$@\"' {rules} \"$@\""), []);
         using var tree = new HostTree().File("/etc/nftables.conf", "table inet filter {\n chain output { type filter hook output priority 0; policy accept; }\n}\n");
         var e = new EgressCollector(tree.HostRoot, live).Collect();
         Assert.Multiple(() =>
@@ -77,14 +77,33 @@ public sealed class LiveFirewallTests
         HostTree.RequireRoot();
         var nft = ExternalTool.Require("nft");
         var setpriv = ExternalTool.Require("setpriv");
-        var live = new NftLiveRuleset(Wrapper($"exec {setpriv} --inh-caps=-all --bounding-set=-net_admin {nft} \"$@\""));
+        var live = new LiveRuleset(Wrapper($"exec {setpriv} --inh-caps=-all --bounding-set=-net_admin {nft} \"$@\""), []);
         using var tree = new HostTree().File("/etc/nftables.conf", "table inet filter {\n chain output { type filter hook output priority 0; policy drop; }\n}\n");
         var e = new EgressCollector(tree.HostRoot, live).Collect();
         Assert.Multiple(() =>
         {
             Assert.That(e.LiveRuleset, Is.Null);
-            Assert.That(e.LiveRulesetError, Does.StartWith("nft -j list ruleset: ").And.Contain("Operation not permitted").And.EndWith("(reading the live ruleset needs CAP_NET_ADMIN)"));
+            Assert.That(e.LiveRulesetError, Does.StartWith("nft -j list ruleset: ").And.Contain("Operation not permitted").And.EndWith("(reading the enforced ruleset needs CAP_NET_ADMIN)"));
             Assert.That(e.OutputChains.Select(c => $"{c.Origin} {c.Chain} {c.Policy}"), Is.EqualTo(new[] { "configuration output drop" }));
+        });
+    }
+
+    [Test]
+    public void Legacy_iptables_tables_that_nft_cannot_see_are_read_too()
+    {
+        HostTree.RequireRoot();
+        var unshare = ExternalTool.Require("unshare");
+        var legacy = ExternalTool.Require("iptables-legacy");
+        var legacySave = ExternalTool.Require("iptables-legacy-save");
+        var nft = Wrapper("echo '{\"nftables\": [{\"metainfo\": {\"json_schema_version\": 1}}]}'");
+        var save = Wrapper($"exec {unshare} -n sh -c '{legacy} -P OUTPUT DROP && {legacy} -A OUTPUT -o lo -j ACCEPT && exec {legacySave}'", "save-wrapper");
+        using var tree = new HostTree();
+        var e = new EgressCollector(tree.HostRoot, new LiveRuleset(nft, [(save, "iptables")])).Collect();
+        Assert.Multiple(() =>
+        {
+            Assert.That((e.LiveRuleset, e.LiveRulesetError), Is.EqualTo(("nft -j list ruleset, save-wrapper", (string?)null)));
+            Assert.That(e.OutputChains.Select(c => $"{c.Origin} {c.Firewall} {c.Chain} {c.Policy} rules={c.Rules} {c.Source}"),
+                Is.EqualTo(new[] { "live iptables OUTPUT drop rules=1 save-wrapper:5" }));
         });
     }
 
@@ -92,9 +111,9 @@ public sealed class LiveFirewallTests
     public void A_failing_or_garbling_nft_is_an_error_fact()
     {
         using var tree = new HostTree();
-        var failing = new EgressCollector(tree.HostRoot, new NftLiveRuleset(Wrapper("echo 'Error: no such file' >&2; exit 1"))).Collect();
+        var failing = new EgressCollector(tree.HostRoot, new LiveRuleset(Wrapper("echo 'Error: no such file' >&2; exit 1"), [])).Collect();
         Assert.That(failing.LiveRulesetError, Is.EqualTo("nft -j list ruleset: exit 1: Error: no such file"));
-        var garbled = new EgressCollector(tree.HostRoot, new NftLiveRuleset(Wrapper("echo '{\"nftables\": [ {\"chain\": '"))).Collect();
+        var garbled = new EgressCollector(tree.HostRoot, new LiveRuleset(Wrapper("echo '{\"nftables\": [ {\"chain\": '"), [])).Collect();
         Assert.That(garbled.LiveRulesetError, Does.StartWith("nft -j list ruleset: "));
     }
 

@@ -9,8 +9,8 @@ namespace WeightGuard.Collectors.Platform.Egress;
 /// evidence says so and keeps the configuration).
 /// </summary>
 /// <param name="root">The host root.</param>
-/// <param name="live">The live ruleset reader; null for a tree that is not the running host, or where nft is not installed.</param>
-public sealed class EgressCollector(HostRoot root, NftLiveRuleset? live = null)
+/// <param name="live">The enforced ruleset's reader; null for a tree that is not the running host, or where nft is not installed.</param>
+public sealed class EgressCollector(HostRoot root, LiveRuleset? live = null)
 {
     private static readonly string[] NftFiles = ["/etc/nftables.conf", "/etc/sysconfig/nftables.conf"];
     private static readonly (string File, string Firewall, string[] Services)[] IptablesFiles =
@@ -59,12 +59,16 @@ public sealed class EgressCollector(HostRoot root, NftLiveRuleset? live = null)
             chains.Add(ufw);
         }
         string? liveError = null;
+        LiveChains? enforced = null;
         if (live is not null)
         {
             try
             {
-                chains.AddRange(live.Read().Where(c => c.Hook == "output")
+                enforced = live.Read();
+                chains.AddRange(enforced.Nft.Where(c => c.Hook == "output")
                     .Select(c => new OutputChain("nftables", $"{c.Family} {c.Table}", c.Chain, Verdict(c.Policy), c.Rules, c.AcceptsEverything, null, c.Source) { Origin = "live" }));
+                chains.AddRange(enforced.Legacy.Select(l =>
+                    new OutputChain(l.Firewall, "filter", "OUTPUT", Verdict(l.Output.Policy), l.Output.Rules, l.Output.AcceptsEverything, null, l.Output.Source) { Origin = "live" }));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
@@ -74,7 +78,7 @@ public sealed class EgressCollector(HostRoot root, NftLiveRuleset? live = null)
         return new EgressEvidence
         {
             Files = files.Distinct().ToList(), OutputChains = chains, ParseErrors = parseErrors, Errors = errors,
-            LiveRuleset = live is not null && liveError is null ? NftLiveRuleset.Command : null, LiveRulesetError = liveError,
+            LiveRuleset = enforced is null ? null : string.Join(", ", enforced.Sources), LiveRulesetError = liveError,
         };
     }
 
