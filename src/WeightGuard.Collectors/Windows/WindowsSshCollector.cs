@@ -23,20 +23,7 @@ public static class WindowsSshCollector
         if (!File.Exists(root.Resolve(Config)) && !File.Exists(sshdExe)) return new SshEvidence { Installed = false };
         var budget = new ConfigFileBudget(root);
         var errors = new List<PathError>();
-        SshdConfig? config = null;
-        string? configError = null;
-        try
-        {
-            config = new SshdConfigParser(budget).Parse(Config);
-        }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
-        {
-            configError = e.Message;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            errors.Add(new PathError(Config, "permission denied: " + e.Message));
-        }
+        var (config, configError) = SshCollector.ReadConfig(budget, Config, errors);
         var keys = new List<AuthorizedKeysFile>();
         try
         {
