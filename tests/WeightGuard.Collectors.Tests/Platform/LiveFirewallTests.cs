@@ -18,7 +18,7 @@ public sealed class LiveFirewallTests
             ct state established,related counter accept comment "replies"
             ip daddr { 10.0.0.0/8 } tcp dport 443 accept
           }
-          chain helper {
+          chain allowlist {
             counter accept
           }
         }
@@ -67,7 +67,7 @@ public sealed class LiveFirewallTests
                 "configuration inet filter output accept rules=0 all=False boot=False",
                 "live inet filter output drop rules=3 all=False boot=?",
                 "live ip nat out accept rules=1 all=True boot=?",
-            }), "the helper chain has no hook and is not on the output path");
+            }), "the allowlist chain has no hook and is not on the output path");
         });
     }
 
