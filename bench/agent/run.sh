@@ -44,6 +44,6 @@ for what in "--version" "scan --root $out/empty --format json"; do
   read -ra args <<<"$what"
   a=$(median_ms "${aot[@]}" "${args[@]}")
   f=$(median_ms "${fdd[@]}" "${args[@]}")
-  printf 'weightguard %-34s NativeAOT %7.1f ms   framework-dependent %7.1f ms   ratio %.1fx\n' \
+  printf 'weightguard %-36s NativeAOT %7.1f ms   framework-dependent %7.1f ms   ratio %.1fx\n' \
     "${what/$out\/empty/EMPTYTREE}" "$a" "$f" "$(echo "scale=2; $f / $a" | bc)"
 done

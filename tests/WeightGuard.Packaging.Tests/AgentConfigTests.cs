@@ -28,10 +28,10 @@ public sealed class AgentConfigTests
         Assert.That(DefaultConfig, Does.Contain("\n#server: https://"));
 
     [Test]
-    public void Kubernetes_configuration_sets_the_same_keys_and_the_server()
+    public void Kubernetes_configuration_sets_the_same_keys()
     {
         var configMap = DaemonSetTests.Manifest("ConfigMap");
         var config = YamlFile.Documents(configMap.Scalar("data", "agent.yaml")!).Single();
-        Assert.That(config.LeafPaths(), Is.EquivalentTo(Keys.Append("server")));
+        Assert.That(config.LeafPaths(), Is.EquivalentTo(Keys));
     }
 }

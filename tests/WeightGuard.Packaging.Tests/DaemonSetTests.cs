@@ -28,10 +28,10 @@ public sealed class DaemonSetTests
             .Select(x => (x.m, x.Item2!));
 
     [Test]
-    public void Declares_namespace_account_configuration_secret_and_daemonset()
+    public void Declares_namespace_account_configuration_and_daemonset()
     {
         Assert.That(Manifests.Select(m => m.Scalar("kind")),
-            Is.EquivalentTo(new[] { "Namespace", "ServiceAccount", "ConfigMap", "Secret", "DaemonSet" }));
+            Is.EquivalentTo(new[] { "Namespace", "ServiceAccount", "ConfigMap", "DaemonSet" }));
         Assert.That(Manifests.Skip(1).Select(m => m.Scalar("metadata", "namespace")), Is.All.EqualTo(Manifest("Namespace").Scalar("metadata", "name")));
     }
 
@@ -98,6 +98,15 @@ public sealed class DaemonSetTests
         var covering = HostMounts(Agent).Where(m => nodePath == m.HostPath || nodePath.StartsWith(m.HostPath.TrimEnd('/') + "/")).ToList();
         Assert.That(covering, Is.Not.Empty);
         Assert.That(covering.Select(m => m.Mount.Scalar("readOnly")), Is.All.EqualTo("true"));
+    }
+
+    [Test]
+    public void Enrolment_token_secret_is_optional_once_the_node_holds_an_identity()
+    {
+        var secret = Pod.Items("volumes").Single(v => v.Scalar("name") == "enrolment").At("secret")!;
+        Assert.That(secret.Scalar("optional"), Is.EqualTo("true"));
+        Assert.That(Pod.Items("initContainers").Single().Items("volumeMounts").Select(m => m.Scalar("name")), Does.Contain("enrolment"));
+        Assert.That(Agent.Items("volumeMounts").Select(m => m.Scalar("name")), Does.Not.Contain("enrolment"));
     }
 
     [Test]

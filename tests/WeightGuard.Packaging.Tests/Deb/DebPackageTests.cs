@@ -42,18 +42,15 @@ public sealed class DebPackageTests
     [Test]
     public void Contents_are_exactly_the_binary_unit_and_configuration_with_their_modes()
     {
-        var files = DebContentsEntry.ParseListing(PackageBuild.DpkgDeb("--contents", PackageBuild.Deb))
-            .Where(e => !e.Mode.StartsWith('d')).ToList();
-        Assert.That(files, Is.EquivalentTo(new[]
+        var entries = DebContentsEntry.ParseListing(PackageBuild.DpkgDeb("--contents", PackageBuild.Deb));
+        Assert.That(entries.Where(e => !e.Mode.StartsWith('d')), Is.EquivalentTo(new[]
         {
             new DebContentsEntry("-rwxr-xr-x", "root/root", "/usr/bin/weightguard"),
             new DebContentsEntry("-rw-r--r--", "root/root", "/usr/lib/systemd/system/weightguard-agent.service"),
             // root:root in the archive; postinst gives it to the weightguard group (InstallTests checks the result).
             new DebContentsEntry("-rw-r-----", "root/root", "/etc/weightguard/agent.yaml"),
         }));
-        var configDirectory = DebContentsEntry.ParseListing(PackageBuild.DpkgDeb("--contents", PackageBuild.Deb))
-            .Single(e => e.Path == "/etc/weightguard/");
-        Assert.That(configDirectory.Mode, Is.EqualTo("drwxr-x---"));
+        Assert.That(entries.Single(e => e.Path == "/etc/weightguard/").Mode, Is.EqualTo("drwxr-x---"));
     }
 
     [Test]
