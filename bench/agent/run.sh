@@ -12,7 +12,7 @@ trap 'rm -rf "$out"' EXIT
 dotnet publish src/WeightGuard.Cli -c Release -o "$out/fdd" >/dev/null
 packaging/publish.sh linux-x64 "$out/aot" >/dev/null 2>&1
 mkdir -p "$out/empty"
-fdd=(dotnet "$out/fdd/weightguard.dll")
+fdd=("$out/fdd/weightguard")
 aot=("$out/aot/weightguard")
 
 runtime=$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2; d = $3 } END { gsub(/[][]/, "", d); print d "/" v }')
