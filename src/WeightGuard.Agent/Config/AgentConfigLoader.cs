@@ -43,7 +43,8 @@ public static partial class AgentConfigLoader
     {
         var errors = new List<CatalogError>();
         var reader = new YamlNodeReader(file, errors);
-        if (text.Trim().Length == 0) return new AgentConfigResult(new AgentConfig(), []);
+        // A file of nothing but comments (a freshly installed default) means every default.
+        if (text.Split('\n').All(line => line.TrimStart() is "" or ['#', ..])) return new AgentConfigResult(new AgentConfig(), []);
         var root = reader.ParseRoot(text);
         if (root is null) return new AgentConfigResult(null, errors);
         var entries = reader.Entries(root, "server", "state", "profile", "weights", "interval", "jitter", "tpm", "spool", "hashing", "log");
