@@ -25,7 +25,10 @@ public static class AgentHost
     /// with <c>--once</c>, 0 when the report passed and was delivered or spooled, 1 when it failed or could not check a
     /// control; as a service, 0 after a clean stop.
     /// </summary>
-    public static async Task<int> Run(AgentRunOptions options, TextWriter stderr)
+    /// <param name="options">What to run.</param>
+    /// <param name="stderr">Where configuration errors go.</param>
+    /// <param name="stop">Stops the agent (SIGTERM and Ctrl+C as the command line delivers them).</param>
+    public static async Task<int> Run(AgentRunOptions options, TextWriter stderr, CancellationToken stop)
     {
         var loaded = AgentConfigLoader.LoadFile(options.ConfigPath);
         if (loaded.Config is not { } config)
@@ -50,12 +53,13 @@ public static class AgentHost
         }
         if (options.Once)
         {
-            var report = await cycle.ScanAndSpool(CancellationToken.None).ConfigureAwait(false);
-            await cycle.Deliver(CancellationToken.None).ConfigureAwait(false);
+            var report = await cycle.ScanAndSpool(stop).ConfigureAwait(false);
+            await cycle.Deliver(stop).ConfigureAwait(false);
             return report.Summary.Fail + report.Summary.Error > 0 ? 1 : 0;
         }
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "weightguard" });
+        builder.Services.Configure<ConsoleLifetimeOptions>(console => console.SuppressStatusMessages = true);
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(service => service.ServiceName = "WeightGuard");
         builder.Services.AddSerilog(logger);
@@ -63,7 +67,7 @@ public static class AgentHost
             services.GetRequiredService<ILogger<AgentWorker>>()));
         if (SystemdHelpers.IsSystemdService()) builder.Services.AddHostedService<WatchdogPinger>();
         using var host = builder.Build();
-        await host.RunAsync().ConfigureAwait(false);
+        await host.RunAsync(stop).ConfigureAwait(false);
         return 0;
     }
 }

@@ -69,6 +69,7 @@ internal sealed class AgentWorker(AgentCycle cycle, string configPath, Catalog c
             }
             catch (OperationCanceledException) { break; }
         }
+        log.LogInformation("WeightGuard agent stopping");
     }
 
     private void Reload()

@@ -24,11 +24,11 @@ internal static class AgentCommand
         {
             config, once,
         };
-        command.SetAction(async (parse, _) =>
+        command.SetAction(async (parse, cancel) =>
         {
             var catalog = CatalogSources.Load(null, null, Console.Error);
             if (catalog is null) return ExitCodes.BadInput;
-            return await AgentHost.Run(new AgentRunOptions(parse.GetValue(config)!, catalog, CatalogSources.Version, parse.GetValue(once)), Console.Error);
+            return await AgentHost.Run(new AgentRunOptions(parse.GetValue(config)!, catalog, CatalogSources.Version, parse.GetValue(once)), Console.Error, cancel);
         });
         return command;
     }
