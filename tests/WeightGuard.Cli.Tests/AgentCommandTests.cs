@@ -139,9 +139,11 @@ public sealed class AgentCommandTests
         Assert.That(Enroll().ExitCode, Is.EqualTo(0));
         var config = Config(_server.Url.ToString());
         await _server.Stop();
-        var (firstExit, _, firstErr) = CliRunner.Run("agent", "run", "--once", "--config", config);
+        // As under systemd: journald reads the <N> syslog priority at the start of each line.
+        var (firstExit, _, firstErr) = ExternalTool.Run("dotnet", [WeightGuardProcess.Dll, "agent", "run", "--once", "--config", config],
+            env: new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:12345" });
         Assert.That(firstExit, Is.Not.EqualTo(2), firstErr);
-        Assert.That(firstErr, Does.Contain("stay spooled"));
+        Assert.That(firstErr, Does.Contain("\n<6>Scan ").And.Contain("\n<4>Delivery paused, 1 report(s) stay spooled: "));
         var (_, text, _) = CliRunner.Run("agent", "status", "--state", State);
         Assert.That(text, Does.Contain("spool:          1 report(s) waiting, oldest from").And.Contain("delivery error: ").And.Contain("cannot reach the aggregator"));
 
@@ -153,6 +155,24 @@ public sealed class AgentCommandTests
             Assert.That(_server.Reports, Has.Count.EqualTo(2), "the spooled report and the new one");
             Assert.That(_server.Submissions, Is.EqualTo(2), "each once");
             Assert.That(status.RootElement.GetProperty("spoolDepth").GetInt32(), Is.EqualTo(0));
+        });
+    }
+
+    [Test]
+    public async Task A_full_spool_drops_the_older_report_and_counts_the_loss_in_the_status()
+    {
+        Assert.That(Enroll().ExitCode, Is.EqualTo(0));
+        var config = Config(_server.Url.ToString());
+        File.AppendAllText(config, "\nspool:\n  maxReports: 1\n");
+        await _server.Stop();
+        CliRunner.Run("agent", "run", "--once", "--config", config);
+        var (_, _, stderr) = CliRunner.Run("agent", "run", "--once", "--config", config);
+        var (_, text, _) = CliRunner.Run("agent", "status", "--state", State);
+        Assert.Multiple(() =>
+        {
+            Assert.That(stderr, Does.Contain("will not be delivered: spool full: compacted to the newest report of"));
+            Assert.That(text, Does.Contain("spool:          1 report(s) waiting"));
+            Assert.That(text, Does.Contain("lost reports:   1 (last: spool full: compacted to the newest report of"));
         });
     }
 
