@@ -145,6 +145,19 @@ public sealed class EnrollmentAndUploadTests
     }
 
     [Test]
+    public async Task An_unavailable_TPM_stops_enrolment_before_the_token_is_sent()
+    {
+        await using var server = await FakeAggregator.Start(_pki);
+        var e = Assert.ThrowsAsync<AgentException>(() =>
+            Enroller.Enroll(Options(server, server.NewToken().ToString(), TpmSelector.Parse("swtpm:127.0.0.1:1")), CancellationToken.None));
+        Assert.Multiple(() =>
+        {
+            Assert.That(e!.Message, Does.StartWith("TPM swtpm:127.0.0.1:1: "));
+            Assert.That(server.Requests, Is.EqualTo(new[] { "GET /api/v1/ca" }));
+        });
+    }
+
+    [Test]
     public void A_malformed_token_is_refused_before_any_connection()
     {
         var e = Assert.ThrowsAsync<AgentException>(() => Enroller.Enroll(

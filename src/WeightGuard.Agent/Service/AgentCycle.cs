@@ -34,7 +34,13 @@ public sealed class AgentCycle
         _log = log;
         Config = config;
         Directory.CreateDirectory(config.State);
-        _status = AgentStatus.Load(config.StatusFile);
+        try { _status = AgentStatus.Load(config.StatusFile); }
+        catch (AgentException e)
+        {
+            // The status only describes the past; a damaged one must not stop the agent from working.
+            _log.LogWarning("Starting with an empty status: {Problem}", e.Message);
+            _status = new AgentStatus();
+        }
         Spool = new ReportSpool(config.SpoolDirectory, config.Spool);
         Record(Spool.Recover());
     }
