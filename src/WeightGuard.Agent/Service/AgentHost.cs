@@ -21,9 +21,9 @@ public sealed record AgentRunOptions(string ConfigPath, Catalog Catalog, string 
 public static class AgentHost
 {
     /// <summary>
-    /// Runs the agent and returns the exit code: 2 for a configuration error (printed as <c>file:line: message</c>);
-    /// with <c>--once</c>, 0 when the report passed and was delivered or spooled, 1 when it failed or could not check a
-    /// control; as a service, 0 after a clean stop.
+    /// Runs the agent and returns the exit code: 2 for a configuration error (printed as <c>file:line: message</c>) or,
+    /// with <c>--once</c>, a report that could be neither delivered nor spooled; with <c>--once</c>, 0 when the report
+    /// passed and was delivered or spooled, 1 when it failed or could not check a control; as a service, 0 after a clean stop.
     /// </summary>
     /// <param name="options">What to run.</param>
     /// <param name="stderr">Where configuration errors go.</param>
@@ -42,7 +42,14 @@ public static class AgentHost
             return 2;
         }
         var level = new LoggingLevelSwitch();
-        await using var logger = AgentLogging.Create(config.Log, level);
+        Logger logger;
+        try { logger = AgentLogging.Create(config.Log, level); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"{config.Log.File}: cannot write the log there: {e.Message}");
+            return 2;
+        }
+        await using var flushLogger = logger;
         using var loggers = new SerilogLoggerFactory(logger);
         AgentCycle cycle;
         try { cycle = new AgentCycle(config, options.Catalog, options.Version, loggers.CreateLogger("WeightGuard.Agent")); }
@@ -53,7 +60,13 @@ public static class AgentHost
         }
         if (options.Once)
         {
-            var report = await cycle.ScanAndSpool(stop).ConfigureAwait(false);
+            Core.Reports.Report report;
+            try { report = await cycle.ScanAndSpool(stop).ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"{config.SpoolDirectory}: the report could not be spooled: {e.Message}");
+                return 2;
+            }
             await cycle.Deliver(stop).ConfigureAwait(false);
             return report.Summary.Fail + report.Summary.Error > 0 ? 1 : 0;
         }
