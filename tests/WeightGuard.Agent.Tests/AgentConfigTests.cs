@@ -8,6 +8,7 @@ public sealed class AgentConfigTests
     private const string Full = """
         server: https://aggregator.example:8443   # optional: defaults to the enrolled server
         state: /var/lib/weightguard
+        root: /host
         profile: rand-sl4
         weights: [/models, /srv/models]
         interval: 30m
@@ -37,6 +38,7 @@ public sealed class AgentConfigTests
             Assert.That(c.State, Is.EqualTo("/var/lib/weightguard"));
             Assert.That(c.SpoolDirectory, Is.EqualTo("/var/lib/weightguard/spool"));
             Assert.That(c.StatusFile, Is.EqualTo("/var/lib/weightguard/status.json"));
+            Assert.That(c.Root, Is.EqualTo("/host"));
             Assert.That(c.Profile, Is.EqualTo("rand-sl4"));
             Assert.That(c.Weights, Is.EqualTo(new[] { "/models", "/srv/models" }));
             Assert.That(c.Interval, Is.EqualTo(TimeSpan.FromMinutes(30)));
@@ -57,6 +59,7 @@ public sealed class AgentConfigTests
         {
             Assert.That(c.Server, Is.Null);
             Assert.That(c.State, Is.EqualTo("/var/lib/weightguard"));
+            Assert.That(c.Root, Is.EqualTo("/"));
             Assert.That(c.Profile, Is.EqualTo("rand-sl3"));
             Assert.That(c.Weights, Is.Null);
             Assert.That(c.Interval, Is.EqualTo(TimeSpan.FromHours(1)));
@@ -73,7 +76,8 @@ public sealed class AgentConfigTests
     [TestCase("profile: rand-sl3\nweights: [models]", 2, "'weights' entries must be absolute paths")]
     [TestCase("weights: /models", 1, "'weights' must be a list")]
     [TestCase("interval: 1x", 1, "'interval' must be a duration such as 30s, 15m, 1h or 1d, not '1x'")]
-    [TestCase("interval: 10s", 1, "'interval' must be at least 1m")]
+    [TestCase("interval: 0s", 1, "'interval' must be at least 1s")]
+    [TestCase("root: host", 1, "'root' must be an absolute path, not 'host'")]
     [TestCase("jitter: -5m", 1, "'jitter' must be a duration")]
     [TestCase("interval: 9999999d", 1, "'interval' must be a duration")]
     [TestCase("tpm: maybe", 1, "'tpm': 'maybe' is not a TPM selector")]

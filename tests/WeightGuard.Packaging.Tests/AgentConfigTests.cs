@@ -5,7 +5,10 @@ namespace WeightGuard.Packaging.Tests;
 /// <summary>The default agent configuration shipped in the .deb and, for Kubernetes, in the DaemonSet's ConfigMap.</summary>
 public sealed class AgentConfigTests
 {
-    /// <summary>Every key the agent reads; <c>server</c> is optional (the enrolled server is the default).</summary>
+    /// <summary>
+    /// Every key the agent reads but two left at their defaults: <c>server</c> (the enrolled server) and <c>root</c>
+    /// (<c>/</c>; the DaemonSet gives <c>--root /host</c> on its command line).
+    /// </summary>
     private static readonly string[] Keys =
     [
         "state", "profile", "weights", "interval", "jitter", "tpm", "spool.maxReports", "spool.maxBytes",
@@ -15,7 +18,7 @@ public sealed class AgentConfigTests
     private static string DefaultConfig => File.ReadAllText(Path.Combine(RepoPaths.Root, "packaging/config/agent.yaml"));
 
     [Test]
-    public void Default_configuration_sets_every_key_but_server()
+    public void Default_configuration_sets_every_key_but_server_and_root()
     {
         var config = YamlFile.Documents(DefaultConfig).Single();
         Assert.That(config.LeafPaths(), Is.EquivalentTo(Keys));
@@ -24,8 +27,8 @@ public sealed class AgentConfigTests
     }
 
     [Test]
-    public void Default_configuration_shows_server_commented_out() =>
-        Assert.That(DefaultConfig, Does.Contain("\n#server: https://"));
+    public void Default_configuration_shows_server_and_root_commented_out() =>
+        Assert.That(DefaultConfig, Does.Contain("\n#server: https://").And.Contain("\n#root: /\n"));
 
     [Test]
     public void Kubernetes_configuration_sets_the_same_keys()

@@ -16,6 +16,8 @@ public sealed record AgentConfig
     public Uri? Server { get; init; }
     /// <summary>Holds <c>identity/</c>, <c>spool/</c>, <c>cache/</c> and <c>status.json</c>.</summary>
     public string State { get; init; } = DefaultState;
+    /// <summary>The directory read as the host's <c>/</c>: <c>/</c> itself, or where a container mounts the node's (<c>/host</c>).</summary>
+    public string Root { get; init; } = "/";
     /// <summary>The profile scans are judged against.</summary>
     public string Profile { get; init; } = "rand-sl3";
     /// <summary>Where the weights are; null: the scan's default locations.</summary>

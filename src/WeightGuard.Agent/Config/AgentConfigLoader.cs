@@ -47,7 +47,7 @@ public static partial class AgentConfigLoader
         if (text.Split('\n').All(line => line.TrimStart() is "" or ['#', ..])) return new AgentConfigResult(new AgentConfig(), []);
         var root = reader.ParseRoot(text);
         if (root is null) return new AgentConfigResult(null, errors);
-        var entries = reader.Entries(root, "server", "state", "profile", "weights", "interval", "jitter", "tpm", "spool", "hashing", "log");
+        var entries = reader.Entries(root, "server", "state", "root", "profile", "weights", "interval", "jitter", "tpm", "spool", "hashing", "log");
         var config = new AgentConfig();
 
         if (reader.Scalar(entries, "server", root, required: false) is { } server)
@@ -60,6 +60,11 @@ public static partial class AgentConfigLoader
             if (Path.IsPathFullyQualified(state)) config = config with { State = state };
             else reader.Error(entries["state"], $"'state' must be an absolute path, not '{state}'");
         }
+        if (reader.Scalar(entries, "root", root, required: false) is { } hostRoot)
+        {
+            if (Path.IsPathFullyQualified(hostRoot)) config = config with { Root = hostRoot };
+            else reader.Error(entries["root"], $"'root' must be an absolute path, not '{hostRoot}'");
+        }
         if (reader.Scalar(entries, "profile", root, required: false) is { } profile) config = config with { Profile = profile };
         if (entries.ContainsKey("weights") && reader.StringList(entries, "weights", root) is { } weights)
         {
@@ -69,7 +74,8 @@ public static partial class AgentConfigLoader
         }
         if (Duration(reader, entries, "interval", root) is { } interval)
         {
-            if (interval < TimeSpan.FromMinutes(1)) reader.Error(entries["interval"], "'interval' must be at least 1m");
+            // A scan a second is the most the agent does: a shorter interval would leave no time between scans.
+            if (interval < TimeSpan.FromSeconds(1)) reader.Error(entries["interval"], "'interval' must be at least 1s");
             else config = config with { Interval = interval };
         }
         if (Duration(reader, entries, "jitter", root) is { } jitter) config = config with { Jitter = jitter };

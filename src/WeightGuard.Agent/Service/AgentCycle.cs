@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
+using WeightGuard.Agent.Attestation;
 using WeightGuard.Agent.Config;
 using WeightGuard.Agent.Enrollment;
 using WeightGuard.Agent.Scanning;
 using WeightGuard.Agent.Spool;
 using WeightGuard.Agent.Upload;
 using WeightGuard.Collectors;
+using WeightGuard.Collectors.Tpm;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Reports;
 using WeightGuard.Tpm.Transport;
@@ -54,10 +56,11 @@ public sealed class AgentCycle
     /// <summary>The status as last recorded.</summary>
     public AgentStatus Status => _status;
 
-    /// <summary>Problems that make a configuration unusable with this catalogue (an unknown profile).</summary>
+    /// <summary>Problems that make a configuration unusable with this catalogue and host (an unknown profile, a missing root).</summary>
     public static string? Validate(AgentConfig config, Catalog catalog) =>
-        catalog.Profiles.ContainsKey(config.Profile) ? null
-            : $"unknown profile '{config.Profile}' (known: {string.Join(", ", catalog.Profiles.Keys)})";
+        !catalog.Profiles.ContainsKey(config.Profile) ? $"unknown profile '{config.Profile}' (known: {string.Join(", ", catalog.Profiles.Keys)})"
+        : !Directory.Exists(config.Root) ? $"root {config.Root}: no such directory"
+        : null;
 
     /// <summary>Switches to a reloaded configuration (the spool follows its new limits).</summary>
     public void Apply(AgentConfig config)
@@ -71,7 +74,7 @@ public sealed class AgentCycle
     public async Task<Report> ScanAndSpool(CancellationToken cancel)
     {
         var config = Config;
-        var root = HostRoot.Live;
+        var root = new HostRoot(config.Root);
         var request = new ScanRequest(_catalog, config.Profile, root, config.Weights ?? EvidenceCollector.DefaultWeightPaths(root),
             TpmSelector.Parse(config.Tpm), _version);
         _log.LogInformation("Scanning against {Profile}", config.Profile);
@@ -97,7 +100,9 @@ public sealed class AgentCycle
         try
         {
             using var identity = AgentIdentity.Load(Config.State);
-            using var uploader = new ReportUploader(identity, Config.Server);
+            // The quote comes from the host's TPM, so the event log that replays it is the host's, read through the root.
+            var root = new HostRoot(Config.Root);
+            using var uploader = new ReportUploader(identity, Config.Server, () => FirmwareEventLog.TryRead(root.Resolve(TpmCollector.EventLogPath)));
             pass = await new SpoolDispatcher(Spool, uploader.Upload, _log).DeliverPending(cancel).ConfigureAwait(false);
         }
         catch (AgentException e)

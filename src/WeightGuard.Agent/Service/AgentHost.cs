@@ -15,7 +15,16 @@ namespace WeightGuard.Agent.Service;
 /// <param name="Catalog">The catalogue scans are judged with.</param>
 /// <param name="Version">The WeightGuard version.</param>
 /// <param name="Once">Scan, deliver (or spool) and exit instead of running as a service.</param>
-public sealed record AgentRunOptions(string ConfigPath, Catalog Catalog, string Version, bool Once);
+/// <param name="Root">The host's <c>/</c> given on the command line (<c>--root</c>); it overrides the configuration's <c>root</c>.</param>
+public sealed record AgentRunOptions(string ConfigPath, Catalog Catalog, string Version, bool Once, string? Root = null)
+{
+    /// <summary>Reads the configuration file with the command line's overrides applied.</summary>
+    public AgentConfigResult LoadConfig()
+    {
+        var loaded = AgentConfigLoader.LoadFile(ConfigPath);
+        return Root is not null && loaded.Config is { } config ? loaded with { Config = config with { Root = Root } } : loaded;
+    }
+}
 
 /// <summary>Runs the agent: once, or as a service on the generic host with systemd and Windows service integration.</summary>
 public static class AgentHost
@@ -30,7 +39,7 @@ public static class AgentHost
     /// <param name="stop">Stops the agent (SIGTERM and Ctrl+C as the command line delivers them).</param>
     public static async Task<int> Run(AgentRunOptions options, TextWriter stderr, CancellationToken stop)
     {
-        var loaded = AgentConfigLoader.LoadFile(options.ConfigPath);
+        var loaded = options.LoadConfig();
         if (loaded.Config is not { } config)
         {
             foreach (var error in loaded.Errors) stderr.WriteLine(error);
@@ -76,7 +85,7 @@ public static class AgentHost
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(service => service.ServiceName = "WeightGuard");
         builder.Services.AddSerilog(logger);
-        builder.Services.AddHostedService(services => new AgentWorker(cycle, options.ConfigPath, options.Catalog, level,
+        builder.Services.AddHostedService(services => new AgentWorker(cycle, options, level,
             services.GetRequiredService<ILogger<AgentWorker>>()));
         if (SystemdHelpers.IsSystemdService()) builder.Services.AddHostedService<WatchdogPinger>();
         using var host = builder.Build();

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Serilog.Core;
 using WeightGuard.Agent.Config;
 using WeightGuard.Agent.Spool;
-using WeightGuard.Core.Catalog;
 
 namespace WeightGuard.Agent.Service;
 
@@ -13,11 +12,10 @@ namespace WeightGuard.Agent.Service;
 /// retries with exponential backoff; SIGHUP re-reads the configuration and keeps the old one when the new one is bad.
 /// </summary>
 /// <param name="cycle">What one turn does.</param>
-/// <param name="configPath">The configuration file, re-read on SIGHUP.</param>
-/// <param name="catalog">The catalogue, to validate a reloaded profile.</param>
+/// <param name="options">The configuration file, re-read on SIGHUP with the command line's overrides, and the catalogue that validates it.</param>
 /// <param name="level">The log level, changed by a reload.</param>
 /// <param name="log">Where the loop logs.</param>
-internal sealed class AgentWorker(AgentCycle cycle, string configPath, Catalog catalog, LoggingLevelSwitch level, ILogger<AgentWorker> log) : BackgroundService
+internal sealed class AgentWorker(AgentCycle cycle, AgentRunOptions options, LoggingLevelSwitch level, ILogger<AgentWorker> log) : BackgroundService
 {
     /// <summary>Longest single wait (the timer API's limit is about 24 days).</summary>
     private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
@@ -74,19 +72,19 @@ internal sealed class AgentWorker(AgentCycle cycle, string configPath, Catalog c
 
     private void Reload()
     {
-        var result = AgentConfigLoader.LoadFile(configPath);
-        var problem = result.Config is { } config ? AgentCycle.Validate(config, catalog) : null;
+        var result = options.LoadConfig();
+        var problem = result.Config is { } config ? AgentCycle.Validate(config, options.Catalog) : null;
         if (result.Config is null || problem is not null)
         {
             foreach (var error in result.Errors) log.LogError("Configuration not reloaded: {Problem}", error.ToString());
-            if (problem is not null) log.LogError("Configuration not reloaded: {File}: {Problem}", configPath, problem);
+            if (problem is not null) log.LogError("Configuration not reloaded: {File}: {Problem}", options.ConfigPath, problem);
             return;
         }
         if (result.Config.Log != cycle.Config.Log with { Level = result.Config.Log.Level })
             log.LogWarning("Log destinations change at the next restart; the level changes now");
         level.MinimumLevel = result.Config.Log.Level;
         cycle.Apply(result.Config);
-        log.LogInformation("Configuration reloaded from {File}", configPath);
+        log.LogInformation("Configuration reloaded from {File}", options.ConfigPath);
     }
 
     public override void Dispose()

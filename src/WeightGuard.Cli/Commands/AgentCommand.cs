@@ -19,16 +19,17 @@ internal static class AgentCommand
     {
         var config = new Option<string>("--config") { Description = "The agent configuration (YAML)", DefaultValueFactory = _ => AgentConfig.DefaultPath, HelpName = "FILE" };
         var once = new Option<bool>("--once") { Description = "Scan, deliver (or spool) the report and exit" };
+        var root = CommonOptions.Root();
         var command = new Command("run", "Scan on a schedule at low priority and deliver attested reports to the aggregator, spooling them while it is away. " +
                                          "With --once, exit 0: the report passed and was delivered or spooled; 1: a required control failed or could not be checked; 2: configuration error.")
         {
-            config, once,
+            config, once, root,
         };
         command.SetAction(async (parse, cancel) =>
         {
             var catalog = CatalogSources.Load(null, null, Console.Error);
             if (catalog is null) return ExitCodes.BadInput;
-            return await AgentHost.Run(new AgentRunOptions(parse.GetValue(config)!, catalog, CatalogSources.Version, parse.GetValue(once)), Console.Error, cancel);
+            return await AgentHost.Run(new AgentRunOptions(parse.GetValue(config)!, catalog, CatalogSources.Version, parse.GetValue(once), parse.GetValue(root)), Console.Error, cancel);
         });
         return command;
     }
