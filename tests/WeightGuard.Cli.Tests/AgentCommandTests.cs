@@ -198,4 +198,23 @@ public sealed class AgentCommandTests
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain("unknown profile 'rand-sl9'"));
     }
+
+    [Test]
+    public void Agent_run_with_a_root_that_is_not_a_directory_exits_2_whether_configured_or_given()
+    {
+        var missing = _dir["no-such-root"];
+        var configured = _dir["root.yaml"];
+        File.WriteAllText(configured, $"root: {missing}\n");
+        var fromConfig = CliRunner.Run("agent", "run", "--config", configured);
+        var plain = _dir["plain.yaml"];
+        File.WriteAllText(plain, "profile: rand-sl3\n");
+        var fromCommandLine = CliRunner.Run("agent", "run", "--config", plain, "--root", missing);
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromConfig.ExitCode, Is.EqualTo(2));
+            Assert.That(fromConfig.Stderr.Trim(), Is.EqualTo($"{configured}: root {missing}: no such directory"));
+            Assert.That(fromCommandLine.ExitCode, Is.EqualTo(2), "--root overrides the configuration's root");
+            Assert.That(fromCommandLine.Stderr.Trim(), Is.EqualTo($"{plain}: root {missing}: no such directory"));
+        });
+    }
 }
