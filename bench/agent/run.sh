@@ -63,7 +63,7 @@ print(round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1))' 
 }
 a=$(peak_mib "${aot[@]}" scan --format json)
 f=$(peak_mib "${fdd[@]}" scan --format json)
-printf 'weightguard scan (this host) peak RSS       NativeAOT %7.1f MiB  framework-dependent %7.1f MiB  ratio %.1fx\n' "$a" "$f" "$(echo "scale=2; $f / $a" | bc)"
+printf '%-48s NativeAOT %7.1f MiB  framework-dependent %7.1f MiB  ratio %.1fx\n' 'weightguard scan (this host): peak RSS' "$a" "$f" "$(echo "scale=2; $f / $a" | bc)"
 
 # A scratch aggregator for the agents to deliver to.
 dotnet publish src/WeightGuard.Aggregator -c Release -o "$out/aggregator" >/dev/null
@@ -105,6 +105,6 @@ agent_at_rest() {
 }
 read -r a_cpu a_rss a_hwm < <(agent_at_rest aot "${aot[@]}")
 read -r f_cpu f_rss f_hwm < <(agent_at_rest fdd "${fdd[@]}")
-printf 'agent idle CPU over %ss after a scan     NativeAOT %7s ms   framework-dependent %7s ms\n' "$IDLE" "$a_cpu" "$f_cpu"
-printf 'agent idle RSS (VmRSS)                      NativeAOT %7.1f MiB  framework-dependent %7.1f MiB  ratio %.1fx\n' "$a_rss" "$f_rss" "$(echo "scale=2; $f_rss / $a_rss" | bc)"
-printf 'agent peak RSS since start (VmHWM)          NativeAOT %7.1f MiB  framework-dependent %7.1f MiB  ratio %.1fx\n' "$a_hwm" "$f_hwm" "$(echo "scale=2; $f_hwm / $a_hwm" | bc)"
+printf '%-48s NativeAOT %7s ms   framework-dependent %7s ms\n' "agent run: CPU over ${IDLE}s idle after a scan" "$a_cpu" "$f_cpu"
+printf '%-48s NativeAOT %7.1f MiB  framework-dependent %7.1f MiB  ratio %.1fx\n' 'agent run: idle RSS (VmRSS)' "$a_rss" "$f_rss" "$(echo "scale=2; $f_rss / $a_rss" | bc)"
+printf '%-48s NativeAOT %7.1f MiB  framework-dependent %7.1f MiB  ratio %.1fx\n' 'agent run: peak RSS since start (VmHWM)' "$a_hwm" "$f_hwm" "$(echo "scale=2; $f_hwm / $a_hwm" | bc)"
