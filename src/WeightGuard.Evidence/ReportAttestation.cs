@@ -61,17 +61,25 @@ public static class ReportAttestation
         return new AttestationCheck(quoteProblems, logProblems, logProblems.Count == 0);
     }
 
-    /// <summary>Every quoted PCR must equal the log's replay of it (or still hold its reset value when no event extends it).</summary>
+    /// <summary>
+    /// Every quoted PCR must equal the log's replay of it, or still hold its reset value when no event extends it. Only
+    /// quoted PCRs count: other reported values are not signed, so they prove nothing either way.
+    /// </summary>
     private static List<string> Replay(byte[] eventLog, PcrBanks reported, IReadOnlyList<TpmsPcrSelection> selection)
     {
         PcrBanks replayed;
         try { replayed = PcrReplay.Replay(TcgEventLogParser.Parse(eventLog)); }
         catch (EventLogFormatException e) { return [$"not a TCG event log: {e.Message}"]; }
-        var problems = PcrReplay.Differences(replayed, reported).ToList();
+        var quoted = new PcrBanks();
+        var problems = new List<string>();
         foreach (var bank in selection)
             foreach (var pcr in bank.Pcrs)
-                if (replayed.Get(bank.Hash, pcr) is null && reported.Get(bank.Hash, pcr) is { } value && value.Any(b => b != 0))
-                    problems.Add($"{TpmHash.Describe(bank.Hash)}:{pcr} is {Convert.ToHexStringLower(value)}, but no event of the log extends it");
+            {
+                if (replayed.Get(bank.Hash, pcr) is { } value) quoted.Set(bank.Hash, pcr, value);
+                else if (reported.Get(bank.Hash, pcr) is { } held && held.Any(b => b != 0))
+                    problems.Add($"{TpmHash.Describe(bank.Hash)}:{pcr} is {Convert.ToHexStringLower(held)}, but no event of the log extends it");
+            }
+        problems.InsertRange(0, PcrReplay.Differences(quoted, reported));
         return problems;
     }
 
