@@ -40,7 +40,7 @@ public static class EvidenceBundleWriter
                 if (source.Attestation is { } attestation)
                 {
                     Add(files, folder + "attestation.json", Json(attestation with { EventLog = null }, BundleJsonContext.Default.QuoteAttestation));
-                    if (attestation.EventLog is { } log) Add(files, folder + "eventlog.bin", Convert.FromBase64String(log));
+                    if (attestation.EventLog is { } log) Add(files, folder + "eventlog.bin", EventLogBytes(log, host.AgentId));
                 }
                 var verdicts = source.Verdicts;
                 Add(files, folder + "verdicts.json", VerdictsJson(verdicts.ProfileId, verdicts.Evaluation));
@@ -89,6 +89,12 @@ public static class EvidenceBundleWriter
     {
         try { return JsonSerializer.Deserialize(json, WeightGuardJsonContext.Default.Report) ?? throw new JsonException("null"); }
         catch (JsonException e) { throw new ArgumentException($"a report of agent '{agentId}' is not a weightguard.report/v1 document: {e.Message}", e); }
+    }
+
+    private static byte[] EventLogBytes(string base64, string agentId)
+    {
+        try { return Convert.FromBase64String(base64); }
+        catch (FormatException e) { throw new ArgumentException($"an event log of agent '{agentId}' is not base64", e); }
     }
 
     private static void Add(SortedDictionary<string, byte[]> files, string path, byte[] bytes)

@@ -59,6 +59,16 @@ public class TamperingTests
     }
 
     [Test]
+    public void ATruncatedSignatureIsNotCms()
+    {
+        var editor = Genuine();
+        var p7s = editor.Get(BundleLayout.Signature);
+        var problem = First(editor.Set(BundleLayout.Signature, p7s[..(p7s.Length / 2)]).ToBytes());
+        Assert.That(problem.File, Is.EqualTo(BundleLayout.Signature));
+        Assert.That(problem.Defect, Does.StartWith("not a CMS signature: "));
+    }
+
+    [Test]
     public void ADroppedFileIsMissing()
     {
         var problem = First(Genuine().Remove(Gpu1 + "eventlog.bin").ToBytes());
