@@ -214,6 +214,44 @@ public class TamperingTests
         Assert.That(problem, Is.EqualTo(new BundleProblem(Gpu1 + "attestation.json", "missing: the host enrolled with a TPM, so every report must carry a quote")));
     }
 
+    private static byte[] EditHost(string agent, Func<HostDocument, HostDocument> edit)
+    {
+        var editor = Genuine();
+        var path = BundleLayout.HostFile(agent);
+        var host = edit(JsonSerializer.Deserialize(editor.Get(path), BundleJsonContext.Default.HostDocument)!);
+        return editor.Set(path, JsonSerializer.SerializeToUtf8Bytes(host, BundleJsonContext.Default.HostDocument)).Resign(TestPki.Aggregator).ToBytes();
+    }
+
+    [Test]
+    public void AnEkCertificateForAnotherKeyIsRefused()
+    {
+        var problem = First(EditHost(Fleet.Gpu1, h => h with { EkCertificate = Convert.ToBase64String(TestPki.Aggregator.Ca.RawData) }));
+        Assert.That(problem, Is.EqualTo(new BundleProblem($"hosts/{Fleet.Gpu1}/host.json", "ekCertificate does not certify ekPublic")));
+    }
+
+    [Test]
+    public void AHostFileNamingAnotherAgentIsRefused()
+    {
+        var problem = First(EditHost(Fleet.Gpu1, h => h with { AgentId = Fleet.Gpu2 }));
+        Assert.That(problem, Is.EqualTo(new BundleProblem($"hosts/{Fleet.Gpu1}/host.json", $"agentId '{Fleet.Gpu2}' does not match its folder '{Fleet.Gpu1}'")));
+    }
+
+    [Test]
+    public void AnAttestationKeyThatIsNotTpmtPublicIsRefused()
+    {
+        var problem = First(EditHost(Fleet.Gpu1, h => h with { AkPublic = Convert.ToBase64String(new byte[] { 0, 1, 0, 11 }) }));
+        Assert.That(problem.File, Is.EqualTo($"hosts/{Fleet.Gpu1}/host.json"));
+        Assert.That(problem.Defect, Does.StartWith("akPublic is not a TPMT_PUBLIC in base64: "));
+    }
+
+    [Test]
+    public void AReportThatIsNotJsonIsNamed()
+    {
+        var problem = First(Genuine().Set(Gpu1 + "report.json", "{\"schema\":"u8.ToArray()).Resign(TestPki.Aggregator).ToBytes());
+        Assert.That(problem.File, Is.EqualTo(Gpu1 + "report.json"));
+        Assert.That(problem.Defect, Does.StartWith("not a weightguard.report/v1 document: "));
+    }
+
     [Test]
     public void AnEditedCatalogueNoLongerReproducesTheVerdicts()
     {
