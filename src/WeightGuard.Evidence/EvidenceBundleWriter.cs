@@ -50,9 +50,9 @@ public static class EvidenceBundleWriter
         Add(files, BundleLayout.FindingsCsv, Render(new CsvReportWriter(), findings));
         Add(files, BundleLayout.FindingsOcsf, Render(new OcsfReportWriter(), findings));
 
-        var manifest = Json(new ManifestDocument(BundleLayout.SchemaId, content.CreatedAt, content.Producer, content.PreviousManifestSha256,
-            files.Select(f => new ManifestFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)), f.Value.Length)).ToList()),
-            BundleJsonContext.Default.ManifestDocument);
+        var manifest = Json(new ManifestDocument(BundleLayout.SchemaId, content.CreatedAt, content.Producer,
+            files.Select(f => new ManifestFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)), f.Value.Length)).ToList(),
+            content.PreviousManifestSha256), BundleJsonContext.Default.ManifestDocument);
         var signature = ManifestSignature.Sign(manifest, key, content.CreatedAt);
 
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
@@ -81,9 +81,9 @@ public static class EvidenceBundleWriter
     }
 
     private static HostDocument HostDocumentOf(BundleHost host) => host.Tpm is { } tpm
-        ? new HostDocument(host.AgentId, host.Hostname, host.MachineId, HostDocument.Tpm, Convert.ToBase64String(tpm.AkPublic),
+        ? new HostDocument(host.AgentId, host.Hostname, HostDocument.Tpm, host.MachineId, Convert.ToBase64String(tpm.AkPublic),
             Convert.ToBase64String(tpm.EkPublic), tpm.EkCertificate is null ? null : Convert.ToBase64String(tpm.EkCertificate))
-        : new HostDocument(host.AgentId, host.Hostname, host.MachineId, HostDocument.None);
+        : new HostDocument(host.AgentId, host.Hostname, HostDocument.None, host.MachineId);
 
     private static Report Parse(byte[] json, string agentId)
     {
