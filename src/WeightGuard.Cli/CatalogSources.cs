@@ -27,18 +27,7 @@ internal static class CatalogSources
     }
 
     /// <summary>The catalogue shipped inside the binary.</summary>
-    public static CatalogLoadResult LoadEmbedded()
-    {
-        var assembly = typeof(CatalogSources).Assembly;
-        List<CatalogSource> Read(string prefix) => assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return new CatalogSource(n, reader.ReadToEnd());
-            }).ToList();
-        return CatalogLoader.Load(Read("controls/"), Read("profiles/"));
-    }
+    public static CatalogLoadResult LoadEmbedded() => EmbeddedCatalog.Load(typeof(CatalogSources).Assembly);
 
     /// <summary>WeightGuard's version, as <c>--version</c> prints it.</summary>
     public static string Version { get; } = typeof(CatalogSources).Assembly

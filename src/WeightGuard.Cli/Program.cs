@@ -9,6 +9,8 @@ var root = new RootCommand("WeightGuard: proves that every server holding AI mod
     ProfilesCommand.Create(),
     TpmCommand.Create(),
     EvidenceCommand.Create(),
+    EnrollCommand.Create(),
+    AgentCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))

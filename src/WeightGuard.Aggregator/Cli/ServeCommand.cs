@@ -1,0 +1,48 @@
+using System.CommandLine;
+using WeightGuard.Aggregator.Hosting;
+using WeightGuard.Core.Catalog;
+
+namespace WeightGuard.Aggregator.Cli;
+
+/// <summary><c>weightguard-aggregator serve --data DIR [--db DATABASE] [--urls URL]…</c>: run the service.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = StoreOptions.Data();
+        var db = StoreOptions.Database();
+        var urls = new Option<string[]>("--urls") { Description = "HTTPS addresses to listen on", HelpName = "URL", DefaultValueFactory = _ => ["https://0.0.0.0:8443"] };
+        var catalog = new Option<string?>("--catalog") { Description = "Re-judge reports with the catalogue in DIR instead of the one built in", HelpName = "DIR" };
+        var requireEk = new Option<bool>("--require-ek-certificate") { Description = "Refuse TPM enrolments whose EK has no certificate" };
+        var limit = new Option<int>("--enrollment-limit")
+        {
+            Description = "Enrolment requests allowed per client address per minute", HelpName = "N", DefaultValueFactory = _ => 10,
+        };
+        var command = new Command("serve", "Run the aggregator: enrolment, attested reports, the fleet API") { data, db, urls, catalog, requireEk, limit };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var loaded = parse.GetValue(catalog) is { } dir ? CatalogLoader.LoadDirectory(dir) : EmbeddedCatalog.Load(typeof(ServeCommand).Assembly);
+            if (loaded.Catalog is null)
+            {
+                foreach (var e in loaded.Errors) Console.Error.WriteLine(e);
+                return StoreOptions.BadInput;
+            }
+            if (parse.GetValue(urls)!.FirstOrDefault(u => !u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } plain)
+            {
+                Console.Error.WriteLine($"{plain}: the aggregator listens on https:// addresses only");
+                return StoreOptions.BadInput;
+            }
+            var directory = new DataDirectory(parse.GetValue(data)!);
+            var store = await StoreOptions.OpenAsync(directory, parse.GetValue(db), cancel);
+            if (store is null) return StoreOptions.BadInput;
+            var app = AggregatorApp.Build(new AggregatorSettings
+            {
+                Data = directory, Store = store, Catalog = loaded.Catalog, Urls = parse.GetValue(urls)!,
+                RequireEkCertificate = parse.GetValue(requireEk), EnrollmentPermits = Math.Max(1, parse.GetValue(limit)),
+            });
+            await app.RunAsync(cancel);
+            return StoreOptions.Ok;
+        });
+        return command;
+    }
+}

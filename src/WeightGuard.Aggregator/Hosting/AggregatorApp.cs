@@ -1,0 +1,101 @@
+using System.Security.Authentication;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Attestation;
+using WeightGuard.Aggregator.Enrollment;
+using WeightGuard.Aggregator.Ingest;
+using WeightGuard.Aggregator.Problems;
+using WeightGuard.Core.Protocol;
+using WeightGuard.Tpm.Verification;
+
+namespace WeightGuard.Aggregator.Hosting;
+
+/// <summary>
+/// Builds the aggregator: one HTTPS port where a client certificate is optional at the TLS layer (enrolment and the
+/// people's API need none) and required, chained to our CA, by the agent routes.
+/// </summary>
+public static class AggregatorApp
+{
+    /// <summary>The application for these settings, not yet started.</summary>
+    public static WebApplication Build(AggregatorSettings settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(settings.MinimumLogLevel).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var serverCertificate = settings.Data.LoadServerCertificate();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.UseUrls([.. settings.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = AgentProtocol.MaxSubmissionBytes;
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = serverCertificate;
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                // Any certificate is admitted to the handshake; AgentAuthentication judges it against our CA per request.
+                https.ClientCertificateValidation = (_, _, _) => true;
+            });
+        });
+
+        Directory.CreateDirectory(settings.Data.TpmCaDirectory);
+        var ca = settings.Data.LoadCa();
+        var services = builder.Services;
+        services.AddSingleton(settings.Store);
+        services.AddSingleton(settings.Catalog);
+        services.AddSingleton(settings.Time);
+        services.AddSingleton(ca);
+        services.AddSingleton(new TpmKeyCheck(new EkCertificateValidator(settings.Data.TpmCaDirectory), settings.RequireEkCertificate));
+        services.AddSingleton<EnrollmentService>();
+        services.AddSingleton<QuoteCheck>();
+        services.AddSingleton<ReportIngest>();
+
+        // Nothing here protects cookies or other payloads; an ephemeral provider keeps keys off the disk.
+        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null);
+        services.AddAuthorization(options =>
+        {
+            Roles.AddPolicies(options);
+            options.AddPolicy(AgentAuthentication.SchemeName, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireAuthenticatedUser());
+        });
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(EnrollmentEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.EnrollmentPermits, Window = settings.EnrollmentWindow, QueueLimit = 0 }));
+            options.OnRejected = (context, _) => new ValueTask(Results.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many requests", detail: "too many enrolment requests from this address; try again later").ExecuteAsync(context.HttpContext));
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        EnrollmentEndpoints.Map(app);
+        IngestEndpoints.Map(app);
+        FleetEndpoints.Map(app);
+        AdminEndpoints.Map(app);
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            settings.Store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            ca.Dispose();
+            serverCertificate.Dispose();
+        });
+        return app;
+    }
+
+    /// <summary>The addresses a started application listens on (resolving port 0).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+}

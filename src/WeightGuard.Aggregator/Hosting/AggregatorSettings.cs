@@ -1,0 +1,27 @@
+using WeightGuard.Aggregator.Storage;
+using WeightGuard.Core.Catalog;
+
+namespace WeightGuard.Aggregator.Hosting;
+
+/// <summary>What a running aggregator is made of; <c>serve</c> fills it from the command line, tests directly.</summary>
+public sealed record AggregatorSettings
+{
+    /// <summary>The data directory (CA, server certificate, TPM manufacturer CAs).</summary>
+    public required DataDirectory Data { get; init; }
+    /// <summary>The migrated store; the application disposes it on shutdown.</summary>
+    public required IAggregatorStore Store { get; init; }
+    /// <summary>The catalogue reports are re-judged with.</summary>
+    public required Catalog Catalog { get; init; }
+    /// <summary>Where to listen, e.g. <c>https://0.0.0.0:8443</c>; port 0 picks a free one.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["https://0.0.0.0:8443"];
+    /// <summary>Refuse TPM enrolments whose EK has no certificate.</summary>
+    public bool RequireEkCertificate { get; init; }
+    /// <summary>Enrolment requests each client address may make per <see cref="EnrollmentWindow"/>.</summary>
+    public int EnrollmentPermits { get; init; } = 10;
+    /// <summary>The window of the enrolment rate limit.</summary>
+    public TimeSpan EnrollmentWindow { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>The clock (nonce and token expiry).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>The least severe log level written.</summary>
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace WeightGuard.Aggregator.Problems;
+
+/// <summary>Reads a request body as JSON within a byte limit; every defect becomes a 4xx problem.</summary>
+internal static class JsonBody
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
+
+    /// <summary>The body as a JSON document: 415 unless it says JSON, 413 past <paramref name="limit"/> bytes, 400 unless it parses.</summary>
+    public static async Task<JsonDocument> ReadAsync(HttpRequest request, long limit, CancellationToken cancel)
+    {
+        if (!request.HasJsonContentType())
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "the body must be application/json");
+        if (request.ContentLength > limit) throw TooLarge(limit);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancel)) > 0)
+        {
+            if (buffer.Length + read > limit) throw TooLarge(limit);
+            buffer.Write(chunk, 0, read);
+        }
+        try { return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Options); }
+        catch (JsonException e) { throw ProblemException.BadRequest($"the body is not JSON: {e.Message}"); }
+    }
+
+    /// <summary>Binds a JSON value to <typeparamref name="T"/>; a shape the contract does not allow is a 400.</summary>
+    public static T Bind<T>(JsonElement value, JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(value, type) ?? throw ProblemException.BadRequest("the body is null");
+        }
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw ProblemException.BadRequest($"the body does not match the schema: {e.Message}");
+        }
+    }
+
+    private static ProblemException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "Request too large", $"the body exceeds the {limit}-byte limit");
+}

@@ -1,0 +1,62 @@
+namespace WeightGuard.Aggregator.Storage;
+
+/// <summary>
+/// Everything the aggregator keeps. Secrets (tokens) are stored only as SHA-256 hashes. Implementations: SQLite (one
+/// process) and PostgreSQL (several aggregator instances sharing one database); the same tests run against both.
+/// </summary>
+public interface IAggregatorStore : IAsyncDisposable
+{
+    /// <summary>Creates or upgrades the schema to the newest migration.</summary>
+    Task MigrateAsync(CancellationToken cancel = default);
+
+    /// <summary>Records an enrolment token by the hash of its secret.</summary>
+    Task AddEnrollmentTokenAsync(string secretHash, DateTimeOffset expiresAt, int uses, CancellationToken cancel = default);
+
+    /// <summary>Spends one use of an enrolment token; false when it is unknown, expired or used up.</summary>
+    Task<bool> ConsumeEnrollmentTokenAsync(string secretHash, DateTimeOffset now, CancellationToken cancel = default);
+
+    /// <summary>Records a TPM enrolment awaiting credential activation.</summary>
+    Task AddPendingEnrollmentAsync(PendingEnrollment pending, CancellationToken cancel = default);
+
+    /// <summary>Removes and returns a pending enrolment (one activation attempt each), or null when there is none.</summary>
+    Task<PendingEnrollment?> TakePendingEnrollmentAsync(string enrollmentId, CancellationToken cancel = default);
+
+    /// <summary>Adds an enrolled agent.</summary>
+    Task AddAgentAsync(AgentRecord agent, CancellationToken cancel = default);
+
+    /// <summary>An agent by id, or null.</summary>
+    Task<AgentRecord?> GetAgentAsync(string agentId, CancellationToken cancel = default);
+
+    /// <summary>Marks an agent revoked; false when there is no such agent.</summary>
+    Task<bool> RevokeAgentAsync(string agentId, DateTimeOffset at, CancellationToken cancel = default);
+
+    /// <summary>Records a nonce issued to an agent (and forgets nonces that expired long ago).</summary>
+    Task AddNonceAsync(string nonce, string agentId, DateTimeOffset expiresAt, CancellationToken cancel = default);
+
+    /// <summary>Spends a nonce if it is this agent's, unused and unexpired; says why not otherwise.</summary>
+    Task<NonceCheck> ConsumeNonceAsync(string nonce, string agentId, DateTimeOffset now, CancellationToken cancel = default);
+
+    /// <summary>Stores a report with its verdicts and makes it its host's latest; false when a report with that id exists.</summary>
+    Task<bool> AddReportAsync(StoredReport report, CancellationToken cancel = default);
+
+    /// <summary>A stored report's owner and summary, or null when no report has that id.</summary>
+    Task<(string AgentId, ReportRow Report)?> FindReportAsync(Guid reportId, CancellationToken cancel = default);
+
+    /// <summary>Every enrolled host with its latest report, by host name.</summary>
+    Task<IReadOnlyList<HostRow>> ListHostsAsync(CancellationToken cancel = default);
+
+    /// <summary>One host with its latest verdicts and up to <paramref name="historyLimit"/> reports, or null.</summary>
+    Task<HostDetail?> GetHostAsync(string agentId, int historyLimit, CancellationToken cancel = default);
+
+    /// <summary>One control's verdict on every host whose latest report judged it, by host name.</summary>
+    Task<IReadOnlyList<ControlOnHost>> ControlAcrossFleetAsync(string controlId, CancellationToken cancel = default);
+
+    /// <summary>Compliance with a profile per day since <paramref name="since"/>, oldest first.</summary>
+    Task<IReadOnlyList<CompliancePoint>> ComplianceOverTimeAsync(string profileId, DateTimeOffset since, CancellationToken cancel = default);
+
+    /// <summary>Records a person's API token by its hash.</summary>
+    Task AddApiTokenAsync(string tokenHash, ApiTokenRecord token, DateTimeOffset createdAt, CancellationToken cancel = default);
+
+    /// <summary>The API token with this hash, or null.</summary>
+    Task<ApiTokenRecord?> FindApiTokenAsync(string tokenHash, CancellationToken cancel = default);
+}

@@ -1,0 +1,40 @@
+namespace WeightGuard.Aggregator.Storage;
+
+/// <summary>
+/// The schema, one step per version, applied in order and recorded in <c>schema_migrations</c>. The SQL is written once
+/// for both databases: times are Unix milliseconds (BIGINT), flags are 0/1, and BYTEA holds bytes (SQLite keeps blobs
+/// as they are under any declared type). Never edit a released step; add one.
+/// </summary>
+internal static class Migrations
+{
+    /// <summary>The steps, by version.</summary>
+    public static IReadOnlyList<(int Version, string Sql)> Steps { get; } =
+    [
+        (1, """
+            CREATE TABLE enrollment_tokens (
+              secret_hash TEXT PRIMARY KEY, expires_at BIGINT NOT NULL, uses_left BIGINT NOT NULL);
+            CREATE TABLE pending_enrollments (
+              enrollment_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, hostname TEXT NOT NULL, machine_id TEXT,
+              ak_public BYTEA NOT NULL, ek_certified BIGINT NOT NULL, csr TEXT NOT NULL, credential_hash BYTEA NOT NULL,
+              expires_at BIGINT NOT NULL);
+            CREATE TABLE agents (
+              agent_id TEXT PRIMARY KEY, hostname TEXT NOT NULL, machine_id TEXT, ak_public BYTEA, ek_certified BIGINT NOT NULL,
+              enrolled_at BIGINT NOT NULL, revoked_at BIGINT, latest_report_id TEXT, latest_received_at BIGINT);
+            CREATE TABLE nonces (
+              nonce TEXT PRIMARY KEY, agent_id TEXT NOT NULL, expires_at BIGINT NOT NULL, used BIGINT NOT NULL);
+            CREATE INDEX nonces_expiry ON nonces (expires_at);
+            CREATE TABLE reports (
+              report_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, hostname TEXT NOT NULL, received_at BIGINT NOT NULL,
+              profile_id TEXT NOT NULL, attestation TEXT NOT NULL, pass BIGINT NOT NULL, fail BIGINT NOT NULL,
+              error BIGINT NOT NULL, not_applicable BIGINT NOT NULL, waived BIGINT NOT NULL, manual BIGINT NOT NULL,
+              rand_level TEXT NOT NULL, agent_rand_level TEXT NOT NULL, body TEXT NOT NULL);
+            CREATE INDEX reports_by_agent ON reports (agent_id, received_at);
+            CREATE INDEX reports_by_profile ON reports (profile_id, received_at);
+            CREATE TABLE verdicts (
+              report_id TEXT NOT NULL, control_id TEXT NOT NULL, status TEXT NOT NULL, agent_status TEXT,
+              severity TEXT NOT NULL, PRIMARY KEY (report_id, control_id));
+            CREATE TABLE api_tokens (
+              token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, created_at BIGINT NOT NULL);
+            """),
+    ];
+}

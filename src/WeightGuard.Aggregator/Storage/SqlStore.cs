@@ -1,0 +1,329 @@
+using System.Data.Common;
+
+namespace WeightGuard.Aggregator.Storage;
+
+/// <summary>
+/// The store in plain ADO.NET over SQL that SQLite and PostgreSQL both accept; subclasses only open connections and
+/// say how writers and migrations are serialised.
+/// </summary>
+public abstract class SqlStore : IAggregatorStore
+{
+    private const string ReportColumns =
+        "r.report_id, r.received_at, r.profile_id, r.attestation, r.pass, r.fail, r.error, r.not_applicable, r.waived, r.manual, r.rand_level, r.agent_rand_level";
+
+    private const string HostColumns =
+        "a.agent_id, a.hostname, a.enrolled_at, a.revoked_at, CASE WHEN a.ak_public IS NULL THEN 0 ELSE 1 END, a.ek_certified, " + ReportColumns;
+
+    /// <summary>Nonces are kept this long past their expiry so that a late replay is named as such.</summary>
+    private static readonly TimeSpan NonceRetention = TimeSpan.FromHours(1);
+
+    /// <summary>An open connection.</summary>
+    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancel);
+
+    /// <summary>Held while writing; SQLite admits one writer at a time, so it queues them here rather than in busy retries.</summary>
+    protected virtual Task<IDisposable?> EnterWriterAsync(CancellationToken cancel) => Task.FromResult<IDisposable?>(null);
+
+    /// <summary>SQL run first in the migration transaction so that concurrent instances migrate one after another.</summary>
+    protected virtual string? MigrationLockSql => null;
+
+    /// <inheritdoc/>
+    public async Task MigrateAsync(CancellationToken cancel = default)
+    {
+        using var writer = await EnterWriterAsync(cancel);
+        await using var db = await OpenAsync(cancel);
+        await using var tx = await db.BeginTransactionAsync(cancel);
+        if (MigrationLockSql is { } lockSql) await Execute(db, tx, lockSql, cancel);
+        await Execute(db, tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)", cancel);
+        var applied = new HashSet<long>();
+        await using (var cmd = Command(db, tx, "SELECT version FROM schema_migrations"))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancel))
+            while (await reader.ReadAsync(cancel)) applied.Add(Long(reader, 0));
+        foreach (var (version, sql) in Migrations.Steps.Where(s => !applied.Contains(s.Version)))
+        {
+            await Execute(db, tx, sql, cancel);
+            await Execute(db, tx, "INSERT INTO schema_migrations (version, applied_at) VALUES (@v, @at)", cancel,
+                ("v", (long)version), ("at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        }
+        await tx.CommitAsync(cancel);
+    }
+
+    /// <inheritdoc/>
+    public Task AddEnrollmentTokenAsync(string secretHash, DateTimeOffset expiresAt, int uses, CancellationToken cancel = default) =>
+        Write("INSERT INTO enrollment_tokens (secret_hash, expires_at, uses_left) VALUES (@h, @exp, @uses)", cancel,
+            ("h", secretHash), ("exp", Ms(expiresAt)), ("uses", (long)uses));
+
+    /// <inheritdoc/>
+    public async Task<bool> ConsumeEnrollmentTokenAsync(string secretHash, DateTimeOffset now, CancellationToken cancel = default) =>
+        await Write("UPDATE enrollment_tokens SET uses_left = uses_left - 1 WHERE secret_hash = @h AND uses_left > 0 AND expires_at > @now",
+            cancel, ("h", secretHash), ("now", Ms(now))) == 1;
+
+    /// <inheritdoc/>
+    public Task AddPendingEnrollmentAsync(PendingEnrollment pending, CancellationToken cancel = default) =>
+        Write("""
+            INSERT INTO pending_enrollments (enrollment_id, agent_id, hostname, machine_id, ak_public, ek_certified, csr, credential_hash, expires_at)
+            VALUES (@id, @agent, @host, @machine, @ak, @ekc, @csr, @cred, @exp)
+            """, cancel,
+            ("id", pending.EnrollmentId), ("agent", pending.Agent.AgentId), ("host", pending.Agent.Hostname), ("machine", pending.Agent.MachineId),
+            ("ak", pending.Agent.AkPublic), ("ekc", Flag(pending.Agent.EkCertified)), ("csr", pending.CertificateRequest),
+            ("cred", pending.CredentialHash), ("exp", Ms(pending.ExpiresAt)));
+
+    /// <inheritdoc/>
+    public async Task<PendingEnrollment?> TakePendingEnrollmentAsync(string enrollmentId, CancellationToken cancel = default)
+    {
+        using var writer = await EnterWriterAsync(cancel);
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, """
+            DELETE FROM pending_enrollments WHERE enrollment_id = @id
+            RETURNING agent_id, hostname, machine_id, ak_public, ek_certified, csr, credential_hash, expires_at
+            """, ("id", enrollmentId));
+        await using var r = await cmd.ExecuteReaderAsync(cancel);
+        if (!await r.ReadAsync(cancel)) return null;
+        var agent = new AgentRecord(r.GetString(0), r.GetString(1), NullableString(r, 2), r.GetFieldValue<byte[]>(3), Long(r, 4) != 0,
+            DateTimeOffset.MinValue);
+        return new PendingEnrollment(enrollmentId, agent, r.GetString(5), r.GetFieldValue<byte[]>(6), FromMs(Long(r, 7)));
+    }
+
+    /// <inheritdoc/>
+    public Task AddAgentAsync(AgentRecord agent, CancellationToken cancel = default) =>
+        Write("""
+            INSERT INTO agents (agent_id, hostname, machine_id, ak_public, ek_certified, enrolled_at, revoked_at)
+            VALUES (@id, @host, @machine, @ak, @ekc, @at, @revoked)
+            """, cancel,
+            ("id", agent.AgentId), ("host", agent.Hostname), ("machine", agent.MachineId), ("ak", agent.AkPublic),
+            ("ekc", Flag(agent.EkCertified)), ("at", Ms(agent.EnrolledAt)), ("revoked", agent.RevokedAt is { } r ? Ms(r) : null));
+
+    /// <inheritdoc/>
+    public async Task<AgentRecord?> GetAgentAsync(string agentId, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null,
+            "SELECT hostname, machine_id, ak_public, ek_certified, enrolled_at, revoked_at FROM agents WHERE agent_id = @id", ("id", agentId));
+        await using var r = await cmd.ExecuteReaderAsync(cancel);
+        if (!await r.ReadAsync(cancel)) return null;
+        return new AgentRecord(agentId, r.GetString(0), NullableString(r, 1), r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2),
+            Long(r, 3) != 0, FromMs(Long(r, 4)), r.IsDBNull(5) ? null : FromMs(Long(r, 5)));
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RevokeAgentAsync(string agentId, DateTimeOffset at, CancellationToken cancel = default) =>
+        await Write("UPDATE agents SET revoked_at = COALESCE(revoked_at, @at) WHERE agent_id = @id", cancel, ("id", agentId), ("at", Ms(at))) == 1;
+
+    /// <inheritdoc/>
+    public async Task AddNonceAsync(string nonce, string agentId, DateTimeOffset expiresAt, CancellationToken cancel = default)
+    {
+        using var writer = await EnterWriterAsync(cancel);
+        await using var db = await OpenAsync(cancel);
+        await using var tx = await db.BeginTransactionAsync(cancel);
+        await Execute(db, tx, "DELETE FROM nonces WHERE expires_at < @cutoff", cancel, ("cutoff", Ms(expiresAt - NonceRetention)));
+        await Execute(db, tx, "INSERT INTO nonces (nonce, agent_id, expires_at, used) VALUES (@n, @a, @exp, 0)", cancel,
+            ("n", nonce), ("a", agentId), ("exp", Ms(expiresAt)));
+        await tx.CommitAsync(cancel);
+    }
+
+    /// <inheritdoc/>
+    public async Task<NonceCheck> ConsumeNonceAsync(string nonce, string agentId, DateTimeOffset now, CancellationToken cancel = default)
+    {
+        using var writer = await EnterWriterAsync(cancel);
+        await using var db = await OpenAsync(cancel);
+        if (await Execute(db, null, "UPDATE nonces SET used = 1 WHERE nonce = @n AND agent_id = @a AND used = 0 AND expires_at > @now", cancel,
+                ("n", nonce), ("a", agentId), ("now", Ms(now))) == 1)
+            return NonceCheck.Accepted;
+        await using var cmd = Command(db, null, "SELECT agent_id, expires_at, used FROM nonces WHERE nonce = @n", ("n", nonce));
+        await using var r = await cmd.ExecuteReaderAsync(cancel);
+        if (!await r.ReadAsync(cancel)) return NonceCheck.Unknown;
+        if (r.GetString(0) != agentId) return NonceCheck.OtherAgent;
+        return Long(r, 2) != 0 ? NonceCheck.AlreadyUsed : NonceCheck.Expired;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> AddReportAsync(StoredReport report, CancellationToken cancel = default)
+    {
+        using var writer = await EnterWriterAsync(cancel);
+        await using var db = await OpenAsync(cancel);
+        await using var tx = await db.BeginTransactionAsync(cancel);
+        var s = report.Summary;
+        var id = report.ReportId.ToString();
+        var inserted = await Execute(db, tx, """
+            INSERT INTO reports (report_id, agent_id, hostname, received_at, profile_id, attestation, pass, fail, error, not_applicable,
+                                 waived, manual, rand_level, agent_rand_level, body)
+            VALUES (@id, @agent, @host, @at, @profile, @att, @pass, @fail, @error, @na, @waived, @manual, @level, @agentLevel, @body)
+            ON CONFLICT (report_id) DO NOTHING
+            """, cancel,
+            ("id", id), ("agent", report.AgentId), ("host", report.Hostname), ("at", Ms(report.ReceivedAt)), ("profile", report.ProfileId),
+            ("att", report.Attestation), ("pass", (long)s.Pass), ("fail", (long)s.Fail), ("error", (long)s.Error), ("na", (long)s.NotApplicable),
+            ("waived", (long)s.Waived), ("manual", (long)s.Manual), ("level", s.RandLevelAchieved), ("agentLevel", report.AgentRandLevel),
+            ("body", report.ReportJson));
+        if (inserted == 0) return false;
+        if (report.Verdicts.Count > 0)
+        {
+            await using var cmd = Command(db, tx, "INSERT INTO verdicts (report_id, control_id, status, agent_status, severity) VALUES " +
+                string.Join(", ", report.Verdicts.Select((_, i) => $"(@id, @c{i}, @s{i}, @a{i}, @v{i})")), ("id", id));
+            for (var i = 0; i < report.Verdicts.Count; i++)
+            {
+                var v = report.Verdicts[i];
+                Add(cmd, $"c{i}", v.ControlId);
+                Add(cmd, $"s{i}", v.Status);
+                Add(cmd, $"a{i}", v.AgentStatus);
+                Add(cmd, $"v{i}", v.Severity);
+            }
+            await cmd.ExecuteNonQueryAsync(cancel);
+        }
+        await Execute(db, tx, """
+            UPDATE agents SET latest_report_id = @id, latest_received_at = @at, hostname = @host
+            WHERE agent_id = @agent AND (latest_received_at IS NULL OR latest_received_at <= @at)
+            """, cancel, ("id", id), ("at", Ms(report.ReceivedAt)), ("host", report.Hostname), ("agent", report.AgentId));
+        await tx.CommitAsync(cancel);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async Task<(string AgentId, ReportRow Report)?> FindReportAsync(Guid reportId, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, $"SELECT r.agent_id, {ReportColumns} FROM reports r WHERE r.report_id = @id", ("id", reportId.ToString()));
+        await using var r = await cmd.ExecuteReaderAsync(cancel);
+        return await r.ReadAsync(cancel) ? (r.GetString(0), ReadReport(r, 1)!) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<HostRow>> ListHostsAsync(CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null,
+            $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id ORDER BY a.hostname, a.agent_id");
+        return await ReadAll(cmd, ReadHost, cancel);
+    }
+
+    /// <inheritdoc/>
+    public async Task<HostDetail?> GetHostAsync(string agentId, int historyLimit, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        HostRow host;
+        await using (var cmd = Command(db, null,
+                         $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id WHERE a.agent_id = @id", ("id", agentId)))
+        {
+            var hosts = await ReadAll(cmd, ReadHost, cancel);
+            if (hosts.Count == 0) return null;
+            host = hosts[0];
+        }
+        IReadOnlyList<StoredVerdict> verdicts = [];
+        if (host.Latest is { } latest)
+        {
+            await using var cmd = Command(db, null,
+                "SELECT control_id, status, agent_status, severity FROM verdicts WHERE report_id = @id ORDER BY control_id", ("id", latest.ReportId.ToString()));
+            verdicts = await ReadAll(cmd, r => new StoredVerdict(r.GetString(0), r.GetString(1), NullableString(r, 2), r.GetString(3)), cancel);
+        }
+        await using var history = Command(db, null,
+            $"SELECT {ReportColumns} FROM reports r WHERE r.agent_id = @id ORDER BY r.received_at DESC LIMIT @limit",
+            ("id", agentId), ("limit", (long)historyLimit));
+        return new HostDetail(host, verdicts, await ReadAll(history, r => ReadReport(r, 0)!, cancel));
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ControlOnHost>> ControlAcrossFleetAsync(string controlId, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, """
+            SELECT a.agent_id, a.hostname, a.latest_report_id, a.latest_received_at, v.status, v.agent_status
+            FROM agents a JOIN verdicts v ON v.report_id = a.latest_report_id AND v.control_id = @c
+            ORDER BY a.hostname, a.agent_id
+            """, ("c", controlId));
+        return await ReadAll(cmd, r => new ControlOnHost(r.GetString(0), r.GetString(1), Guid.Parse(r.GetString(2)), FromMs(Long(r, 3)),
+            r.GetString(4), NullableString(r, 5)), cancel);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<CompliancePoint>> ComplianceOverTimeAsync(string profileId, DateTimeOffset since, CancellationToken cancel = default)
+    {
+        const long day = 86_400_000;
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, $"""
+            SELECT d, rand_level, COUNT(*), SUM(CASE WHEN fail = 0 AND error = 0 THEN 1 ELSE 0 END)
+            FROM (SELECT received_at / {day} AS d, rand_level, fail, error,
+                         ROW_NUMBER() OVER (PARTITION BY agent_id, received_at / {day} ORDER BY received_at DESC) AS n
+                  FROM reports WHERE profile_id = @p AND received_at >= @since) last_of_day
+            WHERE n = 1 GROUP BY d, rand_level ORDER BY d, rand_level
+            """, ("p", profileId), ("since", Ms(since)));
+        var rows = await ReadAll(cmd, r => (Day: Long(r, 0), Level: r.GetString(1), Hosts: (int)Long(r, 2), Compliant: (int)Long(r, 3)), cancel);
+        return rows.GroupBy(x => x.Day).Select(g => new CompliancePoint(
+            DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(g.Key * day).UtcDateTime), g.Sum(x => x.Hosts), g.Sum(x => x.Compliant),
+            g.ToDictionary(x => x.Level, x => x.Hosts, StringComparer.Ordinal))).ToList();
+    }
+
+    /// <inheritdoc/>
+    public Task AddApiTokenAsync(string tokenHash, ApiTokenRecord token, DateTimeOffset createdAt, CancellationToken cancel = default) =>
+        Write("INSERT INTO api_tokens (token_hash, name, role, created_at) VALUES (@h, @n, @r, @at)", cancel,
+            ("h", tokenHash), ("n", token.Name), ("r", token.Role), ("at", Ms(createdAt)));
+
+    /// <inheritdoc/>
+    public async Task<ApiTokenRecord?> FindApiTokenAsync(string tokenHash, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, "SELECT name, role FROM api_tokens WHERE token_hash = @h", ("h", tokenHash));
+        var found = await ReadAll(cmd, r => new ApiTokenRecord(r.GetString(0), r.GetString(1)), cancel);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc/>
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    private static HostRow ReadHost(DbDataReader r) => new(r.GetString(0), r.GetString(1), FromMs(Long(r, 2)),
+        r.IsDBNull(3) ? null : FromMs(Long(r, 3)), Long(r, 4) != 0, Long(r, 5) != 0, ReadReport(r, 6));
+
+    private static ReportRow? ReadReport(DbDataReader r, int at) => r.IsDBNull(at) ? null : new ReportRow(
+        Guid.Parse(r.GetString(at)), FromMs(Long(r, at + 1)), r.GetString(at + 2), r.GetString(at + 3),
+        new VerdictCounts((int)Long(r, at + 4), (int)Long(r, at + 5), (int)Long(r, at + 6), (int)Long(r, at + 7), (int)Long(r, at + 8),
+            (int)Long(r, at + 9), r.GetString(at + 10)),
+        r.GetString(at + 11));
+
+    private async Task<int> Write(string sql, CancellationToken cancel, params (string Name, object? Value)[] parameters)
+    {
+        using var writer = await EnterWriterAsync(cancel);
+        await using var db = await OpenAsync(cancel);
+        return await Execute(db, null, sql, cancel, parameters);
+    }
+
+    private static async Task<int> Execute(DbConnection db, DbTransaction? tx, string sql, CancellationToken cancel,
+        params (string Name, object? Value)[] parameters)
+    {
+        await using var cmd = Command(db, tx, sql, parameters);
+        return await cmd.ExecuteNonQueryAsync(cancel);
+    }
+
+    private static async Task<IReadOnlyList<T>> ReadAll<T>(DbCommand cmd, Func<DbDataReader, T> read, CancellationToken cancel)
+    {
+        var list = new List<T>();
+        await using var r = await cmd.ExecuteReaderAsync(cancel);
+        while (await r.ReadAsync(cancel)) list.Add(read(r));
+        return list;
+    }
+
+    private static DbCommand Command(DbConnection db, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (name, value) in parameters) Add(cmd, name, value);
+        return cmd;
+    }
+
+    private static void Add(DbCommand cmd, string name, object? value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+    }
+
+    /// <summary>Integers come back as Int64 from SQLite and as Int32 or Int64 from PostgreSQL.</summary>
+    private static long Long(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static long Flag(bool value) => value ? 1 : 0;
+    private static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}

@@ -1,0 +1,55 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace WeightGuard.Aggregator.Storage;
+
+/// <summary>The store in one SQLite file in WAL mode: readers run beside the single writer, which this process queues.</summary>
+public sealed class SqliteStore : SqlStore
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private int _walSet;
+
+    /// <summary>A store in the file at <paramref name="path"/> (created when missing).</summary>
+    public SqliteStore(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancel)
+    {
+        var db = new SqliteConnection(_connectionString);
+        await db.OpenAsync(cancel);
+        await using var cmd = db.CreateCommand();
+        // WAL is a property of the file (set once); synchronous=NORMAL is safe under WAL and per connection.
+        cmd.CommandText = Interlocked.Exchange(ref _walSet, 1) == 0
+            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+            : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+        await cmd.ExecuteNonQueryAsync(cancel);
+        return db;
+    }
+
+    /// <inheritdoc/>
+    protected override async Task<IDisposable?> EnterWriterAsync(CancellationToken cancel)
+    {
+        await _writer.WaitAsync(cancel);
+        return new Release(_writer);
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask DisposeAsync()
+    {
+        _writer.Dispose();
+        SqliteConnection.ClearAllPools();
+        return base.DisposeAsync();
+    }
+
+    private sealed class Release(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
+}

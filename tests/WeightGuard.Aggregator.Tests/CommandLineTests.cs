@@ -1,0 +1,108 @@
+using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Hosting;
+using WeightGuard.Aggregator.Storage;
+using WeightGuard.Core.Protocol;
+using WeightGuard.Testing;
+
+namespace WeightGuard.Aggregator.Tests;
+
+/// <summary>The real <c>weightguard-aggregator</c> binary: init, tokens, api-tokens, usage errors.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class CommandLineTests
+{
+    private string _directory = null!;
+    private string Data => Path.Combine(_directory, "data");
+
+    [SetUp]
+    public void SetUp() => _directory = Directory.CreateTempSubdirectory("weightguard-aggregator-cli-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_directory, recursive: true);
+
+    private static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) =>
+        ExternalTool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "weightguard-aggregator.dll"), .. args]);
+
+    private static string LastLine(string text) => text.TrimEnd('\n').Split('\n')[^1];
+
+    [Test]
+    public async Task InitCreatesOwnerOnlyKeysAndPrintsAWorkingAdminTokenLast()
+    {
+        var init = Run("init", "--data", Data, "--san", "aggregator.example");
+        Assert.That(init.ExitCode, Is.EqualTo(0), init.Stderr);
+        var token = LastLine(init.Stdout);
+        Assert.That(token, Does.StartWith("wgp_"));
+        Assert.That(File.GetUnixFileMode(Data), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+        foreach (var key in new[] { "ca.key", "server.key", "signing.key", "aggregator.json" })
+            Assert.That(File.GetUnixFileMode(Path.Combine(Data, key)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), key);
+
+        var data = new DataDirectory(Data);
+        using var server = data.LoadServerCertificate();
+        using var ca = data.LoadCa();
+        Assert.That(ca.Issued(server));
+        var sans = server.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single();
+        Assert.That(sans.EnumerateDnsNames(), Does.Contain("localhost").And.Contain("aggregator.example"));
+
+        await using var store = DatabaseLocation.Open(data.RecordedDatabase());
+        Assert.That(await store.FindApiTokenAsync(ApiTokens.Hash(token)), Is.EqualTo(new ApiTokenRecord("initial admin", Roles.Admin)));
+    }
+
+    [Test]
+    public void InitRefusesToReplaceAnExistingCa()
+    {
+        Assert.That(Run("init", "--data", Data).ExitCode, Is.EqualTo(0));
+        var again = Run("init", "--data", Data);
+        Assert.That(again.ExitCode, Is.EqualTo(2));
+        Assert.That(again.Stderr, Does.Contain("already holds an aggregator CA"));
+    }
+
+    [Test]
+    public async Task TokensCreatePrintsATokenPinningTheCaLast()
+    {
+        Assert.That(Run("init", "--data", Data).ExitCode, Is.EqualTo(0));
+        var created = Run("tokens", "create", "--data", Data, "--expires", "24h", "--uses", "3");
+        Assert.That(created.ExitCode, Is.EqualTo(0), created.Stderr);
+        var token = EnrollmentToken.Parse(LastLine(created.Stdout));
+        var data = new DataDirectory(Data);
+        using (var ca = data.LoadCaCertificate())
+            Assert.That(token.Pins(ca.RawData));
+        await using var store = DatabaseLocation.Open(data.RecordedDatabase());
+        for (var i = 0; i < 3; i++) Assert.That(await store.ConsumeEnrollmentTokenAsync(token.SecretHash, DateTimeOffset.UtcNow), Is.True);
+        Assert.That(await store.ConsumeEnrollmentTokenAsync(token.SecretHash, DateTimeOffset.UtcNow), Is.False);
+    }
+
+    [Test]
+    public void ApiTokensCreatePrintsTheTokenLast()
+    {
+        Assert.That(Run("init", "--data", Data).ExitCode, Is.EqualTo(0));
+        var created = Run("api-tokens", "create", "--data", Data, "--role", "viewer", "--name", "dashboard");
+        Assert.That(created.ExitCode, Is.EqualTo(0), created.Stderr);
+        Assert.That(LastLine(created.Stdout), Does.StartWith("wgp_"));
+    }
+
+    [TestCase("tokens", "create", "--expires", "soon")]
+    [TestCase("tokens", "create", "--expires", "365d")]
+    [TestCase("api-tokens", "create", "--role", "root", "--name", "x")]
+    public void BadOptionsExit2(params string[] args)
+    {
+        Assert.That(Run("init", "--data", Data).ExitCode, Is.EqualTo(0));
+        var result = Run([.. args, "--data", Data]);
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Stdout);
+        Assert.That(result.Stderr, Is.Not.Empty);
+    }
+
+    [Test]
+    public void CommandsOnAnUninitialisedDirectoryExit2()
+    {
+        var result = Run("tokens", "create", "--data", Data);
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Does.Contain("not an aggregator data directory"));
+    }
+
+    [Test]
+    public void BadDatabaseLocationExits2()
+    {
+        var result = Run("init", "--data", Data, "--db", "mysql:somewhere");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Does.Contain("neither sqlite:PATH nor postgres:"));
+    }
+}

@@ -1,0 +1,253 @@
+using WeightGuard.Aggregator.Storage;
+
+namespace WeightGuard.Aggregator.Tests;
+
+/// <summary>The store's behaviour, run unchanged against SQLite and PostgreSQL.</summary>
+public abstract class StoreContractTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+    private IAggregatorStore _store = null!;
+
+    /// <summary>A fresh, empty, not yet migrated store.</summary>
+    protected abstract SqlStore CreateStore();
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _store = CreateStore();
+        await _store.MigrateAsync();
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _store.DisposeAsync();
+
+    private static AgentRecord Agent(string id, string host, byte[]? ak = null) => new(id, host, "machine-" + id, ak, ak is not null, T0);
+
+    private static StoredReport Report(string agentId, string host, DateTimeOffset at, string level, int fail, string tpmStatus = "fail") =>
+        new(Guid.NewGuid(), agentId, host, at, "rand-sl1", "absent", new VerdictCounts(10, fail, 0, 1, 0, 0, level), "SL5", "{\"x\":1}",
+            [new StoredVerdict("WG-TPM-001", tpmStatus, "pass", "high"), new StoredVerdict("WG-DISK-001", "pass", "pass", "high")]);
+
+    [Test]
+    public async Task MigratingTwiceChangesNothing()
+    {
+        await _store.MigrateAsync();
+        await _store.AddAgentAsync(Agent("a", "h"));
+        await _store.MigrateAsync();
+        Assert.That(await _store.GetAgentAsync("a"), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task SingleUseTokenIsSpentOnce()
+    {
+        await _store.AddEnrollmentTokenAsync("hash", T0.AddHours(1), 1);
+        Assert.That(await _store.ConsumeEnrollmentTokenAsync("hash", T0), Is.True);
+        Assert.That(await _store.ConsumeEnrollmentTokenAsync("hash", T0), Is.False);
+    }
+
+    [Test]
+    public async Task TokenAdmitsItsUsesAndNotAfterExpiry()
+    {
+        await _store.AddEnrollmentTokenAsync("hash", T0.AddHours(1), 3);
+        Assert.That(await _store.ConsumeEnrollmentTokenAsync("hash", T0), Is.True);
+        Assert.That(await _store.ConsumeEnrollmentTokenAsync("hash", T0.AddHours(1)), Is.False, "expired");
+        Assert.That(await _store.ConsumeEnrollmentTokenAsync("other", T0), Is.False, "unknown");
+    }
+
+    [Test]
+    public async Task ConcurrentSpendsOfASingleUseTokenAdmitOne()
+    {
+        await _store.AddEnrollmentTokenAsync("hash", T0.AddHours(1), 1);
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _store.ConsumeEnrollmentTokenAsync("hash", T0)));
+        Assert.That(results.Count(r => r), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task PendingEnrolmentIsTakenOnce()
+    {
+        var pending = new PendingEnrollment("e1", Agent("a", "h", [1, 2, 3]), "CSR", [9, 9], T0.AddMinutes(5));
+        await _store.AddPendingEnrollmentAsync(pending);
+        var taken = await _store.TakePendingEnrollmentAsync("e1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(taken!.Agent.AgentId, Is.EqualTo("a"));
+            Assert.That(taken.Agent.AkPublic, Is.EqualTo(new byte[] { 1, 2, 3 }));
+            Assert.That(taken.Agent.EkCertified, Is.True);
+            Assert.That(taken.CredentialHash, Is.EqualTo(new byte[] { 9, 9 }));
+            Assert.That(taken.ExpiresAt, Is.EqualTo(T0.AddMinutes(5)));
+        });
+        Assert.That(await _store.TakePendingEnrollmentAsync("e1"), Is.Null);
+    }
+
+    [Test]
+    public async Task AgentRoundTripsAndIsRevokedOnce()
+    {
+        await _store.AddAgentAsync(Agent("a", "h", [7]));
+        var agent = await _store.GetAgentAsync("a");
+        Assert.That(agent, Is.EqualTo(Agent("a", "h", [7])).Using<AgentRecord>((x, y) =>
+            x.AgentId == y.AgentId && x.Hostname == y.Hostname && x.MachineId == y.MachineId && x.AkPublic!.SequenceEqual(y.AkPublic!) &&
+            x.EkCertified == y.EkCertified && x.EnrolledAt == y.EnrolledAt && x.RevokedAt == y.RevokedAt));
+        Assert.That(await _store.RevokeAgentAsync("a", T0.AddDays(1)), Is.True);
+        Assert.That(await _store.RevokeAgentAsync("a", T0.AddDays(2)), Is.True);
+        Assert.That((await _store.GetAgentAsync("a"))!.RevokedAt, Is.EqualTo(T0.AddDays(1)), "the first revocation stands");
+        Assert.That(await _store.RevokeAgentAsync("missing", T0), Is.False);
+        Assert.That(await _store.GetAgentAsync("missing"), Is.Null);
+    }
+
+    [Test]
+    public async Task NonceIsSpentOnceByItsOwnAgentBeforeExpiry()
+    {
+        await _store.AddNonceAsync("n1", "a", T0.AddMinutes(5));
+        await _store.AddNonceAsync("n2", "a", T0.AddMinutes(5));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await _store.ConsumeNonceAsync("n1", "b", T0), Is.EqualTo(NonceCheck.OtherAgent));
+            Assert.That(await _store.ConsumeNonceAsync("n1", "a", T0), Is.EqualTo(NonceCheck.Accepted));
+            Assert.That(await _store.ConsumeNonceAsync("n1", "a", T0), Is.EqualTo(NonceCheck.AlreadyUsed));
+            Assert.That(await _store.ConsumeNonceAsync("n2", "a", T0.AddMinutes(5)), Is.EqualTo(NonceCheck.Expired));
+            Assert.That(await _store.ConsumeNonceAsync("n3", "a", T0), Is.EqualTo(NonceCheck.Unknown));
+        });
+    }
+
+    [Test]
+    public async Task ReportIsStoredOnceAndBecomesItsHostsLatest()
+    {
+        await _store.AddAgentAsync(Agent("a", "enrolled-name"));
+        var first = Report("a", "host-a", T0, "SL0", 1);
+        var second = Report("a", "host-a2", T0.AddHours(1), "SL1", 0, tpmStatus: "pass");
+        Assert.That(await _store.AddReportAsync(first), Is.True);
+        Assert.That(await _store.AddReportAsync(first), Is.False);
+        Assert.That(await _store.AddReportAsync(second), Is.True);
+
+        var found = await _store.FindReportAsync(first.ReportId);
+        Assert.That(found!.Value.AgentId, Is.EqualTo("a"));
+        Assert.That(found.Value.Report.Summary, Is.EqualTo(first.Summary));
+        Assert.That(await _store.FindReportAsync(Guid.NewGuid()), Is.Null);
+
+        var host = (await _store.ListHostsAsync()).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(host.Hostname, Is.EqualTo("host-a2"));
+            Assert.That(host.Latest!.ReportId, Is.EqualTo(second.ReportId));
+            Assert.That(host.Latest.Summary.RandLevelAchieved, Is.EqualTo("SL1"));
+            Assert.That(host.Latest.AgentRandLevel, Is.EqualTo("SL5"));
+        });
+        var detail = await _store.GetHostAsync("a", 10);
+        Assert.That(detail!.History.Select(r => r.ReportId), Is.EqualTo(new[] { second.ReportId, first.ReportId }));
+        Assert.That(detail.Verdicts.Select(v => (v.ControlId, v.Status, v.AgentStatus)),
+            Is.EqualTo(new[] { ("WG-DISK-001", "pass", (string?)"pass"), ("WG-TPM-001", "pass", "pass") }));
+        Assert.That((await _store.GetHostAsync("a", 1))!.History, Has.Count.EqualTo(1));
+        Assert.That(await _store.GetHostAsync("missing", 10), Is.Null);
+    }
+
+    [Test]
+    public async Task OlderReportArrivingLateDoesNotReplaceTheLatest()
+    {
+        await _store.AddAgentAsync(Agent("a", "h"));
+        var newer = Report("a", "h", T0.AddHours(2), "SL1", 0);
+        await _store.AddReportAsync(newer);
+        await _store.AddReportAsync(Report("a", "h", T0, "SL0", 3));
+        Assert.That((await _store.ListHostsAsync()).Single().Latest!.ReportId, Is.EqualTo(newer.ReportId));
+    }
+
+    [Test]
+    public async Task HostWithoutReportsIsListedWithoutLatest()
+    {
+        await _store.AddAgentAsync(Agent("b", "beta"));
+        await _store.AddAgentAsync(Agent("a", "alpha", [1]));
+        var hosts = await _store.ListHostsAsync();
+        Assert.That(hosts.Select(h => h.Hostname), Is.EqualTo(new[] { "alpha", "beta" }));
+        Assert.That(hosts[0].HasTpm, Is.True);
+        Assert.That(hosts[1].HasTpm, Is.False);
+        Assert.That(hosts[1].Latest, Is.Null);
+        Assert.That((await _store.GetHostAsync("b", 10))!.Verdicts, Is.Empty);
+    }
+
+    [Test]
+    public async Task ControlAcrossFleetReadsEachHostsLatestReport()
+    {
+        await _store.AddAgentAsync(Agent("a", "alpha"));
+        await _store.AddAgentAsync(Agent("b", "beta"));
+        await _store.AddAgentAsync(Agent("c", "gamma"));
+        await _store.AddReportAsync(Report("a", "alpha", T0, "SL0", 1, tpmStatus: "fail"));
+        await _store.AddReportAsync(Report("a", "alpha", T0.AddHours(1), "SL1", 0, tpmStatus: "pass"));
+        await _store.AddReportAsync(Report("b", "beta", T0, "SL0", 1, tpmStatus: "fail"));
+        var rows = await _store.ControlAcrossFleetAsync("WG-TPM-001");
+        Assert.That(rows.Select(r => (r.Hostname, r.Status)), Is.EqualTo(new[] { ("alpha", "pass"), ("beta", "fail") }));
+        Assert.That(await _store.ControlAcrossFleetAsync("WG-NONE-001"), Is.Empty);
+    }
+
+    [Test]
+    public async Task ComplianceCountsEachHostsLastReportOfEachDay()
+    {
+        await _store.AddAgentAsync(Agent("a", "alpha"));
+        await _store.AddAgentAsync(Agent("b", "beta"));
+        await _store.AddReportAsync(Report("a", "alpha", T0, "SL0", 2));
+        await _store.AddReportAsync(Report("a", "alpha", T0.AddHours(3), "SL1", 0));     // replaces a's first report of the day
+        await _store.AddReportAsync(Report("b", "beta", T0.AddHours(1), "SL0", 1));
+        await _store.AddReportAsync(Report("a", "alpha", T0.AddDays(1), "SL1", 0));
+        await _store.AddReportAsync(Report("b", "beta", T0.AddDays(-10), "SL1", 0));     // before the window
+
+        var points = await _store.ComplianceOverTimeAsync("rand-sl1", T0.AddDays(-1));
+        Assert.That(points, Has.Count.EqualTo(2));
+        Assert.Multiple(() =>
+        {
+            Assert.That(points[0].Day, Is.EqualTo(DateOnly.FromDateTime(T0.UtcDateTime)));
+            Assert.That(points[0].Hosts, Is.EqualTo(2));
+            Assert.That(points[0].Compliant, Is.EqualTo(1));
+            Assert.That(points[0].RandLevels, Is.EquivalentTo(new Dictionary<string, int> { ["SL0"] = 1, ["SL1"] = 1 }));
+            Assert.That(points[1].Hosts, Is.EqualTo(1));
+            Assert.That(points[1].Compliant, Is.EqualTo(1));
+        });
+        Assert.That(await _store.ComplianceOverTimeAsync("rand-sl5", T0.AddDays(-30)), Is.Empty);
+    }
+
+    [Test]
+    public async Task ApiTokenIsFoundByItsHash()
+    {
+        await _store.AddApiTokenAsync("h1", new ApiTokenRecord("alice", "viewer"), T0);
+        Assert.That(await _store.FindApiTokenAsync("h1"), Is.EqualTo(new ApiTokenRecord("alice", "viewer")));
+        Assert.That(await _store.FindApiTokenAsync("h2"), Is.Null);
+    }
+
+    [Test]
+    public async Task ManyVerdictsInOneReportAreStored()
+    {
+        await _store.AddAgentAsync(Agent("a", "h"));
+        var verdicts = Enumerable.Range(0, 300).Select(i => new StoredVerdict($"WG-X-{i:000}", "pass", null, "low")).ToList();
+        var report = Report("a", "h", T0, "SL1", 0) with { Verdicts = verdicts };
+        await _store.AddReportAsync(report);
+        Assert.That((await _store.GetHostAsync("a", 1))!.Verdicts, Has.Count.EqualTo(300));
+    }
+}
+
+/// <summary>The store contract on SQLite.</summary>
+public sealed class SqliteStoreTests : StoreContractTests
+{
+    private string _directory = null!;
+
+    protected override SqlStore CreateStore()
+    {
+        _directory = Directory.CreateTempSubdirectory("weightguard-sqlite-").FullName;
+        return new SqliteStore(Path.Combine(_directory, "store.db"));
+    }
+
+    [TearDown]
+    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [Test]
+    public async Task DatabaseIsInWalMode()
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory, "store.db")}");
+        await db.OpenAsync();
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode";
+        Assert.That(await cmd.ExecuteScalarAsync(), Is.EqualTo("wal"));
+    }
+}
+
+/// <summary>The store contract on PostgreSQL (a fresh database per test).</summary>
+[NonParallelizable]
+public sealed class PostgresStoreTests : StoreContractTests
+{
+    protected override SqlStore CreateStore() => new PostgresStore(PostgresServer.Shared.CreateDatabase());
+}

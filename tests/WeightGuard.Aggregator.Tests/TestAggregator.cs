@@ -1,0 +1,106 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Enrollment;
+using WeightGuard.Aggregator.Hosting;
+using WeightGuard.Aggregator.Storage;
+
+namespace WeightGuard.Aggregator.Tests;
+
+/// <summary>
+/// A real aggregator in this process: a fresh data directory, SQLite or PostgreSQL, Kestrel on a free loopback port with
+/// its own TLS certificate; clients validate it against its CA as an enrolled agent does.
+/// </summary>
+internal sealed class TestAggregator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _directory;
+
+    private TestAggregator(WebApplication app, string directory, DataDirectory data, IAggregatorStore store, ManualClock clock, Uri address, string adminToken)
+    {
+        _app = app;
+        _directory = directory;
+        Data = data;
+        Store = store;
+        Clock = clock;
+        Address = address;
+        AdminToken = adminToken;
+        CaCertificate = data.LoadCaCertificate();
+    }
+
+    public DataDirectory Data { get; }
+    public IAggregatorStore Store { get; }
+    public ManualClock Clock { get; }
+    public Uri Address { get; }
+    public string AdminToken { get; }
+    public X509Certificate2 CaCertificate { get; }
+
+    /// <summary>Starts an aggregator; <paramref name="tpmCaDirectory"/> is copied to its manufacturer CA directory.</summary>
+    public static async Task<TestAggregator> StartAsync(string? tpmCaDirectory = null, bool requireEkCertificate = false, int enrollmentPermits = 1000,
+        Func<string, string>? database = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("weightguard-aggregator-").FullName;
+        var data = new DataDirectory(Path.Combine(directory, "data"));
+        var location = database?.Invoke(directory) ?? "sqlite:" + Path.Combine(directory, "aggregator.db");
+        data.Initialize(location, [], DateTimeOffset.UtcNow);
+        if (tpmCaDirectory is not null)
+            foreach (var file in Directory.GetFiles(tpmCaDirectory))
+                File.Copy(file, Path.Combine(data.TpmCaDirectory, Path.GetFileName(file)));
+        var store = DatabaseLocation.Open(location);
+        await store.MigrateAsync();
+        var clock = new ManualClock();
+        var admin = await ApiTokens.CreateAsync(store, "test admin", Roles.Admin, clock.GetUtcNow());
+        var app = AggregatorApp.Build(new AggregatorSettings
+        {
+            Data = data, Store = store, Catalog = TestReports.Catalog, Urls = ["https://127.0.0.1:0"], Time = clock,
+            RequireEkCertificate = requireEkCertificate, EnrollmentPermits = enrollmentPermits, EnrollmentWindow = TimeSpan.FromHours(1),
+            MinimumLogLevel = LogLevel.Warning,
+        });
+        await app.StartAsync();
+        var address = new Uri(AggregatorApp.Addresses(app).Single());
+        return new TestAggregator(app, directory, data, store, clock, address, admin);
+    }
+
+    /// <summary>An HTTP client that trusts only this aggregator's CA and presents <paramref name="clientCertificate"/>, if any.</summary>
+    public HttpClient Client(X509Certificate2? clientCertificate = null, string? bearer = null)
+    {
+        var ca = CaCertificate;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    if (certificate is null) return false;
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(ca);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    using var received = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                    return chain.Build(received);
+                },
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+                LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = Address };
+        if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    /// <summary>A new enrolment token.</summary>
+    public async Task<string> EnrollmentTokenAsync(int uses = 1, TimeSpan? lifetime = null) =>
+        (await EnrollmentTokens.CreateAsync(Store, CaCertificate.RawData, lifetime ?? TimeSpan.FromHours(1), uses, Clock.GetUtcNow())).ToString();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        CaCertificate.Dispose();
+        try { Directory.Delete(_directory, recursive: true); }
+        catch (IOException) { }
+    }
+}
