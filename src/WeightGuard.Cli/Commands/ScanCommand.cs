@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using WeightGuard.Collectors;
+using WeightGuard.Collectors.Weights.Hashing;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Reports;
 using WeightGuard.Reporting;
@@ -22,9 +23,13 @@ internal static class ScanCommand
         var catalog = CommonOptions.Catalog();
         var root = CommonOptions.Root();
         var tpm = new Option<string?>("--tpm") { Description = "Which TPM: auto, none, device:PATH or swtpm:HOST:PORT (default: auto for this host, none with --root)", HelpName = "SELECTOR" };
+        var hash = new Option<bool>("--hash") { Description = "Record the SHA-256 of every weight file (reads every byte; pauses while a GPU is busy)" };
+        var digestCache = new Option<string?>("--digest-cache") { Description = "With --hash: keep digests in FILE and skip reading files unchanged since (same device, inode, size, mtime, ctime)", HelpName = "FILE" };
+        var gpuBusy = new Option<int>("--gpu-busy-percent") { Description = "With --hash: pause hashing while any GPU's utilisation is above N percent (100: never pause)", DefaultValueFactory = _ => 80, HelpName = "N" };
+        gpuBusy.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100) r.AddError("--gpu-busy-percent must be between 0 and 100"); });
         var command = new Command("scan", "Scan this host (or the tree at --root) against a profile and report every control. Exit 0: all required controls pass; 1: something failed or could not be checked; 2: bad input.")
         {
-            profile, weights, root, format, output, waivers, catalog, tpm,
+            profile, weights, root, format, output, waivers, catalog, tpm, hash, digestCache, gpuBusy,
         };
         command.SetAction(parse =>
         {
@@ -59,8 +64,16 @@ internal static class ScanCommand
                 return ExitCodes.BadInput;
             }
 
+            if (parse.GetValue(digestCache) is not null && !parse.GetValue(hash))
+            {
+                stderr.WriteLine("--digest-cache needs --hash");
+                return ExitCodes.BadInput;
+            }
+            var hashing = new WeightHashingOptions(parse.GetValue(hash), parse.GetValue(digestCache), parse.GetValue(gpuBusy));
+
             var started = DateTimeOffset.UtcNow;
-            var evidence = WithProgress(progress => EvidenceCollector.Collect(new CollectionOptions(hostRoot, weightPaths, Tpm: tpmSelector), progress));
+            var evidence = WithProgress(progress => EvidenceCollector.Collect(new CollectionOptions(hostRoot, weightPaths, Tpm: tpmSelector, Hashing: hashing),
+                progress, warn: w => stderr.WriteLine("warning: " + w)));
             var finished = DateTimeOffset.UtcNow;
             var evaluation = Evaluator.Evaluate(loaded, profileId, evidence, finished);
             var resolved = loaded.Resolve(profileId);

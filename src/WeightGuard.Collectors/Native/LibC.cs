@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace WeightGuard.Collectors.Native;
 
-/// <summary>The few libc calls .NET does not expose: statx, extended attributes.</summary>
+/// <summary>The few libc calls .NET does not expose: statx, extended attributes, non-blocking open, fsync of a directory.</summary>
 internal static unsafe partial class LibC
 {
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -10,6 +10,18 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint lgetxattr(string path, string name, byte* value, nuint size);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    internal static partial int fsync(int fd);
+
+    [LibraryImport("libc")]
+    internal static partial uint geteuid();
+
+    /// <summary>open(2) flags, the same on every Linux architecture .NET runs on.</summary>
+    internal const int O_RDONLY = 0, O_NOCTTY = 0x100, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
 
     internal const int ENOENT = 2, EACCES = 13, ENODATA = 61, ELOOP = 40, EOPNOTSUPP = 95, ERANGE = 34;
 
