@@ -20,12 +20,7 @@ public static class RegularFile
         status = FileStatus.Stat(path);
         if (!status.IsRegularFile) return null;
         var fd = LibC.open(path, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_NOCTTY | LibC.O_CLOEXEC);
-        if (fd < 0)
-        {
-            var failure = LibC.Failure(path);
-            if (failure.HResult == LibC.EACCES) throw new UnauthorizedAccessException(failure.Message, failure);
-            throw failure;
-        }
+        if (fd < 0) throw LibC.AccessFailure(path);
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {

@@ -88,7 +88,7 @@ public class GpuBusyGateTests
         var cache = DigestCache.Empty;
         var digestsWhilePaused = -1;
         var gate = new GpuBusyGate(gpus.Object, 80, clock: new ManualClock(), wait: (_, _) => digestsWhilePaused = cache.ToSave().Count);
-        var run = new WeightHasher(cache, gate, 2).Hash([("/m/w.gguf", tree.Local("/m/w.gguf"))]);
+        var run = new WeightHasher(cache, gate, 2).Hash([new HashTarget("/m/w.gguf", tree.Local("/m/w.gguf"), 12)]);
         Assert.That((digestsWhilePaused, gate.Pauses, run.FilesRead), Is.EqualTo((0, 1, 1)));
     }
 

@@ -14,7 +14,7 @@ public class WeightHasherTests
     public void RemoveTree() => _tree.Dispose();
 
     private static HashRun Hash(DigestCache cache, params string[] locals) =>
-        new WeightHasher(cache, new GpuBusyGate(null, 80), parallelism: 4).Hash(locals.Select(l => ("/h" + l, l)).ToList());
+        new WeightHasher(cache, new GpuBusyGate(null, 80), parallelism: 4).Hash(locals.Select(l => new HashTarget("/h" + l, l, 0)).ToList());
 
     private static string Sha256Sum(string path)
     {

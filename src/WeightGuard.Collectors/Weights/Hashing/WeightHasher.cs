@@ -11,16 +11,17 @@ namespace WeightGuard.Collectors.Weights.Hashing;
 /// <param name="cache">Digests of unchanged files; receives every digest computed.</param>
 /// <param name="gate">Pauses hashing while a GPU is busy.</param>
 /// <param name="parallelism">Files hashed at once.</param>
+/// <remarks>Sizes come from the walk and only order the work; what is hashed is what the file holds when it is read.</remarks>
 public sealed class WeightHasher(DigestCache cache, GpuBusyGate gate, int parallelism)
 {
-    /// <summary>Hashes each target (host path and where to open it). <paramref name="progress"/> receives a line per file done.</summary>
-    public HashRun Hash(IReadOnlyList<(string HostPath, string LocalPath)> targets, IProgress<string>? progress = null, CancellationToken cancellation = default)
+    /// <summary>Hashes each target. <paramref name="progress"/> receives a line per file done.</summary>
+    public HashRun Hash(IReadOnlyList<HashTarget> targets, IProgress<string>? progress = null, CancellationToken cancellation = default)
     {
         var digests = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var errors = new ConcurrentBag<PathError>();
         int read = 0, fromCache = 0, done = 0;
         long bytes = 0;
-        var sized = targets.Select(t => (t.HostPath, t.LocalPath, Size: SizeOrZero(t.LocalPath))).OrderByDescending(t => t.Size).ToList();
+        var sized = targets.OrderByDescending(t => t.Size).ToList();
         var totalBytes = sized.Sum(t => t.Size);
         Parallel.ForEach(sized, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation },
             () => new FileDigester(),
@@ -53,7 +54,9 @@ public sealed class WeightHasher(DigestCache cache, GpuBusyGate gate, int parall
                     errors.Add(new PathError(target.HostPath, "not hashed: " + WeightInventoryCollector.Reason(e)));
                 }
                 var finished = Interlocked.Increment(ref done);
-                progress?.Report($"hashing weights: {finished:N0} of {sized.Count:N0} files ({Interlocked.Read(ref bytes) / 1e9:N1} of {totalBytes / 1e9:N1} GB read)");
+                // Small files finish by the thousand: a line per 64 of them is enough for a terminal.
+                if (progress is not null && (finished % 64 == 0 || finished == sized.Count || target.Size >= FileDigester.CheckpointBytes))
+                    progress.Report($"hashing weights: {finished:N0} of {sized.Count:N0} files ({Interlocked.Read(ref bytes) / 1e9:N1} of {totalBytes / 1e9:N1} GB read)");
                 return digester;
             },
             _ => { });
@@ -70,16 +73,10 @@ public sealed class WeightHasher(DigestCache cache, GpuBusyGate gate, int parall
         cache.Add(path, key, digest);
         return (digest, bytes);
     }
-
-    private static long SizeOrZero(string path)
-    {
-        try
-        {
-            return FileStatus.Stat(path).Size;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return 0; // reported when the file's turn comes
-        }
-    }
 }
+
+/// <summary>A file to hash.</summary>
+/// <param name="HostPath">Its host path (the key of the digest in <see cref="HashRun.Digests"/>).</param>
+/// <param name="LocalPath">Where to open it on this machine.</param>
+/// <param name="Size">Its size when the walk saw it (larger files start first).</param>
+public readonly record struct HashTarget(string HostPath, string LocalPath, long Size);

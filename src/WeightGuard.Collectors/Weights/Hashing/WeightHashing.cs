@@ -17,7 +17,9 @@ public static class WeightHashing
             if (warning is not null) warn?.Invoke(warning);
         }
         var gate = new GpuBusyGate(gpus, options.GpuBusyPercent, progress);
-        var run = new WeightHasher(cache, gate, options.DegreeOfParallelism).Hash(walk.WeightTargets, progress, cancellation);
+        var sizes = walk.Inventory.Files.ToLookup(f => f.Target ?? f.Path, f => f.Size, StringComparer.Ordinal);
+        var targets = walk.WeightTargets.Select(t => new HashTarget(t.HostPath, t.LocalPath, sizes[t.HostPath].FirstOrDefault())).ToList();
+        var run = new WeightHasher(cache, gate, options.DegreeOfParallelism).Hash(targets, progress, cancellation);
         if (options.CachePath is not null)
         {
             try
