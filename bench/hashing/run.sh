@@ -6,7 +6,9 @@
 #   3. 100,000 small weight files: first hashing scan, re-scan from the digest cache, scan without hashing, `find` with a
 #      stat per file.
 # weightguard's hashing time is its scan with --hash minus the same scan without (the rest of the scan is the same).
-# Prints medians of RUNS and the ratios. Needs: dotnet, openssl, sha256sum, GNU time (/usr/bin/time), bc.
+# Prints medians of RUNS, wall time and CPU time (user + system: what the work costs, also on a machine shared with
+# others, where wall time mostly measures the wait for a core), and the ratios of both.
+# Needs: dotnet, openssl, sha256sum, GNU time (/usr/bin/time), bc.
 # SIZE_MB (default 2048) sets the single file's size; FILES (default: processors, at least 4) the split.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,28 +25,31 @@ printf '#!/bin/sh\nroot=$1; shift\nexec "%s" scan --root "$root" --weights /mode
 chmod +x "$out/scan"
 scan="$out/scan"
 
-median() { # command... ; prints the median wall time in seconds
-  local times=()
+measure() { # command... ; prints the median wall time and the median CPU time in seconds
+  local walls=() cpus=()
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e' -o "$out/t" "$@" >/dev/null 2>&1 || true
-    times+=("$(tail -n 1 "$out/t")")
+    /usr/bin/time -f '%e %U %S' -o "$out/t" "$@" >/dev/null 2>&1 || true
+    read -r wall user sys < <(tail -n 1 "$out/t")
+    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc -l)")
   done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+  local mid=$(( (RUNS + 1) / 2 ))
+  echo "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "${mid}p") $(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "${mid}p")"
 }
-row() { printf '%-58s %7.2f s\n' "$1" "$2"; }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+row() { read -r wall cpu <<<"$2"; printf '%-58s %7.2f s wall %7.2f s CPU\n' "$1" "$wall" "$cpu"; }
+minus() { read -r w1 c1 <<<"$1"; read -r w2 c2 <<<"$2"; echo "$(echo "$w1 - $w2" | bc -l) $(echo "$c1 - $c2" | bc -l)"; }
+ratio() { read -r w1 c1 <<<"$1"; read -r w2 c2 <<<"$2"; printf 'wall %.2f, CPU %.2f' "$(echo "$w1 / $w2" | bc -l)" "$(echo "$c1 / $c2" | bc -l)"; }
 
 # 1. One large file. The GGUF magic makes it a weight file; the rest is random (nothing sparse, nothing compressible).
 mkdir -p "$out/one/models"
 { printf 'GGUF'; head -c "$(( SIZE_MB * 1024 * 1024 - 4 ))" /dev/urandom; } >"$out/one/models/big.gguf"
 cat "$out/one/models/big.gguf" >/dev/null # warm the page cache
 echo "== one file of $SIZE_MB MiB (page-cached)"
-openssl_one=$(median openssl dgst -sha256 "$out/one/models/big.gguf"); row "openssl dgst -sha256" "$openssl_one"
-sha256sum_one=$(median sha256sum "$out/one/models/big.gguf"); row "sha256sum" "$sha256sum_one"
-plain_one=$(median "$scan" "$out/one"); row "weightguard scan (no hashing)" "$plain_one"
-hash_one=$(median "$scan" "$out/one" --hash); row "weightguard scan --hash" "$hash_one"
-wg_one=$(echo "$hash_one - $plain_one" | bc -l); row "weightguard hashing (difference)" "$wg_one"
-echo "weightguard SHA-256 speed / openssl: $(ratio "$openssl_one" "$wg_one")   / sha256sum: $(ratio "$sha256sum_one" "$wg_one")"
+openssl_one=$(measure openssl dgst -sha256 "$out/one/models/big.gguf"); row "openssl dgst -sha256" "$openssl_one"
+sha256sum_one=$(measure sha256sum "$out/one/models/big.gguf"); row "sha256sum" "$sha256sum_one"
+plain_one=$(measure "$scan" "$out/one"); row "weightguard scan (no hashing)" "$plain_one"
+hash_one=$(measure "$scan" "$out/one" --hash); row "weightguard scan --hash" "$hash_one"
+wg_one=$(minus "$hash_one" "$plain_one"); row "weightguard hashing (difference)" "$wg_one"
+echo "weightguard SHA-256 speed relative to openssl: $(ratio "$openssl_one" "$wg_one");  to sha256sum: $(ratio "$sha256sum_one" "$wg_one")"
 
 # 2. The same bytes over several files.
 mkdir -p "$out/many/models"
@@ -53,20 +58,20 @@ mkdir -p "$out/many/models"
 rm "$out/one/models/big.gguf"
 cat "$out"/many/models/* >/dev/null
 echo "== the same bytes in $FILES files, $(nproc) processors"
-seq_many=$(median openssl dgst -sha256 "$out"/many/models/*); row "openssl dgst -sha256, one file after another" "$seq_many"
-par_many=$(median sh -c "ls '$out'/many/models/* | xargs -P $(nproc) -n 1 openssl dgst -sha256"); row "openssl dgst -sha256 under xargs -P $(nproc)" "$par_many"
-plain_many=$(median "$scan" "$out/many"); hash_many=$(median "$scan" "$out/many" --hash)
-wg_many=$(echo "$hash_many - $plain_many" | bc -l); row "weightguard hashing (scan --hash minus scan)" "$wg_many"
-echo "weightguard / sequential openssl: $(ratio "$seq_many" "$wg_many")x faster   / parallel openssl: $(ratio "$par_many" "$wg_many")"
+seq_many=$(measure openssl dgst -sha256 "$out"/many/models/*); row "openssl dgst -sha256, one file after another" "$seq_many"
+par_many=$(measure sh -c "ls '$out'/many/models/* | xargs -P $(nproc) -n 1 openssl dgst -sha256"); row "openssl dgst -sha256 under xargs -P $(nproc)" "$par_many"
+plain_many=$(measure "$scan" "$out/many"); hash_many=$(measure "$scan" "$out/many" --hash)
+wg_many=$(minus "$hash_many" "$plain_many"); row "weightguard hashing (scan --hash minus scan)" "$wg_many"
+echo "weightguard speed relative to sequential openssl: $(ratio "$seq_many" "$wg_many");  to parallel openssl: $(ratio "$par_many" "$wg_many")"
 rm -rf "$out/many"
 
 # 3. 100,000 small weight files, then again from the digest cache.
 mkdir -p "$out/small/models/shards"
 (cd "$out/small/models/shards" && seq -f 'w%06g.gguf' 1 100000 | xargs sh -c 'for f; do printf "GGUF\3\0\0\0%s" "$f" >"$f"; done' _)
 echo "== 100,000 small weight files"
-row "find -type f -printf (stat per file)" "$(median find "$out/small/models" -type f -printf '%s %m %u\n')"
-row "weightguard scan (no hashing)" "$(median "$scan" "$out/small")"
-row "sha256sum of every file (xargs)" "$(median sh -c "find '$out/small/models' -type f -print0 | xargs -0 sha256sum")"
-/usr/bin/time -f '%e' -o "$out/t" "$scan" "$out/small" --hash --digest-cache "$out/cache" >/dev/null 2>&1 || true
-row "weightguard scan --hash, empty digest cache" "$(tail -n 1 "$out/t")"
-row "weightguard scan --hash, re-scan from the digest cache" "$(median "$scan" "$out/small" --hash --digest-cache "$out/cache")"
+row "find -type f -printf (stat per file)" "$(measure find "$out/small/models" -type f -printf '%s %m %u\n')"
+row "sha256sum of every file (xargs)" "$(measure sh -c "find '$out/small/models' -type f -print0 | xargs -0 sha256sum")"
+plain_small=$(measure "$scan" "$out/small"); row "weightguard scan (no hashing)" "$plain_small"
+first_small=$(RUNS=1 measure "$scan" "$out/small" --hash --digest-cache "$out/cache"); row "weightguard scan --hash, empty digest cache" "$first_small"
+again_small=$(measure "$scan" "$out/small" --hash --digest-cache "$out/cache"); row "weightguard scan --hash, re-scan from the digest cache" "$again_small"
+row "re-scan from the cache minus scan without hashing" "$(minus "$again_small" "$plain_small")"

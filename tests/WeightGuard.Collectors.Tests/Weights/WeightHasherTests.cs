@@ -47,8 +47,10 @@ public class WeightHasherTests
         var file = WriteRandom("/m/w.bin", 4096);
         var cache = DigestCache.Empty;
         Hash(cache, file);
-        var again = Hash(new DigestCache(DigestCacheFile.Decode(DigestCacheFile.Encode(cache.ToSave()))), file);
+        var reloaded = new DigestCache(DigestCacheFile.Decode(DigestCacheFile.Encode(cache.ToSave())));
+        var again = Hash(reloaded, file);
         Assert.That((again.FilesRead, again.FromCache, again.Digests["/h" + file]), Is.EqualTo((0, 1, Sha256Sum(file))));
+        Assert.That((cache.Changed, reloaded.Changed), Is.EqualTo((true, false)), "a cache that only served hits need not be written again");
     }
 
     [Test]

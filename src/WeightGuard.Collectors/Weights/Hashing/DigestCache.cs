@@ -12,6 +12,7 @@ public sealed class DigestCache(IReadOnlyList<DigestCacheEntry> loaded)
 {
     private readonly Dictionary<(ulong, ulong), DigestCacheEntry> _loaded = loaded.ToDictionary(e => e.Key.Identity);
     private readonly ConcurrentDictionary<(ulong, ulong), DigestCacheEntry> _current = new();
+    private volatile bool _changed;
 
     /// <summary>An empty cache (no cache file).</summary>
     public static DigestCache Empty => new([]);
@@ -20,12 +21,27 @@ public sealed class DigestCache(IReadOnlyList<DigestCacheEntry> loaded)
     public byte[]? Find(string path, DigestCacheKey key)
     {
         if (!_loaded.TryGetValue(key.Identity, out var entry) || entry.Key != key) return null;
-        _current[key.Identity] = entry with { Path = path };
+        if (entry.Path != path)
+        {
+            entry = entry with { Path = path };
+            _changed = true;
+        }
+        _current[key.Identity] = entry;
         return entry.Sha256;
     }
 
     /// <summary>Records a digest computed in this scan.</summary>
-    public void Add(string path, DigestCacheKey key, byte[] sha256) => _current[key.Identity] = new DigestCacheEntry(path, key, sha256);
+    public void Add(string path, DigestCacheKey key, byte[] sha256)
+    {
+        _current[key.Identity] = new DigestCacheEntry(path, key, sha256);
+        _changed = true;
+    }
+
+    /// <summary>
+    /// False when this scan found every cached entry, at the same path, and computed nothing new: saving would write the
+    /// same cache again (a re-scan of an unchanged tree then costs no write and no fsync).
+    /// </summary>
+    public bool Changed => _changed || _current.Count != _loaded.Count;
 
     /// <summary>
     /// The entries to save: everything this scan hashed or found, then earlier entries of files outside this scan's

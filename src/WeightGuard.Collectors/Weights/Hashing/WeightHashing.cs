@@ -20,7 +20,7 @@ public static class WeightHashing
         var sizes = walk.Inventory.Files.ToLookup(f => f.Target ?? f.Path, f => f.Size, StringComparer.Ordinal);
         var targets = walk.WeightTargets.Select(t => new HashTarget(t.HostPath, t.LocalPath, sizes[t.HostPath].FirstOrDefault())).ToList();
         var run = new WeightHasher(cache, gate, options.DegreeOfParallelism).Hash(targets, progress, cancellation);
-        if (options.CachePath is not null)
+        if (options.CachePath is not null && cache.Changed)
         {
             try
             {
