@@ -25,7 +25,7 @@ public class GpuBusyGateTests
     public void WhileAGpuIsBusyHashingWaitsForTheNextPollUntilItIsIdle()
     {
         var gpus = new Mock<IGpuUtilization>();
-        gpus.SetupSequence(g => g.Read()).Returns([10, 95]).Returns([90, 3]).Returns([10, 3]);
+        gpus.SetupSequence(g => g.Read()).Returns([null, 95]).Returns([90, null]).Returns([10, 3]);
         var clock = new ManualClock();
         var waits = new List<TimeSpan>();
         var lines = new Lines();
@@ -103,7 +103,7 @@ public class GpuBusyGateTests
         using var tree = new HostTree();
         tree.File("/rec/utilization.csv", "97\n[N/A]\n4\n").File("/rec/utilization.csv.rc", "exit=0\n");
         var utilisation = new NvidiaSmiGpuUtilization(new RecordedNvidiaSmi(tree.Local("/rec")));
-        Assert.That(utilisation.Read(), Is.EqualTo(new[] { 97, 4 }));
+        Assert.That(utilisation.Read(), Is.EqualTo(new int?[] { 97, null, 4 }));
     }
 
     [TestCase("97, 3\n", "2 fields")]

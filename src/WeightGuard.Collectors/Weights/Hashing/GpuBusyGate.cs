@@ -68,7 +68,7 @@ public sealed class GpuBusyGate
     /// <summary>The busiest GPU when it is above the threshold; null when all are at or below it, or when utilisation cannot be read.</summary>
     private (int Index, int Percent)? BusiestAboveThreshold()
     {
-        IReadOnlyList<int> percents;
+        IReadOnlyList<int?> percents;
         try
         {
             percents = _source!.Read();
@@ -82,7 +82,7 @@ public sealed class GpuBusyGate
         }
         (int Index, int Percent)? busiest = null;
         for (var i = 0; i < percents.Count; i++)
-            if (percents[i] > _busyPercent && (busiest is null || percents[i] > busiest.Value.Percent)) busiest = (i, percents[i]);
+            if (percents[i] is { } percent && percent > _busyPercent && (busiest is null || percent > busiest.Value.Percent)) busiest = (i, percent);
         return busiest;
     }
 }

@@ -14,7 +14,7 @@ public sealed class NvidiaSmiGpuUtilization(INvidiaSmi nvidiaSmi) : IGpuUtilizat
         NvidiaSmiProcess.Find() is { } path ? new NvidiaSmiGpuUtilization(new NvidiaSmiProcess(path)) : null;
 
     /// <inheritdoc />
-    public IReadOnlyList<int> Read()
+    public IReadOnlyList<int?> Read()
     {
         var output = nvidiaSmi.Run(NvidiaSmiQuery.UtilizationCsv);
         if (output.ExitCode != 0)
