@@ -12,12 +12,13 @@ public static class RegularFile
     /// Opens <paramref name="path"/> read-only, or returns null when it is not a regular file. The type is checked by
     /// <c>statx</c> before opening and again on the open descriptor; the open is non-blocking, so a file swapped for a
     /// FIFO in between cannot hang the caller. <paramref name="status"/> describes the file actually opened.
+    /// <paramref name="seen"/> is the caller's own statx of the path, when it has one, so it is not asked twice.
     /// </summary>
     /// <exception cref="IOException">The file cannot be opened (the message names the errno; HResult is the errno).</exception>
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
-    public static SafeFileHandle? Open(string path, out FileStatus status)
+    public static SafeFileHandle? Open(string path, out FileStatus status, FileStatus? seen = null)
     {
-        status = FileStatus.Stat(path);
+        status = seen ?? FileStatus.Stat(path);
         if (!status.IsRegularFile) return null;
         var fd = LibC.open(path, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_NOCTTY | LibC.O_CLOEXEC);
         if (fd < 0) throw LibC.AccessFailure(path);

@@ -259,11 +259,12 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
         var isWeight = WeightFormatDetector.IsCandidate(name);
         try
         {
+            FileStatus? seen = null;
             if (size is null && !isWeight)
             {
-                var status = FileStatus.Stat(localFile);
-                if (!status.IsRegularFile) return default;
-                size = status.Size;
+                seen = FileStatus.Stat(localFile);
+                if (!seen.Value.IsRegularFile) return default;
+                size = seen.Value.Size;
             }
             if (!isWeight && size > KeyFileDetector.MaxKeySize) return default;
             Span<byte> head = stackalloc byte[Math.Max(WeightFormatDetector.HeadBytes, KeyFileDetector.HeadBytes)];
@@ -271,7 +272,7 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
             // An empty file has no head to read: only its name can make it a key.
             if (isWeight || size > 0)
             {
-                using var file = RegularFile.Open(localFile, out var opened);
+                using var file = RegularFile.Open(localFile, out var opened, seen);
                 if (file is null) return default;
                 size ??= opened.Size;
                 read = RegularFile.ReadAt(file, head, 0);
