@@ -14,7 +14,7 @@ namespace WeightGuard.Collectors.Weights.Hashing;
 /// <remarks>Sizes come from the walk and only order the work; what is hashed is what the file holds when it is read.</remarks>
 public sealed class WeightHasher(DigestCache cache, GpuBusyGate gate, int parallelism)
 {
-    /// <summary>Hashes each target. <paramref name="progress"/> receives a line per file done.</summary>
+    /// <summary>Hashes each target. <paramref name="progress"/> receives a line now and then (per large file, per 64 small ones).</summary>
     public HashRun Hash(IReadOnlyList<HashTarget> targets, IProgress<string>? progress = null, CancellationToken cancellation = default)
     {
         var digests = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
@@ -63,7 +63,10 @@ public sealed class WeightHasher(DigestCache cache, GpuBusyGate gate, int parall
         return new HashRun(digests, errors.ToList(), read, fromCache, bytes);
     }
 
-    /// <summary>Reads and hashes one file; the digest is cached only when the file did not change while it was read.</summary>
+    /// <summary>
+    /// Reads and hashes one file. A file that changed while it was read is an error: its digest would describe no
+    /// version of it, and must neither be reported nor cached.
+    /// </summary>
     private (byte[] Digest, long Bytes) HashOne(string path, FileDigester digester, CancellationToken cancellation)
     {
         using var handle = RegularFile.Open(path, out var before) ?? throw new IOException("not a regular file; not opened");
