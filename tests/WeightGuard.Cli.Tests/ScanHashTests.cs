@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Json.Schema;
 using WeightGuard.Testing;
 
 namespace WeightGuard.Cli.Tests;
@@ -52,8 +51,7 @@ public class ScanHashTests
         var expected = new Dictionary<string, string?> { ["/models/big.gguf"] = Sha256Sum("/models/big.gguf"), ["/models/sub/small.gguf"] = Sha256Sum("/models/sub/small.gguf") };
         var (first, _) = Scan("--hash", "--digest-cache", cache, "--gpu-busy-percent", "100");
         Assert.That(Digests(first), Is.EqualTo(expected));
-        var schema = JsonSchema.FromFile(Path.Combine(RepoPaths.Root, "schemas", "weightguard.report.v1.schema.json"));
-        Assert.That(schema.Evaluate(JsonSerializer.SerializeToElement(first)).IsValid, Is.True);
+        Assert.That(ScanCommandTests.Schema.Evaluate(JsonSerializer.SerializeToElement(first)).IsValid, Is.True);
         Assert.That(File.Exists(cache), Is.True);
 
         var (second, _) = Scan("--hash", "--digest-cache", cache, "--gpu-busy-percent", "100");
