@@ -152,6 +152,40 @@ public sealed class ReportIngestTests
             HttpStatusCode.Forbidden, "pcrDigest");
     }
 
+    private static string EventLog(string name) => Path.Combine(RepoPaths.SharedTestData, "tpm-eventlogs", name);
+
+    [Test]
+    public async Task EventLogThatReplaysToTheQuotedPcrsIsAccepted()
+    {
+        var log = EventLog("event-sd-boot-fedora37.bin");
+        SwtpmIdentity.ExtendQuotedPcrsOnce(log);
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var quoted = _agent.Quote(NewReport(), nonce);
+        var withLog = quoted with { Attestation = quoted.Attestation! with { EventLog = Convert.ToBase64String(File.ReadAllBytes(log)) } };
+        Assert.That((await TestAgent.Read(await _agent.SubmitAsync(withLog), ProtocolJsonContext.Default.SubmissionResult)).Attestation, Is.EqualTo("verified"));
+    }
+
+    [Test]
+    public async Task EventLogThatDoesNotReplayToTheQuotedPcrsIsRefused()
+    {
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var quoted = _agent.Quote(NewReport(), nonce);
+        var otherBoot = Convert.ToBase64String(File.ReadAllBytes(EventLog("event-arch-linux.bin")));
+        await ProblemAssert.IsProblemAsync(await _agent.SubmitAsync(quoted with { Attestation = quoted.Attestation! with { EventLog = otherBoot } }),
+            HttpStatusCode.Forbidden, "does not replay");
+    }
+
+    [Test]
+    public async Task TruncatedEventLogIsABadRequest()
+    {
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var quoted = _agent.Quote(NewReport(), nonce);
+        var bytes = File.ReadAllBytes(EventLog("event-arch-linux.bin"));
+        var truncated = Convert.ToBase64String(bytes[..(bytes.Length / 3)]);
+        await ProblemAssert.IsProblemAsync(await _agent.SubmitAsync(quoted with { Attestation = quoted.Attestation! with { EventLog = truncated } }),
+            HttpStatusCode.BadRequest, "attestation.eventLog");
+    }
+
     [Test]
     public async Task TpmAgentMustAttest()
     {
