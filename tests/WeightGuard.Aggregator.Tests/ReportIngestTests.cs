@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Protocol;
 using WeightGuard.Core.Reports;
 using WeightGuard.Testing;
@@ -47,7 +48,7 @@ public sealed class ReportIngestTests
             Assert.That(result.Attestation, Is.EqualTo("verified"));
             Assert.That(result.Summary, Is.EqualTo(report.Summary));
         });
-        var host = (await _aggregator.Store.ListHostsAsync()).Single();
+        var host = (await _aggregator.Store.ListHostsAsync(new HostQuery())).Hosts.Single();
         Assert.That(host.AgentId, Is.EqualTo(_agent.AgentId));
         Assert.That(host.Latest!.ReportId, Is.EqualTo(report.ReportId));
         Assert.That(host.Latest.Attestation, Is.EqualTo("verified"));

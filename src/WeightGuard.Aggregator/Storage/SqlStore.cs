@@ -186,12 +186,21 @@ public abstract class SqlStore : IAggregatorStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<HostRow>> ListHostsAsync(CancellationToken cancel = default)
+    public async Task<HostPage> ListHostsAsync(HostQuery query, CancellationToken cancel = default)
     {
+        // LIKE with an escaped pattern on the lower-cased name: case-insensitive in both databases.
+        var pattern = query.Search is null ? null
+            : "%" + query.Search.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var where = pattern is null ? "" : "WHERE LOWER(a.hostname) LIKE @pattern ESCAPE '\\'";
         await using var db = await OpenAsync(cancel);
+        int total;
+        await using (var count = Command(db, null, $"SELECT COUNT(*) FROM agents a {where}", ("pattern", pattern)))
+            total = (int)Convert.ToInt64(await count.ExecuteScalarAsync(cancel), System.Globalization.CultureInfo.InvariantCulture);
         await using var cmd = Command(db, null,
-            $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id ORDER BY a.hostname, a.agent_id");
-        return await ReadAll(cmd, ReadHost, cancel);
+            $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id {where} ORDER BY a.hostname, a.agent_id LIMIT @limit OFFSET @offset",
+            ("pattern", pattern), ("limit", (long)query.Limit), ("offset", (long)query.Offset));
+        return new HostPage(total, await ReadAll(cmd, ReadHost, cancel));
     }
 
     /// <inheritdoc/>
