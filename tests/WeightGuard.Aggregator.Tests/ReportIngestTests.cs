@@ -214,6 +214,14 @@ public sealed class ReportIngestTests
     }
 
     [Test]
+    public async Task ClientCertificatePastItsValidityIsRefusedEvenAfterItWasAccepted()
+    {
+        Assert.That((await _agent.NonceAsync()).Nonce, Has.Length.EqualTo(64));
+        _aggregator.Clock.Advance(TimeSpan.FromDays(366));
+        await ProblemAssert.IsProblemAsync(await _agent.Client.PostAsync(AgentProtocol.NoncePath, null), HttpStatusCode.Unauthorized, "expired");
+    }
+
+    [Test]
     public async Task ClientWithoutCertificateIsRefused()
     {
         using var client = _aggregator.Client();
