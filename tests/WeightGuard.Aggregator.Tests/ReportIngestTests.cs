@@ -260,6 +260,28 @@ public sealed class ReportIngestTests
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, detail);
     }
 
+    [TestCase("results", "$.report.results[0]")]
+    [TestCase("failures", "$.report.evidence.failures[0]")]
+    public async Task NullInAListIsABadRequest(string list, string path)
+    {
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var node = JsonNode.Parse(JsonSerializer.Serialize(_agent.Quote(NewReport(), nonce), ProtocolJsonContext.Default.ReportSubmission))!;
+        var parent = list == "results" ? node["report"]! : node["report"]!["evidence"]!;
+        parent[list] = new JsonArray((JsonNode?)null);
+        var response = await _agent.Client.PostAsync(AgentProtocol.ReportsPath, new StringContent(node.ToJsonString(), Encoding.UTF8, "application/json"));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, path);
+    }
+
+    [Test]
+    public async Task NullPcrValueIsABadRequest()
+    {
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var node = JsonNode.Parse(JsonSerializer.Serialize(_agent.Quote(NewReport(), nonce), ProtocolJsonContext.Default.ReportSubmission))!;
+        node["attestation"]!["pcrs"]!["sha256"]!["0"] = null;
+        var response = await _agent.Client.PostAsync(AgentProtocol.ReportsPath, new StringContent(node.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.That((int)response.StatusCode, Is.EqualTo(400), await response.Content.ReadAsStringAsync());
+    }
+
     [Test]
     public async Task TruncatedReportIsABadRequest()
     {

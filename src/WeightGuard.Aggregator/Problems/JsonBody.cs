@@ -33,9 +33,32 @@ internal static class JsonBody
         {
             return JsonSerializer.Deserialize(value, type) ?? throw ProblemException.BadRequest("the body is null");
         }
-        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
             throw ProblemException.BadRequest($"the body does not match the schema: {e.Message}");
+        }
+    }
+
+    /// <summary>The JSON path of the first null inside an array (which no contract type allows), or null when there is none.</summary>
+    public static string? FirstNullArrayItem(JsonElement value, string path)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var member in value.EnumerateObject())
+                    if (FirstNullArrayItem(member.Value, $"{path}.{member.Name}") is { } found) return found;
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Null) return $"{path}[{i}]";
+                    if (FirstNullArrayItem(item, $"{path}[{i}]") is { } found) return found;
+                    i++;
+                }
+                return null;
+            default:
+                return null;
         }
     }
 
