@@ -19,7 +19,7 @@ public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteC
     /// <summary>Accepts <paramref name="body"/> (a <see cref="ReportSubmission"/>) from <paramref name="agent"/>.</summary>
     public async Task<SubmissionResult> SubmitAsync(AgentRecord agent, JsonElement body, CancellationToken cancel)
     {
-        if (JsonBody.FirstNullArrayItem(body, "$") is { } at) throw ProblemException.BadRequest($"{at} is null; no list in a submission may hold null");
+        if (JsonBody.FirstNullArrayItem(body) is { } at) throw ProblemException.BadRequest($"{at} is null; no list in a submission may hold null");
         var submission = JsonBody.Bind(body, ProtocolJsonContext.Default.ReportSubmission);
         var report = submission.Report;
         if (report.Schema != Report.SchemaId) throw ProblemException.BadRequest($"report.schema is '{report.Schema}', not '{Report.SchemaId}'");

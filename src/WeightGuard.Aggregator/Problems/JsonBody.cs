@@ -39,21 +39,25 @@ internal static class JsonBody
         }
     }
 
-    /// <summary>The JSON path of the first null inside an array (which no contract type allows), or null when there is none.</summary>
-    public static string? FirstNullArrayItem(JsonElement value, string path)
+    /// <summary>The JSON path (<c>$.a.b[2]</c>) of the first null inside an array, which no contract type allows; null when there is none.</summary>
+    public static string? FirstNullArrayItem(JsonElement value) => NullArrayItemPath(value) is { } path ? "$" + path : null;
+
+    /// <summary>Walks without allocating; the path is built only on the way back from a null.</summary>
+    private static string? NullArrayItemPath(JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
                 foreach (var member in value.EnumerateObject())
-                    if (FirstNullArrayItem(member.Value, $"{path}.{member.Name}") is { } found) return found;
+                    if (member.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && NullArrayItemPath(member.Value) is { } below)
+                        return "." + member.Name + below;
                 return null;
             case JsonValueKind.Array:
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (item.ValueKind == JsonValueKind.Null) return $"{path}[{i}]";
-                    if (FirstNullArrayItem(item, $"{path}[{i}]") is { } found) return found;
+                    if (item.ValueKind == JsonValueKind.Null) return $"[{i}]";
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array && NullArrayItemPath(item) is { } below) return $"[{i}]{below}";
                     i++;
                 }
                 return null;
