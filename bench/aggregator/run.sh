@@ -20,6 +20,14 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# A port with nothing listening on it or the next one (swtpm takes two).
+free_port() {
+  local p
+  while :; do
+    p=$(( 20000 + RANDOM % 30000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null; then echo "$p"; return; fi
+  done
+}
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 if (( $(nproc) >= 4 )); then pin=(taskset -c 0,1); load=(taskset -c "2-$(( $(nproc) - 1 ))"); else pin=(); load=(); fi
@@ -31,7 +39,7 @@ agg=(dotnet "$work/agg/weightguard-aggregator.dll"); bench=("${load[@]}" dotnet 
 
 ports=()
 for i in $(seq 1 "$swtpms"); do
-  port=$(( 30000 + RANDOM % 20000 )); mkdir -p "$work/swtpm-$i"
+  port=$(free_port); mkdir -p "$work/swtpm-$i"
   "${load[@]}" swtpm socket --tpm2 --tpmstate dir="$work/swtpm-$i" --server type=tcp,port=$port,bindaddr=127.0.0.1 \
     --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear --pid file="$work/swtpm-$i.pid" -d
   ports+=("$port")
@@ -39,7 +47,7 @@ done
 swtpm_ports=$(IFS=,; echo "${ports[*]}")
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-pg_port=$(( 30000 + RANDOM % 20000 ))
+pg_port=$(free_port)
 mkdir -p "$work/pg" "$work/pgrun"; if [[ $(id -u) -eq 0 ]]; then chown postgres "$work/pg" "$work/pgrun"; fi
 as_pg "$pg_bin/initdb" -D "$work/pg" -U postgres -A trust --no-sync -E UTF8 >/dev/null
 as_pg "$pg_bin/pg_ctl" -D "$work/pg" -w -l "$work/pgrun/log" -o "-p $pg_port -k $work/pgrun -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
@@ -60,7 +68,7 @@ for store in sqlite postgres; do
 
   "${agg[@]}" init --data "$work/$store-ingest" --db "$ingest_db" >/dev/null
   token=$("${agg[@]}" tokens create --data "$work/$store-ingest" --uses "$agents" | tail -n 1)
-  url="https://127.0.0.1:$(( 20000 + RANDOM % 10000 ))"
+  url="https://127.0.0.1:$(free_port)"
   serve "$work/$store-ingest" "$url"
   "${bench[@]}" ingest --server "$url" --ca "$work/$store-ingest/ca.crt" --token "$token" --swtpm "$swtpm_ports" \
     --agents "$agents" --reports "$reports" --concurrency "$concurrency"
@@ -68,7 +76,7 @@ for store in sqlite postgres; do
 
   admin=$("${agg[@]}" init --data "$work/$store-fleet" --db "$fleet_db" | tail -n 1)
   "${bench[@]}" seed --db "$fleet_db" --hosts 10000
-  url="https://127.0.0.1:$(( 20000 + RANDOM % 10000 ))"
+  url="https://127.0.0.1:$(free_port)"
   serve "$work/$store-fleet" "$url"
   "${bench[@]}" fleet --server "$url" --ca "$work/$store-fleet/ca.crt" --admin-token "$admin" --requests 40
   stop
