@@ -203,6 +203,15 @@ public sealed class ReportIngestTests
     }
 
     [Test]
+    public async Task AgentWithoutTpmCannotClaimAnAttestation()
+    {
+        using var plain = new TestAgent(_aggregator);
+        await plain.EnrollAsync(await _aggregator.EnrollmentTokenAsync());
+        var borrowed = _agent.Quote(NewReport(), (await _agent.NonceAsync()).Nonce);
+        await ProblemAssert.IsProblemAsync(await plain.SubmitAsync(borrowed), HttpStatusCode.BadRequest, "enrolled without a TPM");
+    }
+
+    [Test]
     public async Task UnenrolledClientIsRefused()
     {
         // A certificate from another aggregator's CA, for an agent id this aggregator never enrolled.
