@@ -30,7 +30,7 @@ switch (args[0])
     case "fleet": await Fleet(new Uri(Opt("server")), Opt("ca"), Opt("admin-token"), int.Parse(Opt("requests"))); break;
     case "ingest":
         await Ingest(new Uri(Opt("server")), Opt("ca"), Opt("token"), Opt("swtpm").Split(',').Select(int.Parse).ToArray(),
-            int.Parse(Opt("agents")), int.Parse(Opt("reports")), int.Parse(Opt("concurrency")));
+            int.Parse(Opt("agents")), int.Parse(Opt("reports")), int.Parse(Opt("concurrency")), int.Parse(Opt("server-pid")));
         break;
     default: throw new ArgumentException("seed | fleet | ingest");
 }
@@ -120,7 +120,7 @@ async Task Fleet(Uri server, string caFile, string adminToken, int requests)
     }
 }
 
-async Task Ingest(Uri server, string caFile, string token, int[] swtpmPorts, int agentCount, int reportCount, int concurrency)
+async Task Ingest(Uri server, string caFile, string token, int[] swtpmPorts, int agentCount, int reportCount, int concurrency, int serverPid)
 {
     var tpms = swtpmPorts.Select(port => new BenchTpm(port)).ToArray();
     using var anonymous = Client(server, caFile);
@@ -163,6 +163,7 @@ async Task Ingest(Uri server, string caFile, string token, int[] swtpmPorts, int
     Console.WriteLine($"quoted {reportCount} reports in {clock.Elapsed.TotalSeconds:0.0} s ({reportCount / clock.Elapsed.TotalSeconds:0} quotes/s from swtpm); " +
         $"submission size {submissions[0].Json.Length / 1024.0:0.0} KiB");
 
+    var cpuBefore = ProcessCpu(serverPid);
     var (elapsed, latencies, failures) = await Blast(reportCount, concurrency, async r =>
     {
         var (client, json) = submissions[r];
@@ -172,6 +173,9 @@ async Task Ingest(Uri server, string caFile, string token, int[] swtpmPorts, int
     });
     Console.WriteLine($"ingest: {reportCount} attested reports in {elapsed:0.00} s = {reportCount / elapsed:0} reports/s with {concurrency} connections; " +
         $"p50 {Percentile(latencies, 50):0.0} ms, p95 {Percentile(latencies, 95):0.0} ms; {failures} refused");
+    // CPU the server process spent per report: independent of what else the machine runs, unlike the rate above.
+    var cpuPerReport = (ProcessCpu(serverPid) - cpuBefore).TotalMilliseconds / reportCount;
+    Console.WriteLine($"server CPU per attested report: {cpuPerReport:0.00} ms, so 2 cores of it sustain at most {2000 / cpuPerReport:0} reports/s");
 
     // The ceiling on the same connections: TLS and HTTP only (GET /api/v1/ca), no verification, no database.
     var (caElapsed, caLatencies, _) = await Blast(reportCount, concurrency, async r =>
@@ -203,6 +207,13 @@ static async Task<(double Seconds, List<double> Latencies, int Failures)> Blast(
         }
     }));
     return (clock.Elapsed.TotalSeconds, latencies.ToList(), failures);
+}
+
+/// <summary>User + system CPU time of a process, from /proc/PID/stat (clock ticks of 10 ms).</summary>
+static TimeSpan ProcessCpu(int pid)
+{
+    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
 }
 
 static double Percentile(List<double> values, int p)

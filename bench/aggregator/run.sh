@@ -71,7 +71,7 @@ for store in sqlite postgres; do
   url="https://127.0.0.1:$(free_port)"
   serve "$work/$store-ingest" "$url"
   "${bench[@]}" ingest --server "$url" --ca "$work/$store-ingest/ca.crt" --token "$token" --swtpm "$swtpm_ports" \
-    --agents "$agents" --reports "$reports" --concurrency "$concurrency"
+    --agents "$agents" --reports "$reports" --concurrency "$concurrency" --server-pid "${pids[-1]}"
   stop
 
   admin=$("${agg[@]}" init --data "$work/$store-fleet" --db "$fleet_db" | tail -n 1)
