@@ -8,6 +8,9 @@ var root = new RootCommand("WeightGuard: proves that every server holding AI mod
     ControlsCommand.Create(),
     ProfilesCommand.Create(),
     TpmCommand.Create(),
+    EvidenceCommand.Create(),
+    EnrollCommand.Create(),
+    AgentCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))

@@ -66,6 +66,8 @@ public static class EvidenceCollector
             }
         }
 
+        // on the running Windows host, the domains Linux reads from files come from CIM and the registry instead
+        var windows = root.IsLive ? WindowsSources.ForThisHost() : null;
         progress?.Report("host identity");
         var host = new HostIdentityCollector(root).Collect();
         var accounts = Try("access", () => AccountDatabase.Read(root));
@@ -82,22 +84,26 @@ public static class EvidenceCollector
             ? bitLocker.Collect(options.WeightPaths)
             : new StorageChainResolver(root).Collect(options.WeightPaths));
         progress?.Report("boot and platform");
-        var boot = Try("boot", () => new SecureBootCollector(root).Collect());
-        var platform = Try("platform", () => new KernelHardeningCollector(root).Collect());
+        var boot = Try("boot", () => windows is null ? new SecureBootCollector(root).Collect() : WindowsBootCollector.Collect(windows.Registry));
+        var platform = Try("platform", () => windows is null ? new KernelHardeningCollector(root).Collect() : DeviceGuardCollector.Collect(windows.Cim, windows.Registry));
         progress?.Report("tpm and measured boot");
         var tpm = Try("tpm", () => new TpmCollector(root, options.Tpm ?? new TpmSelector(TpmSelectorKind.None)).Collect());
+        if (windows is not null) tpm = WindowsTpmCollector.Collect(windows.Cim, tpm);
         var users = accounts ?? AccountDatabase.Parse("", "");
         var processes = ProcessTable.Read(root);
         progress?.Report("GPUs");
         var gpu = Try("gpu", () => new NvidiaGpuCollector(root, NvidiaSmiQueries.For(root), users).Collect());
         progress?.Report("access paths, logging, egress and patches");
         var weightReaders = access?.Files.SelectMany(f => f.Readers).Select(r => r.Account) ?? [];
-        var ssh = Try("ssh", () => new SshCollector(root, users).Collect(weightReaders));
-        var privilege = accounts is null ? null : Try("privilege", () => new PrivilegeCollector(root, accounts).Collect());
-        if (accounts is null) failures.Add(new CollectorFailure("privilege", "the account database could not be read"));
-        var logging = Try("logging", () => new LoggingCollector(root, processes).Collect());
-        var egress = Try("egress", () => new EgressCollector(root).Collect());
-        var patches = Try("patches", () => new PatchCollector(root, DateTimeOffset.UtcNow).Collect());
+        var ssh = Try("ssh", () => windows is null ? new SshCollector(root, users).Collect(weightReaders) : WindowsSshCollector.Collect(windows.ProgramData, windows.SshdExe));
+        var privilege = windows is not null ? Try("privilege", () => LocalGroupCollector.Collect(windows.Cim))
+            : accounts is null ? null : Try("privilege", () => new PrivilegeCollector(root, accounts).Collect());
+        if (accounts is null && windows is null) failures.Add(new CollectorFailure("privilege", "the account database could not be read"));
+        var logging = windows is null ? Try("logging", () => new LoggingCollector(root, processes).Collect()) : null;
+        if (windows is not null) failures.Add(new CollectorFailure("logging", "the Windows audit policy and the SACLs on weight files are not read"));
+        var egress = Try("egress", () => windows is null ? new EgressCollector(root, root.IsLive ? LiveRuleset.Find() : null).Collect() : WindowsFirewallCollector.Collect(windows.Cim));
+        var patches = Try("patches", () => windows is null ? new PatchCollector(root, DateTimeOffset.UtcNow).Collect()
+            : WindowsUpdateCollector.Collect(windows.Cim, windows.Registry, DateTimeOffset.UtcNow));
         return new Evidence
         {
             Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform, Tpm = tpm,

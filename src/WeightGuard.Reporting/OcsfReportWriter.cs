@@ -9,7 +9,7 @@ namespace WeightGuard.Reporting;
 /// OCSF 1.3 Compliance Finding events (class 2003), one JSON object per line, for SIEMs. Only judged controls are
 /// emitted (not-applicable ones are not findings).
 /// </summary>
-public sealed class OcsfReportWriter : IReportWriter
+public sealed class OcsfReportWriter : IFindingsWriter
 {
     /// <summary>OCSF schema version the events follow.</summary>
     public const string OcsfVersion = "1.3.0";
@@ -18,14 +18,18 @@ public sealed class OcsfReportWriter : IReportWriter
     public string Format => "ocsf";
 
     /// <inheritdoc />
-    public void Write(Report report, Stream output)
+    public void Write(Report report, Stream output) => WriteAll([report], output);
+
+    /// <inheritdoc />
+    public void WriteAll(IEnumerable<Report> reports, Stream output)
     {
-        foreach (var r in report.Results.Where(r => r.Status != ControlStatus.NotApplicable))
-        {
-            using (var json = new Utf8JsonWriter(output))
-                WriteFinding(json, report, r);
-            output.Write("\n"u8);
-        }
+        foreach (var report in reports)
+            foreach (var r in report.Results.Where(r => r.Status != ControlStatus.NotApplicable))
+            {
+                using (var json = new Utf8JsonWriter(output))
+                    WriteFinding(json, report, r);
+                output.Write("\n"u8);
+            }
     }
 
     private static void WriteFinding(Utf8JsonWriter w, Report report, ControlResult r)

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using Spectre.Console;
+using WeightGuard.Agent;
+using WeightGuard.Agent.Enrollment;
+using WeightGuard.Agent.Scanning;
+using WeightGuard.Agent.Upload;
 using WeightGuard.Collectors;
-using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Reports;
 using WeightGuard.Reporting;
 using WeightGuard.Tpm.Transport;
@@ -21,10 +24,12 @@ internal static class ScanCommand
         var waivers = new Option<string?>("--waivers") { Description = "Apply the waivers in FILE (YAML: control, hosts, justification, approver, expires)", HelpName = "FILE" };
         var catalog = CommonOptions.Catalog();
         var root = CommonOptions.Root();
+        var upload = new Option<bool>("--upload") { Description = "Also send the report to the aggregator this host enrolled with (see 'weightguard enroll')" };
+        var state = AgentOptions.State();
         var tpm = new Option<string?>("--tpm") { Description = "Which TPM: auto, none, device:PATH or swtpm:HOST:PORT (default: auto for this host, none with --root)", HelpName = "SELECTOR" };
         var command = new Command("scan", "Scan this host (or the tree at --root) against a profile and report every control. Exit 0: all required controls pass; 1: something failed or could not be checked; 2: bad input.")
         {
-            profile, weights, root, format, output, waivers, catalog, tpm,
+            profile, weights, root, format, output, waivers, catalog, tpm, upload, state,
         };
         command.SetAction(parse =>
         {
@@ -59,23 +64,8 @@ internal static class ScanCommand
                 return ExitCodes.BadInput;
             }
 
-            var started = DateTimeOffset.UtcNow;
-            var evidence = WithProgress(progress => EvidenceCollector.Collect(new CollectionOptions(hostRoot, weightPaths, Tpm: tpmSelector), progress));
-            var finished = DateTimeOffset.UtcNow;
-            var evaluation = Evaluator.Evaluate(loaded, profileId, evidence, finished);
-            var resolved = loaded.Resolve(profileId);
-            var report = new Report
-            {
-                ReportId = Guid.NewGuid(),
-                Host = evidence.Host,
-                Agent = new AgentInfo(CatalogSources.Version),
-                StartedAt = started,
-                FinishedAt = finished,
-                Profile = new ProfileInfo(profileId, resolved.Definition.Title, resolved.Digest),
-                Evidence = evidence,
-                Results = evaluation.Results,
-                Summary = evaluation.Summary,
-            };
+            var report = WithProgress(progress => HostScanner.Scan(
+                new ScanRequest(loaded, profileId, hostRoot, weightPaths, tpmSelector, CatalogSources.Version), progress));
             var exit = report.Summary.Fail + report.Summary.Error > 0 ? ExitCodes.Failed : ExitCodes.Ok;
             var path = parse.GetValue(output);
             var fmt = parse.GetValue(format)!;
@@ -95,9 +85,27 @@ internal static class ScanCommand
                 return ExitCodes.BadInput;
             }
             if (path is not null) stderr.WriteLine($"{report.Summary.RandLevelAchieved} achieved against {profileId}: {report.Summary.Pass} pass, {report.Summary.Fail} fail, {report.Summary.Error} error; report written to {path}");
-            return exit;
+            return parse.GetValue(upload) ? Upload(report, parse.GetValue(state)!, stderr) ?? exit : exit;
         });
         return command;
+    }
+
+    /// <summary>Sends the report with the saved identity; null when delivered, else the exit code after printing why.</summary>
+    private static int? Upload(Report report, string stateDirectory, TextWriter stderr)
+    {
+        try
+        {
+            using var identity = AgentIdentity.Load(stateDirectory);
+            using var uploader = new ReportUploader(identity);
+            var result = uploader.Upload(HostScanner.ToJson(report), CancellationToken.None).GetAwaiter().GetResult();
+            stderr.WriteLine($"report {result.ReportId} {(result.Duplicate ? "was already stored by" : "delivered to")} {uploader.Server} (attestation {result.Attestation})");
+            return null;
+        }
+        catch (AgentException e)
+        {
+            stderr.WriteLine("upload failed: " + e.Message.ReplaceLineEndings(" "));
+            return ExitCodes.BadInput;
+        }
     }
 
     /// <summary>Shows what is being collected on a terminal (on standard error, so redirected output stays clean).</summary>

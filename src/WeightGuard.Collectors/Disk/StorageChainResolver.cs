@@ -215,7 +215,12 @@ public sealed class StorageChainResolver
     private static string? Option(string options, string name) =>
         options.Split(',').FirstOrDefault(o => o.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
 
-    private IReadOnlyList<MountInfoEntry> Mounts() => _mounts ??= MountInfo.Parse(ReadHostFile("/proc/self/mountinfo") ?? "", _problems);
+    /// <summary>
+    /// The host's mounts. Scanning a mounted host (a container with the node's / at --root), "self" is this process in
+    /// its own mount namespace, so the host's view is PID 1's; a recorded tree has only "self".
+    /// </summary>
+    private IReadOnlyList<MountInfoEntry> Mounts() => _mounts ??= MountInfo.Parse(
+        (_root.IsLive ? null : ReadHostFile("/proc/1/mountinfo")) ?? ReadHostFile("/proc/self/mountinfo") ?? "", _problems);
 
     /// <summary>The crypttab entries, each with the storage chain under its key file.</summary>
     private IReadOnlyList<CrypttabEntry> CrypttabEntries()

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using WeightGuard.Collectors.Platform;
 
 namespace WeightGuard.Collectors.Gpu;
 
@@ -15,57 +14,24 @@ public sealed class NvidiaSmiProcess(string path) : INvidiaSmi
     public string Source => "nvidia-smi";
 
     /// <summary>nvidia-smi's full path from PATH (then the usual install directories), or null when it is not installed.</summary>
-    public static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-        .Concat(FallbackDirs).Where(Path.IsPathRooted).Select(d => Path.Combine(d, "nvidia-smi")).FirstOrDefault(File.Exists);
+    public static string? Find() => OperatingSystem.IsWindows()
+        ? Find(Environment.GetEnvironmentVariable("PATH"), ';', "nvidia-smi.exe",
+            WindowsDirs(Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), Environment.GetFolderPath(Environment.SpecialFolder.System)))
+        : Find(Environment.GetEnvironmentVariable("PATH"), ':', "nvidia-smi", FallbackDirs);
+
+    /// <summary>Where the NVIDIA driver installs nvidia-smi.exe on Windows: <c>%ProgramFiles%\NVIDIA Corporation\NVSMI</c> (older drivers), then System32 (DCH drivers).</summary>
+    public static IReadOnlyList<string> WindowsDirs(string programFiles, string system32) => [Path.Combine(programFiles, "NVIDIA Corporation", "NVSMI"), system32];
+
+    /// <summary>The first <paramref name="fileName"/> in the directories of <paramref name="pathVariable"/>, then in <paramref name="fallbackDirs"/>.</summary>
+    public static string? Find(string? pathVariable, char separator, string fileName, IEnumerable<string> fallbackDirs) =>
+        (pathVariable ?? "").Split(separator, StringSplitOptions.RemoveEmptyEntries)
+        .Concat(fallbackDirs).Where(Path.IsPathRooted).Select(d => Path.Combine(d, fileName)).FirstOrDefault(File.Exists);
 
     /// <inheritdoc />
     public NvidiaSmiOutput Run(NvidiaSmiQuery query)
     {
-        var psi = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in NvidiaSmiQueries.Arguments(query)) psi.ArgumentList.Add(a);
-        Process process;
-        try
-        {
-            process = Process.Start(psi) ?? throw new IOException($"{path}: could not be started");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new IOException($"{path}: {e.Message}", e);
-        }
-        using (process)
-        {
-            var stdout = ReadCapped(process.StandardOutput);
-            var stderr = ReadCapped(process.StandardError);
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new IOException($"nvidia-smi {string.Join(' ', psi.ArgumentList)}: no answer within {Timeout.TotalSeconds:0} s");
-            }
-            process.WaitForExit();
-            var text = stdout.GetAwaiter().GetResult();
-            if (text is null) throw new IOException($"nvidia-smi {string.Join(' ', psi.ArgumentList)}: more than {MaxOutputChars} characters of output");
-            // conf-compute prints "No CC capable devices found" on stdout on some drivers and stderr on others.
-            var err = stderr.GetAwaiter().GetResult() ?? "";
-            return new NvidiaSmiOutput(process.ExitCode, text.Length == 0 ? err : text);
-        }
-    }
-
-    /// <summary>Reads a stream to its end, or gives null once it exceeds the cap (the rest is drained and dropped).</summary>
-    private static async Task<string?> ReadCapped(StreamReader reader)
-    {
-        var text = new StringBuilder();
-        var buffer = new char[8192];
-        int n;
-        while ((n = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-        {
-            if (text.Length + n > MaxOutputChars)
-            {
-                while (await reader.ReadAsync(buffer).ConfigureAwait(false) > 0) { }
-                return null;
-            }
-            text.Append(buffer, 0, n);
-        }
-        return text.ToString();
+        var output = BoundedProcess.Run(path, NvidiaSmiQueries.Arguments(query), Timeout, MaxOutputChars);
+        // conf-compute prints "No CC capable devices found" on stdout on some drivers and stderr on others.
+        return new NvidiaSmiOutput(output.ExitCode, output.Stdout.Length == 0 ? output.Stderr : output.Stdout);
     }
 }

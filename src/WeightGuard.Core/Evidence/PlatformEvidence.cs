@@ -1,11 +1,11 @@
 namespace WeightGuard.Core.Evidence;
 
-/// <summary>Kernel hardening facts read from /proc and /sys. A null property was not readable; see <see cref="Errors"/>.</summary>
+/// <summary>Kernel hardening facts read from /proc and /sys (on Windows from Win32_DeviceGuard and the registry). A null property was not readable; see <see cref="Errors"/>.</summary>
 public sealed record PlatformEvidence
 {
     /// <summary>Kernel lockdown mode: <c>none</c>, <c>integrity</c> or <c>confidentiality</c>.</summary>
     public string? Lockdown { get; init; }
-    /// <summary>Where <see cref="Lockdown"/> was read: <c>securityfs</c>, or <c>kernel-config</c> (the build's default and the command line) where securityfs is not mounted.</summary>
+    /// <summary>Where <see cref="Lockdown"/> was read: <c>securityfs</c>, or <c>kernel-config</c> (the build's default and the command line) where securityfs is not mounted; <c>hvci</c> on Windows, where hypervisor-protected code integrity stands for integrity lockdown.</summary>
     public string? LockdownSource { get; init; }
     /// <summary>An IOMMU is active (IOMMU groups exist).</summary>
     public bool? IommuActive { get; init; }
@@ -27,6 +27,14 @@ public sealed record PlatformEvidence
     public string? CorePattern { get; init; }
     /// <summary>Mandatory access control: <c>selinux-enforcing</c>, <c>selinux-permissive</c>, <c>apparmor</c> or <c>none</c>.</summary>
     public string? MandatoryAccessControl { get; init; }
+    /// <summary>Windows: virtualization-based security is <c>off</c>, <c>configured</c> (enabled, not running) or <c>running</c>.</summary>
+    public string? VirtualizationBasedSecurity { get; init; }
+    /// <summary>Windows: Credential Guard runs (credentials isolated from the kernel in VBS).</summary>
+    public bool? CredentialGuard { get; init; }
+    /// <summary>Windows: hypervisor-protected code integrity (memory integrity) runs.</summary>
+    public bool? HypervisorCodeIntegrity { get; init; }
+    /// <summary>Windows: LSA runs as a protected process (<c>RunAsPPL</c>), so even administrators cannot read its memory.</summary>
+    public bool? LsaProtection { get; init; }
     /// <summary>What could not be read.</summary>
     public IReadOnlyList<PathError> Errors { get; init; } = [];
 }

@@ -13,6 +13,8 @@ public sealed record PrivilegeEvidence
     public IReadOnlyList<PrivilegedGroup> Groups { get; init; } = [];
     /// <summary>Accounts other than root that can act as root, with how.</summary>
     public IReadOnlyList<RootEquivalentAccount> RootEquivalent { get; init; } = [];
+    /// <summary>Windows: members of the local Remote Desktop Users group (<c>DOMAIN\name</c>), who may log on remotely.</summary>
+    public IReadOnlyList<string> RemoteDesktopUsers { get; init; } = [];
     /// <summary>Why sudoers could not be read in full (sudo would refuse it too), or null.</summary>
     public string? SudoersError { get; init; }
     /// <summary>Paths that could not be read.</summary>

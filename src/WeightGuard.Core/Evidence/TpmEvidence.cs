@@ -23,6 +23,8 @@ public sealed record TpmEvidence
     public TpmEventLogFact? EventLog { get; init; }
     /// <summary>Why the TPM could not be read, or null.</summary>
     public string? Error { get; init; }
+    /// <summary>Windows only (<c>Win32_Tpm</c>): the TPM is enabled, activated and owned, so the OS can use it; null where not reported.</summary>
+    public bool? Ready { get; init; }
 }
 
 /// <summary>An EK certificate found in the TPM.</summary>

@@ -84,6 +84,18 @@ public sealed class StorageChainResolverTests
     }
 
     [Test]
+    public void A_mounted_host_is_judged_by_pid_1s_mounts_not_the_scanners_own()
+    {
+        DebianLaptop();
+        // The scanner's own namespace (a container): everything on an overlay. PID 1's view is the host's.
+        var hostMounts = File.ReadAllText(_host.Local("/proc/self/mountinfo"));
+        _host.Write("/proc/1/mountinfo", hostMounts);
+        _host.Write("/proc/self/mountinfo", "1 0 0:40 / / rw,relatime - overlay overlay rw,lowerdir=/l,upperdir=/u,workdir=/w\n");
+        var e = Resolver().Resolve("/srv/models/llama-3-70b/model-00001.safetensors");
+        Assert.That(Kinds(e), Is.EqualTo("mount:/ > lvm:dm-1 > dm-crypt:dm-0 > partition:nvme0n1p3 > disk:nvme0n1"));
+    }
+
+    [Test]
     public void Debian_laptop_boot_partition_is_not_encrypted_and_swap_is()
     {
         DebianLaptop();

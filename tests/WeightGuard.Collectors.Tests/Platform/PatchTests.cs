@@ -162,7 +162,7 @@ public class PatchTests
         using var rpm = new HostTree().Dir("/var/lib/rpm");
         var r = new PatchCollector(rpm.HostRoot, Now).Collect();
         Assert.That((r.PackageManager, r.Determinable, r.Reason), Is.EqualTo(("rpm", false, r.Reason)));
-        Assert.That(r.Reason, Does.Contain("dnf updateinfo"));
+        Assert.That(r.Reason, Does.Contain("not in SQLite form"));
     }
 
     [TestCase("1.0", "1.0~rc1")]

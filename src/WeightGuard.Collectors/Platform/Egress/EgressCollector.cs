@@ -5,10 +5,12 @@ namespace WeightGuard.Collectors.Platform.Egress;
 /// <summary>
 /// Collects the outbound policy that the host's firewall configuration loads at boot: nftables
 /// (<c>/etc/nftables.conf</c>, <c>/etc/sysconfig/nftables.conf</c>), iptables-persistent / iptables-services files, and
-/// ufw. The running kernel ruleset needs netlink and root; the persistent configuration is what survives a reboot.
+/// ufw; and, on the running host, the ruleset the kernel enforces now (which needs CAP_NET_ADMIN: without it the
+/// evidence says so and keeps the configuration).
 /// </summary>
 /// <param name="root">The host root.</param>
-public sealed class EgressCollector(HostRoot root)
+/// <param name="live">The enforced ruleset's reader; null for a tree that is not the running host, or where nft is not installed.</param>
+public sealed class EgressCollector(HostRoot root, LiveRuleset? live = null)
 {
     private static readonly string[] NftFiles = ["/etc/nftables.conf", "/etc/sysconfig/nftables.conf"];
     private static readonly (string File, string Firewall, string[] Services)[] IptablesFiles =
@@ -56,7 +58,28 @@ public sealed class EgressCollector(HostRoot root)
             files.Add("/etc/default/ufw");
             chains.Add(ufw);
         }
-        return new EgressEvidence { Files = files.Distinct().ToList(), OutputChains = chains, ParseErrors = parseErrors, Errors = errors };
+        string? liveError = null;
+        LiveChains? enforced = null;
+        if (live is not null)
+        {
+            try
+            {
+                enforced = live.Read();
+                chains.AddRange(enforced.Nft.Where(c => c.Hook == "output")
+                    .Select(c => new OutputChain("nftables", $"{c.Family} {c.Table}", c.Chain, Verdict(c.Policy), c.Rules, c.AcceptsEverything, null, c.Source) { Origin = "live" }));
+                chains.AddRange(enforced.Legacy.Select(l =>
+                    new OutputChain(l.Firewall, "filter", "OUTPUT", Verdict(l.Output.Policy), l.Output.Rules, l.Output.AcceptsEverything, null, l.Output.Source) { Origin = "live" }));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                liveError = e.Message;
+            }
+        }
+        return new EgressEvidence
+        {
+            Files = files.Distinct().ToList(), OutputChains = chains, ParseErrors = parseErrors, Errors = errors,
+            LiveRuleset = enforced is null ? null : string.Join(", ", enforced.Sources), LiveRulesetError = liveError,
+        };
     }
 
     /// <summary>ufw's default outbound policy, in force when <c>/etc/ufw/ufw.conf</c> says <c>ENABLED=yes</c>.</summary>

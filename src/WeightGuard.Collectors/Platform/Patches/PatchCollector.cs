@@ -7,7 +7,7 @@ namespace WeightGuard.Collectors.Platform.Patches;
 /// (<c>/var/lib/dpkg/status</c>) is compared with the package lists apt downloaded from suites whose Release file names a
 /// <c>-security</c> suite (or the Debian-Security label); a newer version there is a pending security update. This is as
 /// fresh as the last <c>apt-get update</c>, which <see cref="PatchEvidence.ListsAgeDays"/> reports, and ignores apt pinning.
-/// RPM systems are reported as not determinable: their metadata needs the RPM database and dnf's updateinfo.
+/// RPM systems are read by <see cref="RpmPatchCollector"/>.
 /// </summary>
 /// <param name="root">The host root.</param>
 /// <param name="now">The time of collection, for the age of the lists.</param>
@@ -18,21 +18,15 @@ public sealed class PatchCollector(HostRoot root, DateTimeOffset now)
     private const int MaxListFiles = 4096;
 
     /// <summary>Collects patch evidence.</summary>
-    /// <exception cref="InvalidDataException">The dpkg status file is malformed or over the limits.</exception>
+    /// <exception cref="InvalidDataException">The dpkg status file or the RPM database is malformed or over the limits.</exception>
     public PatchEvidence Collect()
     {
         var status = root.Resolve("/var/lib/dpkg/status");
         if (!File.Exists(status))
         {
-            var rpm = new[] { "/var/lib/rpm", "/usr/lib/sysimage/rpm" }.Any(d => Directory.Exists(root.Resolve(d)));
-            return new PatchEvidence
-            {
-                PackageManager = rpm ? "rpm" : "none",
-                Determinable = false,
-                Reason = rpm
-                    ? "RPM-based host: pending security updates are not read from the RPM database and dnf updateinfo; check with 'dnf updateinfo list --security'"
-                    : "no package manager metadata found (/var/lib/dpkg/status, /var/lib/rpm)",
-            };
+            return RpmPatchCollector.DatabaseDirectories.Any(d => Directory.Exists(root.Resolve(d)))
+                ? new RpmPatchCollector(root, now).Collect()
+                : new PatchEvidence { PackageManager = "none", Determinable = false, Reason = "no package manager metadata found (/var/lib/dpkg/status, /var/lib/rpm)" };
         }
         var installed = new Dictionary<(string, string), string>();
         using (var stream = DebianControlReader.Open(status))

@@ -18,20 +18,7 @@ public sealed class SshCollector(HostRoot root, AccountDatabase accounts)
         if (!installed) return new SshEvidence { Installed = false };
         var errors = new List<PathError>();
         var budget = new ConfigFileBudget(root);
-        SshdConfig? config = null;
-        string? configError = null;
-        try
-        {
-            config = new SshdConfigParser(budget).Parse(MainConfig);
-        }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
-        {
-            configError = e.Message;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            errors.Add(new PathError(MainConfig, "permission denied: " + e.Message));
-        }
+        var (config, configError) = ReadConfig(budget, MainConfig, errors);
         var keyFiles = config is null ? [] : AuthorizedKeys(config.Value("AuthorizedKeysFile"), keyAccounts.Prepend("root").Distinct(StringComparer.Ordinal), errors);
         return new SshEvidence
         {
@@ -43,6 +30,27 @@ public sealed class SshCollector(HostRoot root, AccountDatabase accounts)
             ConfigError = configError,
             Errors = errors,
         };
+    }
+
+    /// <summary>
+    /// Resolves the server configuration from <paramref name="mainFile"/>: a configuration sshd would refuse gives the
+    /// reason as its error, a file that may not be read adds to <paramref name="errors"/>.
+    /// </summary>
+    public static (SshdConfig? Config, string? ConfigError) ReadConfig(ConfigFileBudget budget, string mainFile, List<PathError> errors)
+    {
+        try
+        {
+            return (new SshdConfigParser(budget).Parse(mainFile), null);
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            return (null, e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            errors.Add(new PathError(mainFile, "permission denied: " + e.Message));
+            return (null, null);
+        }
     }
 
     private List<AuthorizedKeysFile> AuthorizedKeys(string setting, IEnumerable<string> names, List<PathError> errors)

@@ -4,8 +4,9 @@ using WeightGuard.Core.Catalog;
 namespace WeightGuard.Core.Checks.Kinds;
 
 /// <summary>
-/// No security update is pending (from package lists refreshed recently enough to tell), and an NVIDIA driver, where
-/// there is one, is not older than the profile's minimum.
+/// No security update is pending (from package metadata refreshed recently enough to tell; on Windows, no installed
+/// update waits for a reboot and the newest one is recent), and an NVIDIA driver, where there is one, is not older than
+/// the profile's minimum.
 /// </summary>
 public sealed class PatchesCurrentCheck : ICheck, IValidatesParameters
 {
@@ -18,6 +19,7 @@ public sealed class PatchesCurrentCheck : ICheck, IValidatesParameters
         new("max-pending-security", ParamType.Integer, ParamValue.Of("0"), "Most pending security updates tolerated."),
         new("max-list-age-days", ParamType.Integer, ParamValue.Of("7"), "Oldest package lists (days since apt-get update) that can vouch for 'nothing pending'."),
         new("min-gpu-driver", ParamType.String, ParamValue.Of("550.0"), "Oldest NVIDIA driver accepted (dotted version)."),
+        new("max-update-age-days", ParamType.Integer, ParamValue.Of("35"), "Windows: oldest newest-installed update accepted (monthly cumulative updates plus a few days)."),
     ];
 
     /// <inheritdoc />
@@ -43,12 +45,19 @@ public sealed class PatchesCurrentCheck : ICheck, IValidatesParameters
         {
             if (patches.ListsAgeDays > context.Integer("max-list-age-days"))
             {
-                problems.Add($"package lists are {patches.ListsAgeDays} days old, too old to tell what is pending (run apt-get update)");
+                problems.Add($"package metadata is {patches.ListsAgeDays} days old, too old to tell what is pending (refresh it: apt-get update, dnf makecache)");
                 pointers.Add(EvidencePointer.To("patches", "listsAgeDays"));
+            }
+            if (patches.NewestUpdateAgeDays > context.Integer("max-update-age-days"))
+            {
+                problems.Add($"the newest installed update is {patches.NewestUpdateAgeDays} days old, so at least one monthly update was missed");
+                pointers.Add(EvidencePointer.To("patches", "newestUpdateAgeDays"));
             }
             if (patches.PendingCount > context.Integer("max-pending-security"))
             {
-                problems.Add($"{patches.PendingCount} security update(s) pending, e.g. {string.Join(", ", patches.Pending.Take(5).Select(p => $"{p.Package} {p.Installed} → {p.Available}"))}");
+                problems.Add(patches.PackageManager == "windows-update"
+                    ? $"{patches.PendingCount} installed update(s) wait for a reboot to take effect"
+                    : $"{patches.PendingCount} security update(s) pending, e.g. {string.Join(", ", patches.Pending.Take(5).Select(p => $"{p.Package} {p.Installed} → {p.Available}"))}");
                 pointers.Add(EvidencePointer.To("patches", "pending"));
             }
         }
@@ -66,7 +75,9 @@ public sealed class PatchesCurrentCheck : ICheck, IValidatesParameters
             driverNote = $"; NVIDIA driver {gpu.DriverVersion}";
         }
         return problems.Count == 0
-            ? CheckOutcome.Pass($"no security update pending among {patches.InstalledPackages} packages (lists {patches.ListsAgeDays} day(s) old){driverNote}", EvidencePointer.To("patches"))
+            ? CheckOutcome.Pass(patches.PackageManager == "windows-update"
+                ? $"newest of {patches.InstalledPackages} installed updates is {patches.NewestUpdateAgeDays} day(s) old, none waits for a reboot{driverNote}"
+                : $"no security update pending among {patches.InstalledPackages} packages (lists {patches.ListsAgeDays} day(s) old){driverNote}", EvidencePointer.To("patches"))
             : CheckOutcome.Fail(string.Join("; ", problems), pointers);
     }
 

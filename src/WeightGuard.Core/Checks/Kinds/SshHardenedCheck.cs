@@ -28,10 +28,11 @@ public sealed class SshHardenedCheck : ICheck
         if (ssh.ConfigError is { } error) return CheckOutcome.Error($"the sshd configuration cannot be resolved (sshd would refuse it too): {error}", EvidencePointer.To("ssh", "configError"));
         if (ssh.Settings.Count == 0) return CheckOutcome.Error("the sshd configuration could not be read", EvidencePointer.To("ssh", "errors"));
         var allowedRoot = context.List("permit-root-login");
+        var windows = context.Evidence.Host.Platform == "windows";
         var problems = new List<string>();
         var pointers = new List<string>();
         var global = ssh.Settings.ToDictionary(s => s.Keyword, StringComparer.Ordinal);
-        foreach (var p in Problems(global, global, allowedRoot))
+        foreach (var p in Problems(global, global, allowedRoot, windows))
         {
             problems.Add(p.Message);
             pointers.Add(EvidencePointer.To("ssh", "settings", ssh.Settings.ToList().FindIndex(s => s.Keyword == p.Keyword)));
@@ -42,25 +43,26 @@ public sealed class SshHardenedCheck : ICheck
             // inside a Match block, a keyword it does not set keeps its global value
             var effective = new Dictionary<string, SshSetting>(global, StringComparer.Ordinal);
             foreach (var s in block.Settings) effective[s.Keyword] = s;
-            foreach (var p in Problems(effective, block.Settings.ToDictionary(s => s.Keyword, StringComparer.Ordinal), allowedRoot))
+            foreach (var p in Problems(effective, block.Settings.ToDictionary(s => s.Keyword, StringComparer.Ordinal), allowedRoot, windows))
             {
                 problems.Add($"Match {block.Criteria} ({block.Source}): {p.Message}");
                 pointers.Add(EvidencePointer.To("ssh", "matchBlocks", i));
             }
         }
         return problems.Count == 0
-            ? CheckOutcome.Pass($"root login {global["PermitRootLogin"].Value}, no password authentication", EvidencePointer.To("ssh", "settings"))
+            ? CheckOutcome.Pass(windows ? "no password authentication" : $"root login {global["PermitRootLogin"].Value}, no password authentication", EvidencePointer.To("ssh", "settings"))
             : CheckOutcome.Fail(string.Join("; ", problems.Distinct()), pointers.Distinct());
     }
 
     /// <summary>Problems with an effective configuration, reported only for keywords in <paramref name="owned"/>.</summary>
-    private static IEnumerable<(string Keyword, string Message)> Problems(IReadOnlyDictionary<string, SshSetting> s, IReadOnlyDictionary<string, SshSetting> owned, IReadOnlyList<string> allowedRoot)
+    /// <remarks>Windows has no root account, and its sshd ignores PermitRootLogin.</remarks>
+    private static IEnumerable<(string Keyword, string Message)> Problems(IReadOnlyDictionary<string, SshSetting> s, IReadOnlyDictionary<string, SshSetting> owned, IReadOnlyList<string> allowedRoot, bool windows)
     {
         string V(string k) => s[k].Value;
         string From(string k) => s[k].Source == "default" ? "by default" : $"at {s[k].Source}";
         var methods = V("AuthenticationMethods");
         var passwordMethodAllowed = methods == "any" || methods.Contains("password", StringComparison.Ordinal) || methods.Contains("keyboard-interactive", StringComparison.Ordinal);
-        if (owned.ContainsKey("PermitRootLogin") && !allowedRoot.Contains(V("PermitRootLogin")))
+        if (owned.ContainsKey("PermitRootLogin") && !allowedRoot.Contains(V("PermitRootLogin")) && !windows)
             yield return ("PermitRootLogin", $"PermitRootLogin is {V("PermitRootLogin")} {From("PermitRootLogin")} (allowed: {string.Join(", ", allowedRoot)})");
         if (passwordMethodAllowed && V("PasswordAuthentication") == "yes" && (owned.ContainsKey("PasswordAuthentication") || owned.ContainsKey("AuthenticationMethods")))
             yield return ("PasswordAuthentication", $"PasswordAuthentication is yes {From("PasswordAuthentication")}");

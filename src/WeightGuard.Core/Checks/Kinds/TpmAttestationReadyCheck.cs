@@ -2,7 +2,7 @@ using WeightGuard.Core.Catalog;
 
 namespace WeightGuard.Core.Checks.Kinds;
 
-/// <summary>A TPM 2.0 is present and, unless waived by parameter, carries a manufacturer EK certificate.</summary>
+/// <summary>A TPM 2.0 is present, ready where the OS reports readiness, and, unless waived by parameter, carries a manufacturer EK certificate.</summary>
 public sealed class TpmAttestationReadyCheck : ICheck
 {
     /// <inheritdoc />
@@ -25,6 +25,7 @@ public sealed class TpmAttestationReadyCheck : ICheck
                 ? CheckOutcome.Fail($"no TPM 2.0 found ({tpm.Source})", at)
                 : CheckOutcome.Error($"the TPM could not be read: {tpm.Error}", at);
         if (tpm.Version != "2.0") return CheckOutcome.Fail($"the TPM reports family {tpm.Version}, not 2.0", at);
+        if (tpm.Ready == false) return CheckOutcome.Fail("the TPM is not ready for use: Windows reports it not enabled, activated and owned (see tpm.msc)", at);
         if (context.Boolean("require-ek-certificate") && tpm.EkCertificates.Count == 0)
             return CheckOutcome.Fail($"the {tpm.Manufacturer} TPM holds no EK certificate, so nothing vouches for its endorsement key", at);
         var certs = tpm.EkCertificates.Count == 0 ? "no EK certificate"

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using WeightGuard.Agent;
+using WeightGuard.Agent.Enrollment;
+using WeightGuard.Collectors;
+using WeightGuard.Collectors.Host;
+using WeightGuard.Tpm.Transport;
+
+namespace WeightGuard.Cli.Commands;
+
+/// <summary><c>weightguard enroll</c>: enrol this host with an aggregator and save the agent identity.</summary>
+internal static class EnrollCommand
+{
+    public static Command Create()
+    {
+        var server = new Option<string>("--server") { Description = "The aggregator's URL, e.g. https://aggregator.example:8443", Required = true, HelpName = "URL" };
+        var token = new Option<string>("--token") { Description = "The one-time enrolment token (wg1.SECRET.CAPIN) from 'weightguard-aggregator tokens create'", Required = true, HelpName = "TOKEN" };
+        var tpm = new Option<string>("--tpm") { Description = "Which TPM to enrol with: auto (none if the host has none), none, device:PATH or swtpm:HOST:PORT", DefaultValueFactory = _ => "auto", HelpName = "SELECTOR" };
+        var state = AgentOptions.State();
+        var command = new Command("enroll", "Enrol this host with an aggregator (checks the server's CA against the token's pin, proves the TPM's attestation key) and save the identity. Exit 0 prints the agent id; 2 on any failure.")
+        {
+            server, token, tpm, state,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            try
+            {
+                if (!Uri.TryCreate(parse.GetValue(server), UriKind.Absolute, out var url)) throw new AgentException($"--server {parse.GetValue(server)}: not a URL");
+                TpmSelector selector;
+                try { selector = TpmSelector.Parse(parse.GetValue(tpm)!); }
+                catch (FormatException e) { throw new AgentException("--tpm: " + e.Message); }
+                var host = new HostIdentityCollector(HostRoot.Live).Collect();
+                var id = await Enroller.Enroll(new EnrollmentOptions(url, parse.GetValue(token)!, selector, parse.GetValue(state)!, host.Hostname, host.MachineId), cancel);
+                Console.Out.WriteLine(id);
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is AgentException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("enrolment failed: " + e.Message.ReplaceLineEndings(" "));
+                return ExitCodes.BadInput;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,19 @@
+namespace WeightGuard.Evidence;
+
+/// <summary>Bounds on what a bundle may hold; the verifier checks them before it decompresses anything.</summary>
+public sealed record BundleLimits
+{
+    /// <summary>Most entries (a 1,000-host export has about 5,000).</summary>
+    public int MaxEntries { get; init; } = 200_000;
+    /// <summary>Largest uncompressed entry (event logs are at most 16 MiB, reports 8 MiB).</summary>
+    public long MaxEntryBytes { get; init; } = 32L * 1024 * 1024;
+    /// <summary>Largest total uncompressed size; every entry is held in memory, never extracted to disk.</summary>
+    public long MaxTotalBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    /// <summary>Largest ratio of uncompressed to compressed size, for entries above <see cref="RatioCheckedAbove"/> bytes.</summary>
+    public int MaxCompressionRatio { get; init; } = 200;
+    /// <summary>Entries this small are not ratio-checked (a short JSON file of repeated text compresses well and harms nothing).</summary>
+    public long RatioCheckedAbove { get; init; } = 1024 * 1024;
+
+    /// <summary>The defaults.</summary>
+    public static BundleLimits Default { get; } = new();
+}

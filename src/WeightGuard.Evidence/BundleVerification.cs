@@ -1,0 +1,38 @@
+namespace WeightGuard.Evidence;
+
+/// <summary>The outcome of verifying a bundle: every problem found, what the signature says, and what was checked.</summary>
+public sealed record BundleVerification
+{
+    /// <summary>Every defect, in the order found (archive, signature, files, layout, catalogue, hosts, findings).</summary>
+    public required IReadOnlyList<BundleProblem> Problems { get; init; }
+    /// <summary>The manifest, when it parsed.</summary>
+    public ManifestDocument? Manifest { get; init; }
+    /// <summary>The signature, when there was one to check.</summary>
+    public SignatureCheck? Signature { get; init; }
+    /// <summary>What was checked and held.</summary>
+    public required VerificationCounts Counts { get; init; }
+
+    /// <summary>True when nothing is wrong and the signer is anchored in the trusted certificate.</summary>
+    public bool Verified => Problems.Count == 0 && Signature is { Anchored: true };
+}
+
+/// <summary>Tallies of what verification covered.</summary>
+public sealed class VerificationCounts
+{
+    /// <summary>Files the manifest lists whose hash matched.</summary>
+    public int FilesMatched { get; internal set; }
+    /// <summary>Host folders.</summary>
+    public int Hosts { get; internal set; }
+    /// <summary>Hosts enrolled with a TPM.</summary>
+    public int HostsWithTpm { get; internal set; }
+    /// <summary>Reports.</summary>
+    public int Reports { get; internal set; }
+    /// <summary>Reports of hosts enrolled without a TPM (no quote to check).</summary>
+    public int ReportsWithoutTpm { get; internal set; }
+    /// <summary>Quotes whose signature, nonce binding and PCR digest verified.</summary>
+    public int QuotesVerified { get; internal set; }
+    /// <summary>Event logs that replayed to the quoted PCRs.</summary>
+    public int EventLogsReplayed { get; internal set; }
+    /// <summary>Reports whose verdicts.json the re-evaluation reproduced byte for byte.</summary>
+    public int VerdictsReproduced { get; internal set; }
+}

@@ -1,0 +1,110 @@
+using System.IO.Compression;
+
+namespace WeightGuard.Evidence.Tests;
+
+/// <summary>Hostile archives: bombs, traversal names, duplicates and floods are refused before anything is inflated or written.</summary>
+public class ArchiveLimitsTests
+{
+    private static byte[] Zip(params (string Name, byte[] Bytes)[] entries)
+    {
+        using var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var (name, bytes) in entries)
+            {
+                using var s = zip.CreateEntry(name, CompressionLevel.SmallestSize).Open();
+                s.Write(bytes);
+            }
+        return output.ToArray();
+    }
+
+    private static IReadOnlyList<BundleProblem> Problems(byte[] zip, BundleLimits? limits = null) =>
+        BundleArchive.Read(new MemoryStream(zip), limits ?? BundleLimits.Default).Problems;
+
+    [Test]
+    public void AZipBombIsRefusedByItsCompressionRatioWithoutInflating()
+    {
+        var bomb = Zip(("findings.csv", new byte[16 * 1024 * 1024]));
+        Assert.That(bomb, Has.Length.LessThan(100_000));
+        var (entries, problems) = BundleArchive.Read(new MemoryStream(bomb), BundleLimits.Default);
+
+        Assert.That(entries, Is.Empty);
+        Assert.That(problems.Single().File, Is.EqualTo("findings.csv"));
+        Assert.That(problems.Single().Defect, Does.Match("^compression ratio [0-9]+:1 exceeds the limit of 200:1 \\(a zip bomb\\?\\)$"));
+    }
+
+    [Test]
+    public void AnEntryLargerThanThePerEntryLimitIsRefused()
+    {
+        var problems = Problems(Zip(("hosts/a/host.json", new byte[2048])), new BundleLimits { MaxEntryBytes = 1024 });
+        Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("hosts/a/host.json", "2048 bytes uncompressed exceed the limit of 1024 per entry") }));
+    }
+
+    [Test]
+    public void TheTotalUncompressedSizeIsBounded()
+    {
+        var problems = Problems(Zip(("a.json", new byte[600]), ("b.json", new byte[600])), new BundleLimits { MaxTotalBytes = 1000 });
+        Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("bundle", "more than 1000 bytes uncompressed in all; stopped at b.json") }));
+    }
+
+    [Test]
+    public void TooManyEntriesAreRefusedBeforeAnyIsRead()
+    {
+        var zip = Zip(Enumerable.Range(0, 11).Select(i => ($"f{i}.json", new byte[1])).ToArray());
+        var (entries, problems) = BundleArchive.Read(new MemoryStream(zip), new BundleLimits { MaxEntries = 10 });
+        Assert.That(entries, Is.Empty);
+        Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("bundle", "11 entries exceed the limit of 10") }));
+    }
+
+    [TestCase("../outside.json", "path traversal ('..', '.' or an empty segment) in the entry name")]
+    [TestCase("hosts/../../outside.json", "path traversal ('..', '.' or an empty segment) in the entry name")]
+    [TestCase("hosts//host.json", "path traversal ('..', '.' or an empty segment) in the entry name")]
+    [TestCase("/etc/cron.d/evil", "absolute path in the entry name")]
+    [TestCase("C:/Windows/evil.dll", "absolute path in the entry name")]
+    [TestCase("hosts\\a\\host.json", "backslash in the entry name (only / separates folders)")]
+    [TestCase("hosts/", "directory entries are not part of the layout")]
+    public void HostileNamesAreRefusedAndNothingIsWritten(string name, string defect)
+    {
+        var (entries, problems) = BundleArchive.Read(new MemoryStream(Zip((name, "{}"u8.ToArray()))), BundleLimits.Default);
+
+        Assert.That(entries, Is.Empty);
+        Assert.That(problems, Is.EqualTo(new[] { new BundleProblem(name, defect) }));
+        Assert.That(File.Exists(Path.Combine(Path.GetTempPath(), "outside.json")), Is.False);
+    }
+
+    [Test]
+    public void AControlCharacterInANameIsRefusedAndPrintedSafely()
+    {
+        var problems = Problems(Zip(("hosts/a\u001b[2J/host.json", "{}"u8.ToArray())));
+        Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("hosts/a?[2J/host.json", "control character in the entry name") }));
+    }
+
+    [Test]
+    public void DuplicateNamesAreRefusedAndNeitherCopyIsTrusted()
+    {
+        var (entries, problems) = BundleArchive.Read(new MemoryStream(Zip(("manifest.json", "{}"u8.ToArray()), ("manifest.json", "[]"u8.ToArray()))), BundleLimits.Default);
+        Assert.That(entries, Is.Empty);
+        Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("manifest.json", "appears twice in the archive") }));
+    }
+
+    [Test]
+    public void AnEntryThatLiesAboutItsSizeNeverInflatesBeyondWhatItDeclares()
+    {
+        var zip = Zip(("findings.csv", new byte[5000]));
+        // Shrink the declared uncompressed size in the local header and the central directory (both hold it at fixed offsets).
+        PatchUncompressedSize(zip, 100);
+        var (entries, problems) = BundleArchive.Read(new MemoryStream(zip), BundleLimits.Default);
+        if (entries.TryGetValue("findings.csv", out var bytes)) Assert.That(bytes, Has.Length.EqualTo(100));
+        else Assert.That(problems.Single().Defect, Does.StartWith("inflates beyond the 100 bytes its header declares").Or.StartWith("cannot be decompressed: "));
+    }
+
+    /// <summary>Rewrites the uncompressed-size field of the only entry: local header offset 22, central directory header offset 24.</summary>
+    private static void PatchUncompressedSize(byte[] zip, uint size)
+    {
+        var local = IndexOf(zip, [0x50, 0x4b, 0x03, 0x04]);
+        var central = IndexOf(zip, [0x50, 0x4b, 0x01, 0x02]);
+        BitConverter.TryWriteBytes(zip.AsSpan(local + 22, 4), size);
+        BitConverter.TryWriteBytes(zip.AsSpan(central + 24, 4), size);
+    }
+
+    private static int IndexOf(byte[] data, byte[] pattern) => data.AsSpan().IndexOf(pattern);
+}
