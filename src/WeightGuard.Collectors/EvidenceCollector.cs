@@ -12,6 +12,7 @@ using WeightGuard.Collectors.Platform.Sudo;
 using WeightGuard.Collectors.Platform;
 using WeightGuard.Collectors.Tpm;
 using WeightGuard.Collectors.Weights;
+using WeightGuard.Collectors.Weights.Hashing;
 using WeightGuard.Collectors.Windows;
 using WeightGuard.Core.Evidence;
 using WeightGuard.Tpm.Transport;
@@ -23,7 +24,9 @@ namespace WeightGuard.Collectors;
 /// <param name="WeightPaths">Host paths holding weights.</param>
 /// <param name="Walk">Limits for the weight walk.</param>
 /// <param name="Tpm">Which TPM to read; null means none (a tree that is not the running host has no TPM).</param>
-public sealed record CollectionOptions(HostRoot Root, IReadOnlyList<string> WeightPaths, WeightWalkOptions? Walk = null, TpmSelector? Tpm = null);
+/// <param name="Hashing">Whether and how to hash the weight files; null: not hashed.</param>
+public sealed record CollectionOptions(HostRoot Root, IReadOnlyList<string> WeightPaths, WeightWalkOptions? Walk = null, TpmSelector? Tpm = null,
+    WeightHashingOptions? Hashing = null);
 
 /// <summary>
 /// Runs every collector in order (inventory first: access and key collectors work on what it found) and assembles the
@@ -48,8 +51,12 @@ public static class EvidenceCollector
         return paths.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Collects all evidence. <paramref name="progress"/> receives a line of what is happening, for a terminal.</summary>
-    public static Evidence Collect(CollectionOptions options, IProgress<string>? progress = null, CancellationToken cancellation = default)
+    /// <summary>
+    /// Collects all evidence. <paramref name="progress"/> receives a line of what is happening, for a terminal;
+    /// <paramref name="warn"/> receives problems that cost time but leave the evidence right (a discarded digest cache).
+    /// </summary>
+    public static Evidence Collect(CollectionOptions options, IProgress<string>? progress = null, CancellationToken cancellation = default,
+        Action<string>? warn = null)
     {
         var root = options.Root;
         var failures = new List<CollectorFailure>();
@@ -75,6 +82,11 @@ public static class EvidenceCollector
         var walk = Try("weights", () => new WeightInventoryCollector(root, options.Walk)
             .Collect(options.WeightPaths, new Progress<long>(n => progress?.Report($"weight inventory: {n:N0} entries")), cancellation));
         if (walk is null) failures.Add(new CollectorFailure("keys", "the weight inventory could not be collected"));
+        if (walk is not null && options.Hashing is { Enabled: true } hashing)
+        {
+            progress?.Report("hashing weights");
+            walk = walk with { Inventory = WeightHashing.Run(walk, hashing, NvidiaSmiGpuUtilization.ForThisMachine(), progress, warn, cancellation).Inventory };
+        }
         progress?.Report("access control");
         var access = walk is null || accounts is null ? null : Try("access", () => new AccessControlCollector(root, accounts).Collect(walk.WeightTargets));
         if (walk is null && accounts is not null) failures.Add(new CollectorFailure("access", "the weight inventory could not be collected"));

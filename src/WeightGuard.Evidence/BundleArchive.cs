@@ -10,10 +10,20 @@ namespace WeightGuard.Evidence;
 public static class BundleArchive
 {
     /// <summary>The readable entries by path, and a problem for every entry refused.</summary>
+    /// <param name="zip">The archive; it must be seekable (a zip is read from its end).</param>
+    /// <param name="limits">The bounds.</param>
+    /// <exception cref="ArgumentException">The stream cannot seek.</exception>
     public static (IReadOnlyDictionary<string, byte[]> Entries, IReadOnlyList<BundleProblem> Problems) Read(Stream zip, BundleLimits limits)
     {
+        if (!zip.CanSeek) throw new ArgumentException("a bundle is read from a seekable stream", nameof(zip));
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var problems = new List<BundleProblem>();
+        if (ZipEndRecord.DeclaredEntries(zip) is > 0 and var declared && declared > (ulong)limits.MaxEntries)
+        {
+            problems.Add(new BundleProblem(BundleProblem.Archive, $"{declared} entries exceed the limit of {limits.MaxEntries}"));
+            return (entries, problems);
+        }
+        zip.Position = 0;
         ZipArchive archive;
         try { archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true); }
         catch (InvalidDataException e)

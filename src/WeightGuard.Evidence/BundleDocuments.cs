@@ -6,10 +6,10 @@ namespace WeightGuard.Evidence;
 /// <param name="Schema">Always <see cref="BundleLayout.SchemaId"/>.</param>
 /// <param name="CreatedAt">When the export was made.</param>
 /// <param name="Producer">Who made it.</param>
-/// <param name="PreviousManifestSha256">SHA-256 (hex) of the previous export's manifest, when there was one.</param>
 /// <param name="Files">Every file but the manifest and its signature, in ordinal path order.</param>
-public sealed record ManifestDocument(string Schema, DateTimeOffset CreatedAt, string Producer, string? PreviousManifestSha256,
-    IReadOnlyList<ManifestFile> Files);
+/// <param name="PreviousManifestSha256">SHA-256 (hex) of the previous export's manifest; absent for the first export.</param>
+public sealed record ManifestDocument(string Schema, DateTimeOffset CreatedAt, string Producer, IReadOnlyList<ManifestFile> Files,
+    string? PreviousManifestSha256 = null);
 
 /// <summary>One file the manifest lists.</summary>
 /// <param name="Path">Its path in the zip.</param>
@@ -20,12 +20,12 @@ public sealed record ManifestFile(string Path, string Sha256, long Size);
 /// <summary><c>hosts/AGENT/host.json</c>: the host's enrolled identity and keys (binary fields base64).</summary>
 /// <param name="AgentId">The agent id; equals the folder name.</param>
 /// <param name="Hostname">The hostname it enrolled with.</param>
-/// <param name="MachineId">Its machine id, when it has one.</param>
 /// <param name="Attestation"><see cref="HostDocument.Tpm"/> or <see cref="HostDocument.None"/>.</param>
+/// <param name="MachineId">Its machine id, when it has one.</param>
 /// <param name="AkPublic">The attestation key (TPMT_PUBLIC).</param>
 /// <param name="EkPublic">The endorsement key (TPMT_PUBLIC).</param>
 /// <param name="EkCertificate">The EK certificate (DER).</param>
-public sealed record HostDocument(string AgentId, string Hostname, string? MachineId, string Attestation,
+public sealed record HostDocument(string AgentId, string Hostname, string Attestation, string? MachineId = null,
     string? AkPublic = null, string? EkPublic = null, string? EkCertificate = null)
 {
     /// <summary>The host enrolled with a TPM: every report carries a quote under <see cref="AkPublic"/>.</summary>

@@ -35,4 +35,17 @@ public sealed class VerificationCounts
     public int EventLogsReplayed { get; internal set; }
     /// <summary>Reports whose verdicts.json the re-evaluation reproduced byte for byte.</summary>
     public int VerdictsReproduced { get; internal set; }
+
+    /// <summary>Adds the tallies of one part of the bundle (a host verified on its own).</summary>
+    internal void Add(VerificationCounts part)
+    {
+        FilesMatched += part.FilesMatched;
+        Hosts += part.Hosts;
+        HostsWithTpm += part.HostsWithTpm;
+        Reports += part.Reports;
+        ReportsWithoutTpm += part.ReportsWithoutTpm;
+        QuotesVerified += part.QuotesVerified;
+        EventLogsReplayed += part.EventLogsReplayed;
+        VerdictsReproduced += part.VerdictsReproduced;
+    }
 }

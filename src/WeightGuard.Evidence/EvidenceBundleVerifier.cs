@@ -37,10 +37,22 @@ public static class EvidenceBundleVerifier
         var catalog = BundledCatalog.Load(entries, problems);
         var hosts = entries.Keys.Select(BundleLayout.Classify).Where(p => p.AgentId is not null)
             .GroupBy(p => p.AgentId!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
-        var verifier = new HostVerifier(entries, catalog, problems, counts);
+        // Hosts are independent: verify them in parallel, then report their problems in host order.
+        var checkedHosts = hosts.AsParallel().AsOrdered().Select(host =>
+        {
+            var hostProblems = new List<BundleProblem>();
+            var hostCounts = new VerificationCounts();
+            var hostReports = new HostVerifier(entries, catalog, hostProblems, hostCounts)
+                .Verify(host.Key, host.Select(p => p.ReportId).OfType<string>().Distinct());
+            return (Reports: hostReports, Problems: hostProblems, Counts: hostCounts);
+        }).ToList();
         var reports = new List<Report?>();
-        foreach (var host in hosts)
-            reports.AddRange(verifier.Verify(host.Key, host.Select(p => p.ReportId).OfType<string>().Distinct()));
+        foreach (var host in checkedHosts)
+        {
+            reports.AddRange(host.Reports);
+            problems.AddRange(host.Problems);
+            counts.Add(host.Counts);
+        }
         if (reports.All(r => r is not null))
         {
             CheckFindings(entries, BundleLayout.FindingsCsv, new CsvReportWriter(), reports!, problems);

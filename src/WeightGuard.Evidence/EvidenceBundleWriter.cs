@@ -40,7 +40,7 @@ public static class EvidenceBundleWriter
                 if (source.Attestation is { } attestation)
                 {
                     Add(files, folder + "attestation.json", Json(attestation with { EventLog = null }, BundleJsonContext.Default.QuoteAttestation));
-                    if (attestation.EventLog is { } log) Add(files, folder + "eventlog.bin", Convert.FromBase64String(log));
+                    if (attestation.EventLog is { } log) Add(files, folder + "eventlog.bin", EventLogBytes(log, host.AgentId));
                 }
                 var verdicts = source.Verdicts;
                 Add(files, folder + "verdicts.json", VerdictsJson(verdicts.ProfileId, verdicts.Evaluation));
@@ -50,9 +50,9 @@ public static class EvidenceBundleWriter
         Add(files, BundleLayout.FindingsCsv, Render(new CsvReportWriter(), findings));
         Add(files, BundleLayout.FindingsOcsf, Render(new OcsfReportWriter(), findings));
 
-        var manifest = Json(new ManifestDocument(BundleLayout.SchemaId, content.CreatedAt, content.Producer, content.PreviousManifestSha256,
-            files.Select(f => new ManifestFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)), f.Value.Length)).ToList()),
-            BundleJsonContext.Default.ManifestDocument);
+        var manifest = Json(new ManifestDocument(BundleLayout.SchemaId, content.CreatedAt, content.Producer,
+            files.Select(f => new ManifestFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)), f.Value.Length)).ToList(),
+            content.PreviousManifestSha256), BundleJsonContext.Default.ManifestDocument);
         var signature = ManifestSignature.Sign(manifest, key, content.CreatedAt);
 
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
@@ -81,14 +81,20 @@ public static class EvidenceBundleWriter
     }
 
     private static HostDocument HostDocumentOf(BundleHost host) => host.Tpm is { } tpm
-        ? new HostDocument(host.AgentId, host.Hostname, host.MachineId, HostDocument.Tpm, Convert.ToBase64String(tpm.AkPublic),
+        ? new HostDocument(host.AgentId, host.Hostname, HostDocument.Tpm, host.MachineId, Convert.ToBase64String(tpm.AkPublic),
             Convert.ToBase64String(tpm.EkPublic), tpm.EkCertificate is null ? null : Convert.ToBase64String(tpm.EkCertificate))
-        : new HostDocument(host.AgentId, host.Hostname, host.MachineId, HostDocument.None);
+        : new HostDocument(host.AgentId, host.Hostname, HostDocument.None, host.MachineId);
 
     private static Report Parse(byte[] json, string agentId)
     {
         try { return JsonSerializer.Deserialize(json, WeightGuardJsonContext.Default.Report) ?? throw new JsonException("null"); }
         catch (JsonException e) { throw new ArgumentException($"a report of agent '{agentId}' is not a weightguard.report/v1 document: {e.Message}", e); }
+    }
+
+    private static byte[] EventLogBytes(string base64, string agentId)
+    {
+        try { return Convert.FromBase64String(base64); }
+        catch (FormatException e) { throw new ArgumentException($"an event log of agent '{agentId}' is not base64", e); }
     }
 
     private static void Add(SortedDictionary<string, byte[]> files, string path, byte[] bytes)

@@ -25,6 +25,8 @@ public sealed record AttestationCheck(IReadOnlyList<string> QuoteProblems, IRead
 /// </summary>
 public static class ReportAttestation
 {
+    private static readonly IReadOnlyList<TpmsPcrSelection> Selection = PcrSelection.Parse(AgentProtocol.QuotePcrs);
+
     /// <summary>Checks one report's attestation. Never throws on bad input.</summary>
     /// <param name="report">The report JSON as submitted.</param>
     /// <param name="attestation">The quote and PCR values (its <see cref="QuoteAttestation.EventLog"/> is ignored: pass the bytes as <paramref name="eventLog"/>).</param>
@@ -33,7 +35,6 @@ public static class ReportAttestation
     public static AttestationCheck Verify(JsonElement report, QuoteAttestation attestation, byte[]? eventLog, TpmtPublic attestationKey)
     {
         var quoteProblems = new List<string>();
-        var selection = PcrSelection.Parse(AgentProtocol.QuotePcrs);
         var pcrs = ReadPcrs(attestation.Pcrs, quoteProblems);
         var nonce = Hex(attestation.Nonce, "nonce", quoteProblems);
         if (nonce is not null && nonce.Length != EvidenceBinding.NonceLength)
@@ -51,27 +52,35 @@ public static class ReportAttestation
         if (quoteProblems.Count == 0)
         {
             var expected = EvidenceBinding.QualifyingData(nonce!, evidenceDigest!);
-            var verification = QuoteVerifier.Verify(quoted!, signature!, attestationKey, expected, selection, pcrs);
+            var verification = QuoteVerifier.Verify(quoted!, signature!, attestationKey, expected, Selection, pcrs);
             quoteProblems.AddRange(verification.Problems.Select(p => p.StartsWith("extraData", StringComparison.Ordinal)
                 ? $"the quote is not bound to this report's evidence and nonce ({p})" : p));
         }
 
         if (eventLog is null) return new AttestationCheck(quoteProblems, [], false);
-        var logProblems = Replay(eventLog, pcrs, selection);
+        var logProblems = Replay(eventLog, pcrs);
         return new AttestationCheck(quoteProblems, logProblems, logProblems.Count == 0);
     }
 
-    /// <summary>Every quoted PCR must equal the log's replay of it (or still hold its reset value when no event extends it).</summary>
-    private static List<string> Replay(byte[] eventLog, PcrBanks reported, IReadOnlyList<TpmsPcrSelection> selection)
+    /// <summary>
+    /// Every quoted PCR must equal the log's replay of it, or still hold its reset value when no event extends it. Only
+    /// quoted PCRs count: other reported values are not signed, so they prove nothing either way.
+    /// </summary>
+    private static List<string> Replay(byte[] eventLog, PcrBanks reported)
     {
         PcrBanks replayed;
         try { replayed = PcrReplay.Replay(TcgEventLogParser.Parse(eventLog)); }
         catch (EventLogFormatException e) { return [$"not a TCG event log: {e.Message}"]; }
-        var problems = PcrReplay.Differences(replayed, reported).ToList();
-        foreach (var bank in selection)
+        var quoted = new PcrBanks();
+        var problems = new List<string>();
+        foreach (var bank in Selection)
             foreach (var pcr in bank.Pcrs)
-                if (replayed.Get(bank.Hash, pcr) is null && reported.Get(bank.Hash, pcr) is { } value && value.Any(b => b != 0))
-                    problems.Add($"{TpmHash.Describe(bank.Hash)}:{pcr} is {Convert.ToHexStringLower(value)}, but no event of the log extends it");
+            {
+                if (replayed.Get(bank.Hash, pcr) is { } value) quoted.Set(bank.Hash, pcr, value);
+                else if (reported.Get(bank.Hash, pcr) is { } held && held.Any(b => b != 0))
+                    problems.Add($"{TpmHash.Describe(bank.Hash)}:{pcr} is {Convert.ToHexStringLower(held)}, but no event of the log extends it");
+            }
+        problems.InsertRange(0, PcrReplay.Differences(quoted, reported));
         return problems;
     }
 

@@ -99,6 +99,30 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void ServeOnAPortAlreadyTakenExits2WithOneLine()
+    {
+        Assert.That(Run("init", "--data", Data).ExitCode, Is.EqualTo(0));
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            var result = Run("serve", "--data", Data, "--urls", $"https://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}");
+            Assert.That(result.ExitCode, Is.EqualTo(2));
+            Assert.That(result.Stderr, Does.StartWith("cannot serve:").And.Contains("address already in use"));
+        }
+        finally { taken.Stop(); }
+    }
+
+    [Test]
+    public void ServeRefusesPlainHttp()
+    {
+        Assert.That(Run("init", "--data", Data).ExitCode, Is.EqualTo(0));
+        var result = Run("serve", "--data", Data, "--urls", "http://127.0.0.1:8080");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Stderr, Does.Contain("https:// addresses only"));
+    }
+
+    [Test]
     public void BadDatabaseLocationExits2()
     {
         var result = Run("init", "--data", Data, "--db", "mysql:somewhere");

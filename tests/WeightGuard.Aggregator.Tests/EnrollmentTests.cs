@@ -178,6 +178,22 @@ public sealed class EnrollmentTests
     }
 
     [Test]
+    public async Task EkWithAShortModulusIsABadRequest()
+    {
+        using var tpm = new SwtpmIdentity();
+        using var agent = new TestAgent(_aggregator, tpm);
+        var request = agent.Request(await _aggregator.EnrollmentTokenAsync(), ekCertificate: false);
+        var shortEk = WeightGuard.Tpm.TpmTemplates.EkRsa2048();
+        var forged = new WeightGuard.Tpm.TpmtPublic
+        {
+            Type = shortEk.Type, NameAlg = shortEk.NameAlg, Attributes = shortEk.Attributes, AuthPolicy = shortEk.AuthPolicy,
+            Symmetric = shortEk.Symmetric, KeyBits = 2048, Unique = new byte[16],
+        };
+        await ProblemAssert.IsProblemAsync(await agent.PostEnrollmentAsync(request with { Tpm = request.Tpm! with { EkPublic = Convert.ToBase64String(forged.ToBytes()) } }),
+            HttpStatusCode.BadRequest, "not an endorsement key");
+    }
+
+    [Test]
     public async Task TruncatedAkPublicIsABadRequest()
     {
         using var tpm = new SwtpmIdentity();

@@ -38,8 +38,9 @@ public sealed class PeopleApiTests
     public async Task ViewerReadsTheFleet()
     {
         using var viewer = _aggregator.Client(bearer: await TokenAsync(Roles.Viewer));
-        using var hosts = JsonDocument.Parse(await viewer.GetStringAsync("/api/v1/hosts"));
-        var host = hosts.RootElement.EnumerateArray().Single();
+        using var hosts = JsonDocument.Parse(await viewer.GetStringAsync("/api/v1/hosts?search=GPU-TEST&limit=10"));
+        Assert.That(hosts.RootElement.GetProperty("total").GetInt32(), Is.EqualTo(1));
+        var host = hosts.RootElement.GetProperty("hosts").EnumerateArray().Single();
         Assert.Multiple(() =>
         {
             Assert.That(host.GetProperty("agentId").GetString(), Is.EqualTo(_agent.AgentId));
@@ -68,6 +69,9 @@ public sealed class PeopleApiTests
         await ProblemAssert.IsProblemAsync(await viewer.GetAsync("/api/v1/compliance/no-profile"), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblemAsync(await viewer.GetAsync($"/api/v1/compliance/{TestReports.Profile}?days=0"), HttpStatusCode.BadRequest);
         await ProblemAssert.IsProblemAsync(await viewer.GetAsync($"/api/v1/hosts/{_agent.AgentId}?history=100000"), HttpStatusCode.BadRequest);
+        await ProblemAssert.IsProblemAsync(await viewer.GetAsync("/api/v1/hosts?limit=0"), HttpStatusCode.BadRequest);
+        await ProblemAssert.IsProblemAsync(await viewer.GetAsync("/api/v1/hosts?offset=-1"), HttpStatusCode.BadRequest);
+        await ProblemAssert.IsProblemAsync(await viewer.GetAsync("/api/v1/hosts?limit=abc"), HttpStatusCode.BadRequest);
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Protocol;
 using WeightGuard.Core.Reports;
 using WeightGuard.Testing;
@@ -47,7 +48,7 @@ public sealed class ReportIngestTests
             Assert.That(result.Attestation, Is.EqualTo("verified"));
             Assert.That(result.Summary, Is.EqualTo(report.Summary));
         });
-        var host = (await _aggregator.Store.ListHostsAsync()).Single();
+        var host = (await _aggregator.Store.ListHostsAsync(new HostQuery())).Hosts.Single();
         Assert.That(host.AgentId, Is.EqualTo(_agent.AgentId));
         Assert.That(host.Latest!.ReportId, Is.EqualTo(report.ReportId));
         Assert.That(host.Latest.Attestation, Is.EqualTo("verified"));
@@ -152,6 +153,40 @@ public sealed class ReportIngestTests
             HttpStatusCode.Forbidden, "pcrDigest");
     }
 
+    private static string EventLog(string name) => Path.Combine(RepoPaths.SharedTestData, "tpm-eventlogs", name);
+
+    [Test]
+    public async Task EventLogThatReplaysToTheQuotedPcrsIsAccepted()
+    {
+        var log = EventLog("event-sd-boot-fedora37.bin");
+        SwtpmIdentity.ExtendQuotedPcrsOnce(log);
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var quoted = _agent.Quote(NewReport(), nonce);
+        var withLog = quoted with { Attestation = quoted.Attestation! with { EventLog = Convert.ToBase64String(File.ReadAllBytes(log)) } };
+        Assert.That((await TestAgent.Read(await _agent.SubmitAsync(withLog), ProtocolJsonContext.Default.SubmissionResult)).Attestation, Is.EqualTo("verified"));
+    }
+
+    [Test]
+    public async Task EventLogThatDoesNotReplayToTheQuotedPcrsIsRefused()
+    {
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var quoted = _agent.Quote(NewReport(), nonce);
+        var otherBoot = Convert.ToBase64String(File.ReadAllBytes(EventLog("event-arch-linux.bin")));
+        await ProblemAssert.IsProblemAsync(await _agent.SubmitAsync(quoted with { Attestation = quoted.Attestation! with { EventLog = otherBoot } }),
+            HttpStatusCode.Forbidden, "does not replay");
+    }
+
+    [Test]
+    public async Task TruncatedEventLogIsABadRequest()
+    {
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var quoted = _agent.Quote(NewReport(), nonce);
+        var bytes = File.ReadAllBytes(EventLog("event-arch-linux.bin"));
+        var truncated = Convert.ToBase64String(bytes[..(bytes.Length / 3)]);
+        await ProblemAssert.IsProblemAsync(await _agent.SubmitAsync(quoted with { Attestation = quoted.Attestation! with { EventLog = truncated } }),
+            HttpStatusCode.BadRequest, "attestation.eventLog");
+    }
+
     [Test]
     public async Task TpmAgentMustAttest()
     {
@@ -168,6 +203,15 @@ public sealed class ReportIngestTests
     }
 
     [Test]
+    public async Task AgentWithoutTpmCannotClaimAnAttestation()
+    {
+        using var plain = new TestAgent(_aggregator);
+        await plain.EnrollAsync(await _aggregator.EnrollmentTokenAsync());
+        var borrowed = _agent.Quote(NewReport(), (await _agent.NonceAsync()).Nonce);
+        await ProblemAssert.IsProblemAsync(await plain.SubmitAsync(borrowed), HttpStatusCode.BadRequest, "enrolled without a TPM");
+    }
+
+    [Test]
     public async Task UnenrolledClientIsRefused()
     {
         // A certificate from another aggregator's CA, for an agent id this aggregator never enrolled.
@@ -176,6 +220,14 @@ public sealed class ReportIngestTests
         await stranger.EnrollAsync(await elsewhere.EnrollmentTokenAsync());
         using var client = _aggregator.Client(stranger.Certificate);
         await ProblemAssert.IsProblemAsync(await client.PostAsync(AgentProtocol.NoncePath, null), HttpStatusCode.Unauthorized, "not issued by this aggregator");
+    }
+
+    [Test]
+    public async Task ClientCertificatePastItsValidityIsRefusedEvenAfterItWasAccepted()
+    {
+        Assert.That((await _agent.NonceAsync()).Nonce, Has.Length.EqualTo(64));
+        _aggregator.Clock.Advance(TimeSpan.FromDays(366));
+        await ProblemAssert.IsProblemAsync(await _agent.Client.PostAsync(AgentProtocol.NoncePath, null), HttpStatusCode.Unauthorized, "expired");
     }
 
     [Test]
@@ -215,6 +267,28 @@ public sealed class ReportIngestTests
     {
         var response = await _agent.Client.PostAsync(AgentProtocol.ReportsPath, new StringContent(json, Encoding.UTF8, "application/json"));
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, detail);
+    }
+
+    [TestCase("results", "$.report.results[0]")]
+    [TestCase("failures", "$.report.evidence.failures[0]")]
+    public async Task NullInAListIsABadRequest(string list, string path)
+    {
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var node = JsonNode.Parse(JsonSerializer.Serialize(_agent.Quote(NewReport(), nonce), ProtocolJsonContext.Default.ReportSubmission))!;
+        var parent = list == "results" ? node["report"]! : node["report"]!["evidence"]!;
+        parent[list] = new JsonArray((JsonNode?)null);
+        var response = await _agent.Client.PostAsync(AgentProtocol.ReportsPath, new StringContent(node.ToJsonString(), Encoding.UTF8, "application/json"));
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, path);
+    }
+
+    [Test]
+    public async Task NullPcrValueIsABadRequest()
+    {
+        var nonce = (await _agent.NonceAsync()).Nonce;
+        var node = JsonNode.Parse(JsonSerializer.Serialize(_agent.Quote(NewReport(), nonce), ProtocolJsonContext.Default.ReportSubmission))!;
+        node["attestation"]!["pcrs"]!["sha256"]!["0"] = null;
+        var response = await _agent.Client.PostAsync(AgentProtocol.ReportsPath, new StringContent(node.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.That((int)response.StatusCode, Is.EqualTo(400), await response.Content.ReadAsStringAsync());
     }
 
     [Test]

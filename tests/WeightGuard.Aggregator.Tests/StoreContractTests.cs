@@ -123,7 +123,7 @@ public abstract class StoreContractTests
         Assert.That(found.Value.Report.Summary, Is.EqualTo(first.Summary));
         Assert.That(await _store.FindReportAsync(Guid.NewGuid()), Is.Null);
 
-        var host = (await _store.ListHostsAsync()).Single();
+        var host = (await _store.ListHostsAsync(new HostQuery())).Hosts.Single();
         Assert.Multiple(() =>
         {
             Assert.That(host.Hostname, Is.EqualTo("host-a2"));
@@ -146,7 +146,7 @@ public abstract class StoreContractTests
         var newer = Report("a", "h", T0.AddHours(2), "SL1", 0);
         await _store.AddReportAsync(newer);
         await _store.AddReportAsync(Report("a", "h", T0, "SL0", 3));
-        Assert.That((await _store.ListHostsAsync()).Single().Latest!.ReportId, Is.EqualTo(newer.ReportId));
+        Assert.That((await _store.ListHostsAsync(new HostQuery())).Hosts.Single().Latest!.ReportId, Is.EqualTo(newer.ReportId));
     }
 
     [Test]
@@ -154,12 +154,30 @@ public abstract class StoreContractTests
     {
         await _store.AddAgentAsync(Agent("b", "beta"));
         await _store.AddAgentAsync(Agent("a", "alpha", [1]));
-        var hosts = await _store.ListHostsAsync();
+        var hosts = (await _store.ListHostsAsync(new HostQuery())).Hosts;
         Assert.That(hosts.Select(h => h.Hostname), Is.EqualTo(new[] { "alpha", "beta" }));
         Assert.That(hosts[0].HasTpm, Is.True);
         Assert.That(hosts[1].HasTpm, Is.False);
         Assert.That(hosts[1].Latest, Is.Null);
         Assert.That((await _store.GetHostAsync("b", 10))!.Verdicts, Is.Empty);
+    }
+
+    [Test]
+    public async Task HostsArePagedAndSearchedByNameInAnyCase()
+    {
+        foreach (var name in new[] { "gpua1", "gpub1", "cpu_x", "cpuzx", "GPUA2" })
+            await _store.AddAgentAsync(Agent(name, name));
+        var page = await _store.ListHostsAsync(new HostQuery(Search: "gpu", Offset: 1, Limit: 1));
+        Assert.That(page.Total, Is.EqualTo(3));
+        Assert.That(page.Hosts.Single().Hostname, Is.AnyOf("gpua1", "gpub1", "GPUA2"));
+        var all = await _store.ListHostsAsync(new HostQuery(Search: "gpu"));
+        Assert.That(page.Hosts.Single().Hostname, Is.EqualTo(all.Hosts[1].Hostname), "pages are slices of one order");
+        var search = await _store.ListHostsAsync(new HostQuery(Search: "gpua"));
+        Assert.That(search.Hosts.Select(h => h.Hostname), Is.EquivalentTo(new[] { "gpua1", "GPUA2" }));
+        Assert.That(search.Total, Is.EqualTo(2));
+        var wildcard = await _store.ListHostsAsync(new HostQuery(Search: "_"));
+        Assert.That(wildcard.Hosts.Select(h => h.Hostname), Is.EqualTo(new[] { "cpu_x" }), "LIKE wildcards in the search are literal");
+        Assert.That((await _store.ListHostsAsync(new HostQuery(Search: "%"))).Total, Is.Zero);
     }
 
     [Test]

@@ -46,6 +46,31 @@ internal sealed class SwtpmIdentity : IDisposable
         return new QuoteAttestation(nonceHex, Convert.ToBase64String(quote.Attest), Convert.ToBase64String(quote.Signature.ToBytes()), pcrs);
     }
 
+    private static readonly Lock ExtendGate = new();
+    private static string? _extendedWith;
+
+    /// <summary>
+    /// Makes the simulator's sha256 PCRs 0–7 hold what <paramref name="eventLog"/> replays to, by extending its events with
+    /// tpm2_pcrextend. PCRs cannot be reset without a power cycle, so this happens once per run and only for one log.
+    /// </summary>
+    public static void ExtendQuotedPcrsOnce(string eventLog)
+    {
+        lock (ExtendGate)
+        {
+            if (_extendedWith == eventLog) return;
+            Assert.That(_extendedWith, Is.Null, "the simulator's PCRs were already extended with another log");
+            var tool = ExternalTool.Require("tpm2_pcrextend");
+            var log = WeightGuard.Tpm.EventLog.TcgEventLogParser.Parse(File.ReadAllBytes(eventLog));
+            foreach (var e in log.Events.Where(e => e.PcrIndex <= 7 && e.EventType != WeightGuard.Tpm.EventLog.TcgEventType.NoAction))
+                foreach (var d in e.Digests.Where(d => d.Algorithm == TpmAlgId.Sha256))
+                {
+                    var run = ExternalTool.Run(tool, [$"{e.PcrIndex}:sha256={Convert.ToHexStringLower(d.Digest)}"], env: Swtpm.Shared.TctiEnvironment);
+                    Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
+                }
+            _extendedWith = eventLog;
+        }
+    }
+
     public void Dispose()
     {
         _tpm.FlushContext(_ak.Handle);

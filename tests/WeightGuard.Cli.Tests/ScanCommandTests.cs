@@ -34,7 +34,7 @@ public class ScanCommandTests
         Directory.Delete(_out, true);
     }
 
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(RepoPaths.Root, "schemas", "weightguard.report.v1.schema.json"));
+    internal static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(RepoPaths.Root, "schemas", "weightguard.report.v1.schema.json"));
 
     [Test]
     public void JsonReportValidatesAgainstThePublishedSchema()

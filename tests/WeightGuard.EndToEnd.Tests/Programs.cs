@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WeightGuard.Cli.Tests;
 using WeightGuard.Testing;
 
 namespace WeightGuard.EndToEnd.Tests;
@@ -7,16 +8,15 @@ namespace WeightGuard.EndToEnd.Tests;
 internal static class Programs
 {
     /// <summary><c>weightguard</c>.</summary>
-    public static string WeightGuard => Path.Combine(AppContext.BaseDirectory, "programs", "weightguard", "weightguard.dll");
+    public static string WeightGuard => WeightGuardProcess.Dll;
 
     /// <summary><c>weightguard-aggregator</c>.</summary>
-    public static string Aggregator => Path.Combine(AppContext.BaseDirectory, "programs", "weightguard-aggregator", "weightguard-aggregator.dll");
+    public static string Aggregator => Path.Combine(AppContext.BaseDirectory, "weightguard-aggregator-app", "weightguard-aggregator.dll");
 
     private static readonly Dictionary<string, string> Plain = new() { ["NO_COLOR"] = "1", ["COLUMNS"] = "200" };
 
     /// <summary>Runs <c>weightguard ARGS</c> to completion.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) RunWeightGuard(params string[] args) =>
-        ExternalTool.Run("dotnet", [WeightGuard, .. args], env: Plain);
+    public static (int ExitCode, string Stdout, string Stderr) RunWeightGuard(params string[] args) => WeightGuardProcess.Run(args);
 
     /// <summary>Runs <c>weightguard-aggregator ARGS</c> to completion.</summary>
     public static (int ExitCode, string Stdout, string Stderr) RunAggregator(params string[] args) =>

@@ -55,6 +55,30 @@ public class ArchiveLimitsTests
         Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("bundle", "11 entries exceed the limit of 10") }));
     }
 
+    [Test]
+    public void AForgedEntryCountIsRefusedFromTheEndRecordBeforeTheDirectoryIsRead()
+    {
+        var zip = Zip(("a.json", new byte[1]));
+        var end = zip.AsSpan().LastIndexOf([(byte)0x50, (byte)0x4b, (byte)0x05, (byte)0x06]);
+        BitConverter.TryWriteBytes(zip.AsSpan(end + 8, 2), (ushort)65000);   // entries on this disk
+        BitConverter.TryWriteBytes(zip.AsSpan(end + 10, 2), (ushort)65000);  // entries in all
+        Assert.That(Problems(zip, new BundleLimits { MaxEntries = 1000 }), Is.EqualTo(new[] { new BundleProblem("bundle", "65000 entries exceed the limit of 1000") }));
+    }
+
+    [Test]
+    public void AZip64EntryCountIsReadToo()
+    {
+        var zip = Zip(Enumerable.Range(0, 70_000).Select(i => ($"f{i}", Array.Empty<byte>())).ToArray());
+        Assert.That(Problems(zip, new BundleLimits { MaxEntries = 100 }), Is.EqualTo(new[] { new BundleProblem("bundle", "70000 entries exceed the limit of 100") }));
+    }
+
+    [Test]
+    public void AStreamThatCannotSeekIsRefused()
+    {
+        using var pipe = new System.IO.Pipes.AnonymousPipeServerStream();
+        Assert.That(() => BundleArchive.Read(pipe, BundleLimits.Default), Throws.ArgumentException.With.Message.Contains("seekable"));
+    }
+
     [TestCase("../outside.json", "path traversal ('..', '.' or an empty segment) in the entry name")]
     [TestCase("hosts/../../outside.json", "path traversal ('..', '.' or an empty segment) in the entry name")]
     [TestCase("hosts//host.json", "path traversal ('..', '.' or an empty segment) in the entry name")]

@@ -82,6 +82,24 @@ public class BundleVerificationTests
     }
 
     [Test]
+    public void AFirstExportWithoutAPreviousManifestAndAHostWithoutAMachineIdVerify()
+    {
+        var content = Fleet.Content;
+        var catalog = Fleet.LoadCatalog(content.Catalog);
+        var json = Fleet.Submitted(Fleet.NewReport(Guid.Parse("40000000-0000-4000-8000-000000000004"), "edge-04", machineId: null), catalog);
+        var first = content with
+        {
+            PreviousManifestSha256 = null,
+            Hosts = [.. content.Hosts, new BundleHost { AgentId = "agent-edge-04", Hostname = "edge-04", Reports = [new BundleReport(json, null, Fleet.Verdicts(json, catalog))] }],
+        };
+        var result = BundleEditor.Verify(Fleet.Bundle(content: first));
+
+        Assert.That(result.Problems, Is.Empty);
+        Assert.That(result.Manifest!.PreviousManifestSha256, Is.Null);
+        Assert.That(result.Counts.Hosts, Is.EqualTo(4));
+    }
+
+    [Test]
     public void WithoutTrustEverythingElseIsCheckedAndTheSignerIsNamed()
     {
         var result = EvidenceBundleVerifier.Verify(new MemoryStream(Fleet.Bundle()), trust: null);

@@ -68,6 +68,20 @@ public class EvidenceCommandTests
     }
 
     [Test]
+    public void TextFromTheBundleCannotDriveTheTerminal()
+    {
+        var report = Fleet.ReportFolder(Fleet.Gpu1, Fleet.Gpu1Report) + "report.json";
+        var editor = new BundleEditor(Fleet.Bundle());
+        var json = System.Text.Encoding.UTF8.GetString(editor.Get(report)).Replace("\"hostname\": \"gpu-01\"", "\"hostname\": \"gpu-01\\u001b]0;owned\\u0007\"");
+        var bundle = editor.Set(report, System.Text.Encoding.UTF8.GetBytes(json)).Resign(TestPki.Aggregator).ToBytes();
+        var (exit, stdout, _) = WeightGuardProcess.Run("evidence", "verify", Write("bundle.zip", bundle), "--trust", CaPem());
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(stdout, Does.Contain("the report is from host 'gpu-01?]0;owned?'"));
+        Assert.That(stdout.Any(c => char.IsControl(c) && c != '\n'), Is.False);
+    }
+
+    [Test]
     public void AMissingBundleIsBadInput()
     {
         var (exit, _, stderr) = WeightGuardProcess.Run("evidence", "verify", Path.Combine(_dir, "absent.zip"));

@@ -79,7 +79,7 @@ internal static class Fleet
         return output.ToArray();
     }
 
-    public static Report NewReport(Guid id, string hostname, string machineId, Core.Evidence.Evidence? evidence = null)
+    public static Report NewReport(Guid id, string hostname, string? machineId, Core.Evidence.Evidence? evidence = null)
     {
         var observed = evidence ?? new Core.Evidence.Evidence
         {

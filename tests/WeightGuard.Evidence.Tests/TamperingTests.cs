@@ -59,6 +59,16 @@ public class TamperingTests
     }
 
     [Test]
+    public void ATruncatedSignatureIsNotCms()
+    {
+        var editor = Genuine();
+        var p7s = editor.Get(BundleLayout.Signature);
+        var problem = First(editor.Set(BundleLayout.Signature, p7s[..(p7s.Length / 2)]).ToBytes());
+        Assert.That(problem.File, Is.EqualTo(BundleLayout.Signature));
+        Assert.That(problem.Defect, Does.StartWith("not a CMS signature: "));
+    }
+
+    [Test]
     public void ADroppedFileIsMissing()
     {
         var problem = First(Genuine().Remove(Gpu1 + "eventlog.bin").ToBytes());
@@ -159,6 +169,29 @@ public class TamperingTests
     }
 
     [Test]
+    public void ALogThatExtendsOnlyOnePcrLeavesTheOtherQuotedPcrsUnexplained()
+    {
+        // One EV_EFI_ACTION into PCR 4: PCR 4 differs, and PCRs 0-3 and 5-7 hold values no event explains.
+        var partial = File.ReadAllBytes(Path.Combine(Testing.RepoPaths.SharedTestData, "tpm-eventlogs", "event-uefiaction.bin"));
+        var result = BundleEditor.Verify(Genuine().Set(Gpu1 + "eventlog.bin", partial).Resign(TestPki.Aggregator).ToBytes());
+        var defects = result.Problems.Where(p => p.File == Gpu1 + "eventlog.bin").Select(p => p.Defect).ToList();
+
+        Assert.That(defects[0], Does.Match("^sha256:4 is 7a94ffe8[0-9a-f]{56}, the log explains [0-9a-f]{64}$"));
+        Assert.That(defects.Skip(1), Is.EqualTo(new[] { 0, 1, 2, 3, 5, 6, 7 }.Select(pcr => $"sha256:{pcr} is {FixturePcr(pcr)}, but no event of the log extends it")));
+    }
+
+    /// <summary>The fixture log's replayed SHA-256 PCRs (fixtures/README.md).</summary>
+    private static string FixturePcr(int pcr) => pcr switch
+    {
+        0 => "464a812afa3f88d8a5f1fe7e71df41951435ebd05edb742db8c2c0d67d62c0d1",
+        1 => "f2c3a5ab1fcdec7c70d0e6af47304e9d2a4aa939874a69fbb84f786ff4b2f63f",
+        4 => "7a94ffe8a7729a566d3d3c577fcb4b6b1e671f31540375f80eae6382ab785e35",
+        5 => "a5ceb755d043f32431d63e39f5161464620a3437280494b5850dc1b47cc074e0",
+        7 => "b5710bf57d25623e4019027da116821fa99f5c81e9e38b87671cc574f9281439",
+        _ => "3d458cfe55cc03ea1f443f1562beec8df51c75e14a9fcf9a7234a13f198e7969",
+    };
+
+    [Test]
     public void AGarbledEventLogIsNamedWithItsOffset()
     {
         var problem = First(Genuine().Set(Gpu1 + "eventlog.bin", Fleet.EventLog[..100]).Resign(TestPki.Aggregator).ToBytes());
@@ -179,6 +212,44 @@ public class TamperingTests
     {
         var problem = First(Genuine().Remove(Gpu1 + "attestation.json").Remove(Gpu1 + "eventlog.bin").Resign(TestPki.Aggregator).ToBytes());
         Assert.That(problem, Is.EqualTo(new BundleProblem(Gpu1 + "attestation.json", "missing: the host enrolled with a TPM, so every report must carry a quote")));
+    }
+
+    private static byte[] EditHost(string agent, Func<HostDocument, HostDocument> edit)
+    {
+        var editor = Genuine();
+        var path = BundleLayout.HostFile(agent);
+        var host = edit(JsonSerializer.Deserialize(editor.Get(path), BundleJsonContext.Default.HostDocument)!);
+        return editor.Set(path, JsonSerializer.SerializeToUtf8Bytes(host, BundleJsonContext.Default.HostDocument)).Resign(TestPki.Aggregator).ToBytes();
+    }
+
+    [Test]
+    public void AnEkCertificateForAnotherKeyIsRefused()
+    {
+        var problem = First(EditHost(Fleet.Gpu1, h => h with { EkCertificate = Convert.ToBase64String(TestPki.Aggregator.Ca.RawData) }));
+        Assert.That(problem, Is.EqualTo(new BundleProblem($"hosts/{Fleet.Gpu1}/host.json", "ekCertificate does not certify ekPublic")));
+    }
+
+    [Test]
+    public void AHostFileNamingAnotherAgentIsRefused()
+    {
+        var problem = First(EditHost(Fleet.Gpu1, h => h with { AgentId = Fleet.Gpu2 }));
+        Assert.That(problem, Is.EqualTo(new BundleProblem($"hosts/{Fleet.Gpu1}/host.json", $"agentId '{Fleet.Gpu2}' does not match its folder '{Fleet.Gpu1}'")));
+    }
+
+    [Test]
+    public void AnAttestationKeyThatIsNotTpmtPublicIsRefused()
+    {
+        var problem = First(EditHost(Fleet.Gpu1, h => h with { AkPublic = Convert.ToBase64String(new byte[] { 0, 1, 0, 11 }) }));
+        Assert.That(problem.File, Is.EqualTo($"hosts/{Fleet.Gpu1}/host.json"));
+        Assert.That(problem.Defect, Does.StartWith("akPublic is not a TPMT_PUBLIC in base64: "));
+    }
+
+    [Test]
+    public void AReportThatIsNotJsonIsNamed()
+    {
+        var problem = First(Genuine().Set(Gpu1 + "report.json", "{\"schema\":"u8.ToArray()).Resign(TestPki.Aggregator).ToBytes());
+        Assert.That(problem.File, Is.EqualTo(Gpu1 + "report.json"));
+        Assert.That(problem.Defect, Does.StartWith("not a weightguard.report/v1 document: "));
     }
 
     [Test]

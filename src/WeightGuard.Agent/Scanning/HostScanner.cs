@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WeightGuard.Collectors;
+using WeightGuard.Collectors.Weights.Hashing;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Protocol;
@@ -15,16 +16,19 @@ namespace WeightGuard.Agent.Scanning;
 /// <param name="WeightPaths">Where the weights are.</param>
 /// <param name="Tpm">Which TPM the collectors ask.</param>
 /// <param name="Version">The WeightGuard version recorded in the report.</param>
-public sealed record ScanRequest(Catalog Catalog, string ProfileId, HostRoot Root, IReadOnlyList<string> WeightPaths, TpmSelector Tpm, string Version);
+/// <param name="Hashing">Whether and how weight files are hashed; null: not hashed.</param>
+public sealed record ScanRequest(Catalog Catalog, string ProfileId, HostRoot Root, IReadOnlyList<string> WeightPaths, TpmSelector Tpm, string Version,
+    WeightHashingOptions? Hashing = null);
 
 /// <summary>One scan: collect evidence, judge it, and wrap both in a report. Shared by <c>weightguard scan</c> and the agent.</summary>
 public static class HostScanner
 {
-    /// <summary>Scans and returns the report.</summary>
-    public static Report Scan(ScanRequest request, IProgress<string>? progress = null)
+    /// <summary>Scans and returns the report; <paramref name="warn"/> hears problems that cost time but leave the evidence right.</summary>
+    public static Report Scan(ScanRequest request, IProgress<string>? progress = null, Action<string>? warn = null)
     {
         var started = DateTimeOffset.UtcNow;
-        var evidence = EvidenceCollector.Collect(new CollectionOptions(request.Root, request.WeightPaths, Tpm: request.Tpm), progress);
+        var evidence = EvidenceCollector.Collect(new CollectionOptions(request.Root, request.WeightPaths, Tpm: request.Tpm, Hashing: request.Hashing),
+            progress, warn: warn);
         var finished = DateTimeOffset.UtcNow;
         var evaluation = Evaluator.Evaluate(request.Catalog, request.ProfileId, evidence, finished);
         var resolved = request.Catalog.Resolve(request.ProfileId);

@@ -8,13 +8,20 @@ namespace WeightGuard.Aggregator.Api;
 internal static class FleetEndpoints
 {
     private const int MaxHistory = 1000;
+    private const int MaxPage = 10_000;
     private const int MaxDays = 366;
 
     public static void Map(IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(Roles.Viewer);
 
-        api.MapGet("/hosts", async (IAggregatorStore store, CancellationToken cancel) => Results.Ok(await store.ListHostsAsync(cancel)));
+        api.MapGet("/hosts", async (string? search, int? offset, int? limit, IAggregatorStore store, CancellationToken cancel) =>
+        {
+            var query = new HostQuery(search, offset ?? 0, limit ?? MaxPage);
+            if (query.Offset < 0 || query.Limit is < 1 or > MaxPage) throw ProblemException.BadRequest($"offset must be 0 or more and limit 1 to {MaxPage}");
+            if (query.Search is { Length: > 253 }) throw ProblemException.BadRequest("search exceeds 253 characters");
+            return Results.Ok(await store.ListHostsAsync(query, cancel));
+        });
 
         api.MapGet("/hosts/{agentId}", async (string agentId, int? history, IAggregatorStore store, CancellationToken cancel) =>
         {

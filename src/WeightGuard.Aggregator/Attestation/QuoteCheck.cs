@@ -89,9 +89,11 @@ public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time)
         foreach (var (name, values) in reported)
         {
             var alg = TpmHash.FromName(name) ?? throw ProblemException.BadRequest($"attestation.pcrs: '{name}' is not a PCR bank");
+            if (values is null) throw ProblemException.BadRequest($"attestation.pcrs.{name} is null");
             if (values.Count > 24) throw ProblemException.BadRequest($"attestation.pcrs.{name} has more than 24 PCRs");
             foreach (var (index, hex) in values)
             {
+                if (hex is null) throw ProblemException.BadRequest($"attestation.pcrs.{name}.{index} is null");
                 if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var pcr) || pcr > 23)
                     throw ProblemException.BadRequest($"attestation.pcrs.{name}: '{index}' is not a PCR index");
                 banks.Set(alg, pcr, Base64Field.DecodeHex(hex, $"attestation.pcrs.{name}.{index}", TpmHash.DigestSize(alg)));

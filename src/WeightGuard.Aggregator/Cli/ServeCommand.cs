@@ -35,13 +35,23 @@ internal static class ServeCommand
             var directory = new DataDirectory(parse.GetValue(data)!);
             var store = await StoreOptions.OpenAsync(directory, parse.GetValue(db), cancel);
             if (store is null) return StoreOptions.BadInput;
-            var app = AggregatorApp.Build(new AggregatorSettings
+            try
             {
-                Data = directory, Store = store, Catalog = loaded.Catalog, Urls = parse.GetValue(urls)!,
-                RequireEkCertificate = parse.GetValue(requireEk), EnrollmentPermits = Math.Max(1, parse.GetValue(limit)),
-            });
-            await app.RunAsync(cancel);
-            return StoreOptions.Ok;
+                await using var app = AggregatorApp.Build(new AggregatorSettings
+                {
+                    Data = directory, Store = store, Catalog = loaded.Catalog, Urls = parse.GetValue(urls)!,
+                    RequireEkCertificate = parse.GetValue(requireEk), EnrollmentPermits = Math.Max(1, parse.GetValue(limit)),
+                });
+                await app.RunAsync(cancel);
+                return StoreOptions.Ok;
+            }
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+            {
+                // A port already taken, an unreadable key: say so in one line rather than with a stack trace.
+                await store.DisposeAsync();
+                Console.Error.WriteLine($"cannot serve: {e.Message}");
+                return StoreOptions.BadInput;
+            }
         });
         return command;
     }

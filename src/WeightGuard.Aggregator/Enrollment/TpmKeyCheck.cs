@@ -39,6 +39,8 @@ public sealed class TpmKeyCheck(EkCertificateValidator manufacturers, bool requi
             throw ProblemException.BadRequest($"tpm.ekPublic: attributes 0x{(uint)ek.Attributes:x8} are not those of an endorsement key (restricted, decrypt, fixedTPM, fixedParent)");
         if (ek.Type != TpmAlgId.Rsa || ek.Symmetric.Algorithm != TpmAlgId.Aes || ek.Symmetric.Mode != TpmAlgId.Cfb || !TpmHash.IsSupported(ek.NameAlg))
             throw ProblemException.BadRequest("tpm.ekPublic: credential activation needs the RSA endorsement key with AES-CFB (EK template L-1)");
+        if (ek.KeyBits is not (2048 or 3072 or 4096) || ek.Unique.Length != ek.KeyBits / 8 || ek.Symmetric.KeyBits is not (128 or 192 or 256))
+            throw ProblemException.BadRequest($"tpm.ekPublic: an RSA-{ek.KeyBits} key with a {ek.Unique.Length}-byte modulus and AES-{ek.Symmetric.KeyBits} is not an endorsement key");
         if (!TpmHash.IsSupported(ak.NameAlg))
             throw ProblemException.BadRequest($"tpm.akPublic: name algorithm {TpmHash.Describe(ak.NameAlg)} is not supported");
 

@@ -9,6 +9,7 @@ using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Attestation;
 using WeightGuard.Aggregator.Enrollment;
 using WeightGuard.Aggregator.Ingest;
+using WeightGuard.Aggregator.Pki;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Core.Protocol;
 using WeightGuard.Tpm.Verification;
@@ -50,6 +51,7 @@ public static class AggregatorApp
         services.AddSingleton(settings.Catalog);
         services.AddSingleton(settings.Time);
         services.AddSingleton(ca);
+        services.AddSingleton<IssuedCertificates>();
         services.AddSingleton(new TpmKeyCheck(new EkCertificateValidator(settings.Data.TpmCaDirectory), settings.RequireEkCertificate));
         services.AddSingleton<EnrollmentService>();
         services.AddSingleton<QuoteCheck>();

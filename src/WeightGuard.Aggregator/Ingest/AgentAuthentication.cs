@@ -13,7 +13,7 @@ namespace WeightGuard.Aggregator.Ingest;
 /// CA, and its CN must name an enrolled agent that has not been revoked.
 /// </summary>
 public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IAggregatorStore store, CertificateAuthority ca) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IAggregatorStore store, IssuedCertificates issued) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme's name, and the policy agent endpoints require.</summary>
     public const string SchemeName = "AgentCertificate";
@@ -27,7 +27,7 @@ public sealed class AgentAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
     {
         var certificate = await Context.Connection.GetClientCertificateAsync(Context.RequestAborted);
         if (certificate is null) return AuthenticateResult.NoResult();
-        if (!ca.Issued(certificate)) return AuthenticateResult.Fail("the client certificate was not issued by this aggregator, or has expired");
+        if (!issued.Verify(certificate)) return AuthenticateResult.Fail("the client certificate was not issued by this aggregator, or has expired");
         var agentId = certificate.GetNameInfo(X509NameType.SimpleName, false);
         var agent = await store.GetAgentAsync(agentId, Context.RequestAborted);
         if (agent is null) return AuthenticateResult.Fail($"agent {agentId} is not enrolled");

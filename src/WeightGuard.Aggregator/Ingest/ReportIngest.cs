@@ -19,6 +19,7 @@ public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteC
     /// <summary>Accepts <paramref name="body"/> (a <see cref="ReportSubmission"/>) from <paramref name="agent"/>.</summary>
     public async Task<SubmissionResult> SubmitAsync(AgentRecord agent, JsonElement body, CancellationToken cancel)
     {
+        if (JsonBody.FirstNullArrayItem(body) is { } at) throw ProblemException.BadRequest($"{at} is null; no list in a submission may hold null");
         var submission = JsonBody.Bind(body, ProtocolJsonContext.Default.ReportSubmission);
         var report = submission.Report;
         if (report.Schema != Report.SchemaId) throw ProblemException.BadRequest($"report.schema is '{report.Schema}', not '{Report.SchemaId}'");
@@ -35,7 +36,7 @@ public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteC
         var attestation = await quotes.VerifyAsync(agent, submission.Attestation, reportElement, cancel);
 
         var now = time.GetUtcNow();
-        var evaluation = Evaluator.Evaluate(catalog, report.Profile.Id, report.Evidence, now);
+        var evaluation = Judge(report, now);
         var claimed = report.Results.GroupBy(r => r.ControlId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Status, StringComparer.Ordinal);
         var verdicts = evaluation.Results.Select(r => new StoredVerdict(r.ControlId, Kebab(r.Status),
             claimed.TryGetValue(r.ControlId, out var c) ? Kebab(c) : null, Kebab(r.Severity))).ToList();
@@ -45,6 +46,16 @@ public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteC
             report.Summary.RandLevelAchieved, reportElement.GetRawText(), verdicts);
         var inserted = await store.AddReportAsync(stored, cancel);
         return new SubmissionResult(report.ReportId, !inserted, attestation, s);
+    }
+
+    /// <summary>
+    /// The aggregator's own verdicts. The typed binding enforces nullability on members, not on dictionary values deep
+    /// in the evidence; a check that meets such a null is bad input, not an aggregator fault.
+    /// </summary>
+    private Core.Evaluation.Evaluation Judge(Report report, DateTimeOffset now)
+    {
+        try { return Evaluator.Evaluate(catalog, report.Profile.Id, report.Evidence, now); }
+        catch (NullReferenceException) { throw ProblemException.BadRequest("report.evidence holds null where a value is required"); }
     }
 
     private static Summary ToSummary(VerdictCounts c) => new()

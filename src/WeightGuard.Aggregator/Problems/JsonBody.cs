@@ -33,9 +33,36 @@ internal static class JsonBody
         {
             return JsonSerializer.Deserialize(value, type) ?? throw ProblemException.BadRequest("the body is null");
         }
-        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
             throw ProblemException.BadRequest($"the body does not match the schema: {e.Message}");
+        }
+    }
+
+    /// <summary>The JSON path (<c>$.a.b[2]</c>) of the first null inside an array, which no contract type allows; null when there is none.</summary>
+    public static string? FirstNullArrayItem(JsonElement value) => NullArrayItemPath(value) is { } path ? "$" + path : null;
+
+    /// <summary>Walks without allocating; the path is built only on the way back from a null.</summary>
+    private static string? NullArrayItemPath(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var member in value.EnumerateObject())
+                    if (member.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && NullArrayItemPath(member.Value) is { } below)
+                        return "." + member.Name + below;
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Null) return $"[{i}]";
+                    if (item.ValueKind is JsonValueKind.Object or JsonValueKind.Array && NullArrayItemPath(item) is { } below) return $"[{i}]{below}";
+                    i++;
+                }
+                return null;
+            default:
+                return null;
         }
     }
 

@@ -42,8 +42,8 @@ public interface IAggregatorStore : IAsyncDisposable
     /// <summary>A stored report's owner and summary, or null when no report has that id.</summary>
     Task<(string AgentId, ReportRow Report)?> FindReportAsync(Guid reportId, CancellationToken cancel = default);
 
-    /// <summary>Every enrolled host with its latest report, by host name.</summary>
-    Task<IReadOnlyList<HostRow>> ListHostsAsync(CancellationToken cancel = default);
+    /// <summary>Enrolled hosts with their latest report, by host name, one page at a time.</summary>
+    Task<HostPage> ListHostsAsync(HostQuery query, CancellationToken cancel = default);
 
     /// <summary>One host with its latest verdicts and up to <paramref name="historyLimit"/> reports, or null.</summary>
     Task<HostDetail?> GetHostAsync(string agentId, int historyLimit, CancellationToken cancel = default);

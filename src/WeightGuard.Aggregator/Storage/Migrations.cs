@@ -20,6 +20,7 @@ internal static class Migrations
             CREATE TABLE agents (
               agent_id TEXT PRIMARY KEY, hostname TEXT NOT NULL, machine_id TEXT, ak_public BYTEA, ek_certified BIGINT NOT NULL,
               enrolled_at BIGINT NOT NULL, revoked_at BIGINT, latest_report_id TEXT, latest_received_at BIGINT);
+            CREATE INDEX agents_by_hostname ON agents (hostname, agent_id);
             CREATE TABLE nonces (
               nonce TEXT PRIMARY KEY, agent_id TEXT NOT NULL, expires_at BIGINT NOT NULL, used BIGINT NOT NULL);
             CREATE INDEX nonces_expiry ON nonces (expires_at);

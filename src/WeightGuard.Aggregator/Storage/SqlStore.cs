@@ -154,26 +154,51 @@ public abstract class SqlStore : IAggregatorStore
             ("waived", (long)s.Waived), ("manual", (long)s.Manual), ("level", s.RandLevelAchieved), ("agentLevel", report.AgentRandLevel),
             ("body", report.ReportJson));
         if (inserted == 0) return false;
-        if (report.Verdicts.Count > 0)
-        {
-            await using var cmd = Command(db, tx, "INSERT INTO verdicts (report_id, control_id, status, agent_status, severity) VALUES " +
-                string.Join(", ", report.Verdicts.Select((_, i) => $"(@id, @c{i}, @s{i}, @a{i}, @v{i})")), ("id", id));
-            for (var i = 0; i < report.Verdicts.Count; i++)
-            {
-                var v = report.Verdicts[i];
-                Add(cmd, $"c{i}", v.ControlId);
-                Add(cmd, $"s{i}", v.Status);
-                Add(cmd, $"a{i}", v.AgentStatus);
-                Add(cmd, $"v{i}", v.Severity);
-            }
-            await cmd.ExecuteNonQueryAsync(cancel);
-        }
+        await InsertVerdictsAsync(db, tx, id, report.Verdicts, cancel);
         await Execute(db, tx, """
             UPDATE agents SET latest_report_id = @id, latest_received_at = @at, hostname = @host
             WHERE agent_id = @agent AND (latest_received_at IS NULL OR latest_received_at <= @at)
             """, cancel, ("id", id), ("at", Ms(report.ReceivedAt)), ("host", report.Hostname), ("agent", report.AgentId));
         await tx.CommitAsync(cancel);
         return true;
+    }
+
+    /// <summary>
+    /// Verdict rows per INSERT statement. SQLite runs one prepared single-row statement again and again faster than it
+    /// compiles a long multi-row one; PostgreSQL saves round trips with many rows per statement.
+    /// </summary>
+    protected virtual int VerdictRowsPerStatement => 100;
+
+    private async Task InsertVerdictsAsync(DbConnection db, DbTransaction tx, string reportId, IReadOnlyList<StoredVerdict> verdicts, CancellationToken cancel)
+    {
+        DbCommand? cmd = null;
+        try
+        {
+            foreach (var chunk in verdicts.Chunk(VerdictRowsPerStatement))
+            {
+                if (cmd is null || cmd.Parameters.Count != 1 + 4 * chunk.Length)
+                {
+                    if (cmd is not null) await cmd.DisposeAsync();
+                    cmd = Command(db, tx, "INSERT INTO verdicts (report_id, control_id, status, agent_status, severity) VALUES " +
+                        string.Join(", ", chunk.Select((_, i) => $"(@id, @c{i}, @s{i}, @a{i}, @v{i})")), ("id", reportId));
+                    for (var i = 0; i < chunk.Length; i++)
+                        foreach (var name in new[] { "c", "s", "a", "v" }) Add(cmd, $"{name}{i}", null);
+                }
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var p = 1 + 4 * i;
+                    cmd.Parameters[p].Value = chunk[i].ControlId;
+                    cmd.Parameters[p + 1].Value = chunk[i].Status;
+                    cmd.Parameters[p + 2].Value = (object?)chunk[i].AgentStatus ?? DBNull.Value;
+                    cmd.Parameters[p + 3].Value = chunk[i].Severity;
+                }
+                await cmd.ExecuteNonQueryAsync(cancel);
+            }
+        }
+        finally
+        {
+            if (cmd is not null) await cmd.DisposeAsync();
+        }
     }
 
     /// <inheritdoc/>
@@ -186,12 +211,21 @@ public abstract class SqlStore : IAggregatorStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<HostRow>> ListHostsAsync(CancellationToken cancel = default)
+    public async Task<HostPage> ListHostsAsync(HostQuery query, CancellationToken cancel = default)
     {
+        // LIKE with an escaped pattern on the lower-cased name: case-insensitive in both databases.
+        var pattern = query.Search is null ? null
+            : "%" + query.Search.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var where = pattern is null ? "" : "WHERE LOWER(a.hostname) LIKE @pattern ESCAPE '\\'";
         await using var db = await OpenAsync(cancel);
+        int total;
+        await using (var count = Command(db, null, $"SELECT COUNT(*) FROM agents a {where}", ("pattern", pattern)))
+            total = (int)Convert.ToInt64(await count.ExecuteScalarAsync(cancel), System.Globalization.CultureInfo.InvariantCulture);
         await using var cmd = Command(db, null,
-            $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id ORDER BY a.hostname, a.agent_id");
-        return await ReadAll(cmd, ReadHost, cancel);
+            $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id {where} ORDER BY a.hostname, a.agent_id LIMIT @limit OFFSET @offset",
+            ("pattern", pattern), ("limit", (long)query.Limit), ("offset", (long)query.Offset));
+        return new HostPage(total, await ReadAll(cmd, ReadHost, cancel));
     }
 
     /// <inheritdoc/>

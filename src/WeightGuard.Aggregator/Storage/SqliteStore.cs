@@ -20,6 +20,9 @@ public sealed class SqliteStore : SqlStore
     }
 
     /// <inheritdoc/>
+    protected override int VerdictRowsPerStatement => 1;
+
+    /// <inheritdoc/>
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancel)
     {
         var db = new SqliteConnection(_connectionString);

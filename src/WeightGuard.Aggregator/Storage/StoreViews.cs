@@ -11,6 +11,17 @@ namespace WeightGuard.Aggregator.Storage;
 public sealed record HostRow(string AgentId, string Hostname, DateTimeOffset EnrolledAt, DateTimeOffset? RevokedAt, bool HasTpm,
     bool EkCertified, ReportRow? Latest);
 
+/// <summary>Which hosts to list: those whose name contains <paramref name="Search"/> (any case), a page at a time, by name.</summary>
+/// <param name="Search">Part of a host name, or null for every host.</param>
+/// <param name="Offset">Hosts to skip.</param>
+/// <param name="Limit">Most hosts to return.</param>
+public sealed record HostQuery(string? Search = null, int Offset = 0, int Limit = 1000);
+
+/// <summary>One page of hosts and how many match in all.</summary>
+/// <param name="Total">Hosts matching the query.</param>
+/// <param name="Hosts">This page, by host name.</param>
+public sealed record HostPage(int Total, IReadOnlyList<HostRow> Hosts);
+
 /// <summary>A stored report without its body.</summary>
 /// <param name="ReportId">The report.</param>
 /// <param name="ReceivedAt">When it was accepted.</param>

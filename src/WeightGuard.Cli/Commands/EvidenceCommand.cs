@@ -45,7 +45,10 @@ internal static class EvidenceCommand
                     Console.Error.WriteLine($"{path}: {e.Message}");
                     return ExitCodes.BadInput;
                 }
-                Print(path, result, anchor, Console.Out);
+                using var output = new StringWriter();
+                Print(path, result, anchor, output);
+                // Hostnames, subjects and messages come from the bundle: never let them drive the terminal.
+                Console.Out.Write(new string(output.ToString().Select(ch => char.IsControl(ch) && ch != '\n' ? '?' : ch).ToArray()));
                 return result.Verified ? ExitCodes.Ok : ExitCodes.Failed;
             }
         });

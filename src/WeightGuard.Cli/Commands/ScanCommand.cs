@@ -5,6 +5,7 @@ using WeightGuard.Agent.Enrollment;
 using WeightGuard.Agent.Scanning;
 using WeightGuard.Agent.Upload;
 using WeightGuard.Collectors;
+using WeightGuard.Collectors.Weights.Hashing;
 using WeightGuard.Core.Reports;
 using WeightGuard.Reporting;
 using WeightGuard.Tpm.Transport;
@@ -27,9 +28,13 @@ internal static class ScanCommand
         var upload = new Option<bool>("--upload") { Description = "Also send the report to the aggregator this host enrolled with (see 'weightguard enroll')" };
         var state = AgentOptions.State();
         var tpm = new Option<string?>("--tpm") { Description = "Which TPM: auto, none, device:PATH or swtpm:HOST:PORT (default: auto for this host, none with --root)", HelpName = "SELECTOR" };
+        var hash = new Option<bool>("--hash") { Description = "Record the SHA-256 of every weight file (reads every byte; pauses while a GPU is busy)" };
+        var digestCache = new Option<string?>("--digest-cache") { Description = "With --hash: keep digests in FILE and skip reading files unchanged since (same device, inode, size, mtime, ctime)", HelpName = "FILE" };
+        var gpuBusy = new Option<int>("--gpu-busy-percent") { Description = "With --hash: pause hashing while any GPU's utilisation is above N percent (100: never pause)", DefaultValueFactory = _ => 80, HelpName = "N" };
+        gpuBusy.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100) r.AddError("--gpu-busy-percent must be between 0 and 100"); });
         var command = new Command("scan", "Scan this host (or the tree at --root) against a profile and report every control. Exit 0: all required controls pass; 1: something failed or could not be checked; 2: bad input.")
         {
-            profile, weights, root, format, output, waivers, catalog, tpm, upload, state,
+            profile, weights, root, format, output, waivers, catalog, tpm, hash, digestCache, gpuBusy, upload, state,
         };
         command.SetAction(parse =>
         {
@@ -64,8 +69,15 @@ internal static class ScanCommand
                 return ExitCodes.BadInput;
             }
 
+            if (parse.GetValue(digestCache) is not null && !parse.GetValue(hash))
+            {
+                stderr.WriteLine("--digest-cache needs --hash");
+                return ExitCodes.BadInput;
+            }
+            var hashing = new WeightHashingOptions(parse.GetValue(hash), parse.GetValue(digestCache), parse.GetValue(gpuBusy));
             var report = WithProgress(progress => HostScanner.Scan(
-                new ScanRequest(loaded, profileId, hostRoot, weightPaths, tpmSelector, CatalogSources.Version), progress));
+                new ScanRequest(loaded, profileId, hostRoot, weightPaths, tpmSelector, CatalogSources.Version, hashing), progress,
+                warn: w => stderr.WriteLine("warning: " + w)));
             var exit = report.Summary.Fail + report.Summary.Error > 0 ? ExitCodes.Failed : ExitCodes.Ok;
             var path = parse.GetValue(output);
             var fmt = parse.GetValue(format)!;

@@ -17,6 +17,8 @@ public enum NvidiaSmiQuery
     ConfComputeDevTools,
     /// <summary><c>conf-compute -grs</c>: GPUs ready state.</summary>
     ConfComputeReadyState,
+    /// <summary><c>--query-gpu=utilization.gpu</c> as CSV without units: how busy each GPU is now, in percent.</summary>
+    UtilizationCsv,
 }
 
 /// <summary>What one nvidia-smi invocation printed and how it exited.</summary>
@@ -54,6 +56,7 @@ public static class NvidiaSmiQueries
         NvidiaSmiQuery.ConfComputeEnvironment => ["conf-compute", "-e"],
         NvidiaSmiQuery.ConfComputeDevTools => ["conf-compute", "-d"],
         NvidiaSmiQuery.ConfComputeReadyState => ["conf-compute", "-grs"],
+        NvidiaSmiQuery.UtilizationCsv => ["--query-gpu=utilization.gpu", "--format=csv,noheader,nounits"],
         _ => throw new ArgumentOutOfRangeException(nameof(query)),
     };
 
@@ -67,6 +70,7 @@ public static class NvidiaSmiQueries
         NvidiaSmiQuery.ConfComputeEnvironment => "cc-environment.txt",
         NvidiaSmiQuery.ConfComputeDevTools => "cc-devtools.txt",
         NvidiaSmiQuery.ConfComputeReadyState => "cc-ready.txt",
+        NvidiaSmiQuery.UtilizationCsv => "utilization.csv",
         _ => throw new ArgumentOutOfRangeException(nameof(query)),
     };
 

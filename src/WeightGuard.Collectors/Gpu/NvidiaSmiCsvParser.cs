@@ -51,6 +51,28 @@ public static class NvidiaSmiCsvParser
         return processes;
     }
 
+    /// <summary>
+    /// Parses <c>--query-gpu=utilization.gpu</c> rows (with <c>nounits</c>): one percentage per GPU, in index order;
+    /// null for a GPU that does not report utilisation (<c>[N/A]</c>, <c>[Not Supported]</c>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A value that is neither a percentage nor N/A, or input over the limits (names the line).</exception>
+    public static IReadOnlyList<int?> ParseUtilization(string csv)
+    {
+        var percents = new List<int?>();
+        foreach (var (line, f) in Rows(csv, 1))
+        {
+            if (Value(f[0]) == "N/A")
+            {
+                percents.Add(null);
+                continue;
+            }
+            if (!int.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var percent) || percent > 100)
+                throw new InvalidDataException($"nvidia-smi CSV line {line}: utilisation '{Clip(f[0])}' is not a percentage");
+            percents.Add(percent);
+        }
+        return percents;
+    }
+
     private static IEnumerable<(int Line, string[] Fields)> Rows(string csv, int fields)
     {
         if (csv.Length > MaxRows * MaxLineChars) throw new InvalidDataException($"nvidia-smi CSV: {csv.Length} characters, more than the {MaxRows * MaxLineChars} accepted");

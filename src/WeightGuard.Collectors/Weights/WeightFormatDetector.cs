@@ -52,9 +52,13 @@ public static class WeightFormatDetector
     /// <summary>The format a file name promises, or null.</summary>
     public static string? ExpectedFormat(string fileName)
     {
-        var ext = Path.GetExtension(fileName).ToLowerInvariant();
         if (fileName == "saved_model.pb") return "tf-savedmodel";
         if (fileName.StartsWith("variables.data-", StringComparison.Ordinal)) return "tf-variables";
+        // Called for every file of a walk: lower-case the extension on the stack, not in a new string.
+        var extension = Path.GetExtension(fileName.AsSpan());
+        if (extension.Length is < 3 or > 12) return null;
+        Span<char> ext = stackalloc char[extension.Length];
+        extension.ToLowerInvariant(ext);
         return ext switch
         {
             ".safetensors" => "safetensors",

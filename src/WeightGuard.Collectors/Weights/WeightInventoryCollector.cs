@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Enumeration;
 using System.Text.RegularExpressions;
 using WeightGuard.Collectors.Keys;
 using WeightGuard.Collectors.Native;
@@ -74,7 +73,7 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
             else
             {
                 roots.Add(new WeightRoot(path, "scanned", null));
-                Classify(local, local, Path.GetFileName(local), status.Size, state);
+                state.Apply(Classify(local, local, Path.GetFileName(local), status.Size));
             }
         }
         progress?.Report(state.Entries);
@@ -106,42 +105,90 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
         {
             if (++Entries % 4096 == 0) progress?.Report(Entries);
         }
-    }
 
-    private readonly record struct Entry(string Name, string Path, bool IsDirectory, bool IsLink, long Length);
+        public void Apply(Finding finding)
+        {
+            if (finding.Weight is { } weight)
+            {
+                Files.Add(weight);
+                Targets.TryAdd(finding.TargetHost!, finding.LocalFile!);
+            }
+            if (finding.Mismatch is { } mismatch) Mismatched.Add(mismatch);
+            if (finding.Key is { } key) Keys.Add(key);
+            if (finding.Error is { } error) Errors.Add(error);
+        }
+    }
 
     private void Walk(string start, FileStatus startStatus, WalkState state, CancellationToken cancellation)
     {
         var pending = new Stack<(string Path, int Depth)>();
         state.VisitedDirectories.Add((startStatus.DeviceMajor, startStatus.DeviceMinor, startStatus.Inode));
         pending.Push((start, 0));
+        var files = new List<(string Path, string Name)>();
         while (pending.Count > 0 && !state.Truncated)
         {
             cancellation.ThrowIfCancellationRequested();
             var (dir, depth) = pending.Pop();
-            List<Entry> entries;
+            List<DirectoryEntry> entries;
             try
             {
-                entries = new FileSystemEnumerable<Entry>(dir,
-                    (ref FileSystemEntry e) => new Entry(e.FileName.ToString(), e.ToFullPath(), e.IsDirectory,
-                        (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory ? 0 : e.Length),
-                    new EnumerationOptions { IgnoreInaccessible = false, AttributesToSkip = 0, RecurseSubdirectories = false }).ToList();
+                entries = DirectoryListing.Read(dir);
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
                 state.Errors.Add(new PathError(root.ToHostPath(dir), Reason(e)));
                 continue;
             }
-            foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+            entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            files.Clear();
+            foreach (var entry in entries)
             {
                 if (state.Entries >= _options.MaxEntries) { state.Truncated = true; break; }
                 state.Count();
-                if (entry.IsLink) FollowLink(entry, depth, pending, state);
-                else if (entry.IsDirectory) Descend(entry.Path, depth, pending, state);
-                else Classify(entry.Path, entry.Path, entry.Name, entry.Length, state);
+                var path = Path.Join(dir, entry.Name);
+                switch (entry.Type == DirectoryEntryType.Unknown ? TypeOf(path) : entry.Type)
+                {
+                    case DirectoryEntryType.SymbolicLink: FollowLink(path, entry.Name, depth, pending, state); break;
+                    case DirectoryEntryType.Directory: Descend(path, depth, pending, state); break;
+                    case DirectoryEntryType.Regular: files.Add((path, entry.Name)); break;
+                    // FIFOs, devices and sockets are never opened; an entry that vanished has nothing to classify
+                }
             }
+            ClassifyAll(files, state, cancellation);
         }
     }
+
+    /// <summary>The type of an entry whose directory does not record types (<c>d_type</c> unknown).</summary>
+    private static DirectoryEntryType TypeOf(string path)
+    {
+        try
+        {
+            var status = FileStatus.Lstat(path);
+            return status.IsSymlink ? DirectoryEntryType.SymbolicLink : status.IsDirectory ? DirectoryEntryType.Directory
+                : status.IsRegularFile ? DirectoryEntryType.Regular : DirectoryEntryType.Unknown;
+        }
+        catch (IOException)
+        {
+            return DirectoryEntryType.Unknown;
+        }
+    }
+
+    /// <summary>
+    /// Classifies the regular files of one directory, in parallel when there are many (head reads dominate a walk of
+    /// small files); findings are applied in entry order, so the result does not depend on scheduling.
+    /// </summary>
+    private void ClassifyAll(List<(string Path, string Name)> files, WalkState state, CancellationToken cancellation)
+    {
+        var findings = new Finding[files.Count];
+        if (files.Count < ParallelClassifyThreshold || Environment.ProcessorCount == 1)
+            for (var i = 0; i < files.Count; i++) findings[i] = Classify(files[i].Path, files[i].Path, files[i].Name, null);
+        else
+            Parallel.For(0, files.Count, new ParallelOptions { CancellationToken = cancellation },
+                i => findings[i] = Classify(files[i].Path, files[i].Path, files[i].Name, null));
+        foreach (var finding in findings) state.Apply(finding);
+    }
+
+    private const int ParallelClassifyThreshold = 64;
 
     private void Descend(string path, int depth, Stack<(string, int)> pending, WalkState state, FileStatus? known = null)
     {
@@ -163,28 +210,28 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
         if (state.VisitedDirectories.Add((status.DeviceMajor, status.DeviceMinor, status.Inode))) pending.Push((path, depth + 1));
     }
 
-    private void FollowLink(Entry link, int depth, Stack<(string, int)> pending, WalkState state)
+    private void FollowLink(string link, string name, int depth, Stack<(string, int)> pending, WalkState state)
     {
         string target;
         FileStatus status;
         try
         {
-            target = ResolveLink(link.Path);
+            target = ResolveLink(link);
             status = FileStatus.Stat(target);
         }
         catch (IOException e) when (e.HResult == LibC.ENOENT)
         {
-            if (WeightFormatDetector.IsCandidate(link.Name))
-                state.Mismatched.Add(new MismatchedFile(root.ToHostPath(link.Path), "symbolic link to a file that does not exist"));
+            if (WeightFormatDetector.IsCandidate(name))
+                state.Mismatched.Add(new MismatchedFile(root.ToHostPath(link), "symbolic link to a file that does not exist"));
             return;
         }
         catch (IOException e)
         {
-            state.Errors.Add(new PathError(root.ToHostPath(link.Path), Reason(e)));
+            state.Errors.Add(new PathError(root.ToHostPath(link), Reason(e)));
             return;
         }
         if (status.IsDirectory) Descend(target, depth, pending, state, status);
-        else if (status.IsRegularFile) Classify(link.Path, target, link.Name, status.Size, state);
+        else if (status.IsRegularFile) state.Apply(Classify(link, target, name, status.Size));
     }
 
     /// <summary>Resolves a chain of links, re-rooting absolute targets under the host root (a tree's links point into the tree).</summary>
@@ -199,46 +246,65 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
         throw new IOException($"{root.ToHostPath(path)}: too many levels of symbolic links", LibC.ELOOP);
     }
 
-    private void Classify(string foundAt, string localFile, string name, long size, WalkState state)
+    /// <summary>What classifying one file found (all null: nothing); applied to the walk state by <see cref="WalkState.Apply"/>.</summary>
+    private readonly record struct Finding(WeightFile? Weight, string? TargetHost, string? LocalFile, MismatchedFile? Mismatch, KeyCandidate? Key, PathError? Error);
+
+    /// <summary>
+    /// Classifies one file by name, size and head. <paramref name="size"/> is null when not yet known (taken from the open
+    /// file, or from one statx when the name does not promise weights and the file may be too large to read).
+    /// Reads a head only when the name promises weights or the file is small enough to be a key and not empty.
+    /// </summary>
+    private Finding Classify(string foundAt, string localFile, string name, long? size)
     {
         var isWeight = WeightFormatDetector.IsCandidate(name);
-        if (!isWeight && size > KeyFileDetector.MaxKeySize) return;
-        var hostPath = root.ToHostPath(foundAt);
-        Span<byte> head = stackalloc byte[Math.Max(WeightFormatDetector.HeadBytes, KeyFileDetector.HeadBytes)];
-        int read;
         try
         {
-            if (!FileHead.TryRead(localFile, head, out read)) return;
+            FileStatus? seen = null;
+            if (size is null && !isWeight)
+            {
+                seen = FileStatus.Stat(localFile);
+                if (!seen.Value.IsRegularFile) return default;
+                size = seen.Value.Size;
+            }
+            if (!isWeight && size > KeyFileDetector.MaxKeySize) return default;
+            Span<byte> head = stackalloc byte[Math.Max(WeightFormatDetector.HeadBytes, KeyFileDetector.HeadBytes)];
+            var read = 0;
+            // An empty file has no head to read: only its name can make it a key.
+            if (isWeight || size > 0)
+            {
+                using var file = RegularFile.Open(localFile, out var opened, seen);
+                if (file is null) return default;
+                size ??= opened.Size;
+                read = RegularFile.ReadAt(file, head, 0);
+            }
+            head = head[..read];
+            var length = size.GetValueOrDefault(); // known by now: from the caller, the statx or the open file
+            if (!isWeight)
+                return KeyFileDetector.Detect(name, length, head) is { } kind ? new Finding { Key = new KeyCandidate(root.ToHostPath(foundAt), localFile, kind) } : default;
+            var detection = WeightFormatDetector.Detect(name, length, head);
+            if (detection.Format == "tf-variables" && !HasTensorFlowIndex(localFile))
+                detection = new WeightDetection(null, "named like a TensorFlow variables shard but no valid variables.index beside it");
+            var hostPath = root.ToHostPath(foundAt);
+            if (detection.Format is null) return new Finding { Mismatch = new MismatchedFile(hostPath, detection.Mismatch!) };
+            var targetHost = root.ToHostPath(localFile);
+            return new Finding
+            {
+                Weight = new WeightFile
+                {
+                    Path = hostPath,
+                    Target = targetHost == hostPath ? null : targetHost,
+                    Format = detection.Format,
+                    Size = length,
+                    HuggingFaceRepo = HubRepo().Match(hostPath) is { Success: true } m ? $"{m.Groups[1].Value}/{m.Groups[2].Value}" : null,
+                },
+                TargetHost = targetHost,
+                LocalFile = localFile,
+            };
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            state.Errors.Add(new PathError(hostPath, Reason(e)));
-            return;
+            return new Finding { Error = new PathError(root.ToHostPath(foundAt), Reason(e)) };
         }
-        head = head[..read];
-        if (!isWeight)
-        {
-            if (KeyFileDetector.Detect(name, size, head) is { } kind) state.Keys.Add(new KeyCandidate(hostPath, localFile, kind));
-            return;
-        }
-        var detection = WeightFormatDetector.Detect(name, size, head);
-        if (detection.Format == "tf-variables" && !HasTensorFlowIndex(localFile))
-            detection = new WeightDetection(null, "named like a TensorFlow variables shard but no valid variables.index beside it");
-        if (detection.Format is null)
-        {
-            state.Mismatched.Add(new MismatchedFile(hostPath, detection.Mismatch!));
-            return;
-        }
-        var targetHost = root.ToHostPath(localFile);
-        state.Files.Add(new WeightFile
-        {
-            Path = hostPath,
-            Target = targetHost == hostPath ? null : targetHost,
-            Format = detection.Format,
-            Size = size,
-            HuggingFaceRepo = HubRepo().Match(hostPath) is { Success: true } m ? $"{m.Groups[1].Value}/{m.Groups[2].Value}" : null,
-        });
-        state.Targets.TryAdd(targetHost, localFile);
     }
 
     private static bool HasTensorFlowIndex(string shard)

@@ -36,6 +36,8 @@ public sealed record WeightFile
     public required long Size { get; init; }
     /// <summary>The Hugging Face repository (<c>org/name</c>) when the file sits in a hub cache.</summary>
     public string? HuggingFaceRepo { get; init; }
+    /// <summary>The SHA-256 of the content as lower-case hex (what <c>sha256sum</c> prints), when hashing was asked for and the file could be read.</summary>
+    public string? Sha256 { get; init; }
 }
 
 /// <summary>A file whose extension names a weight format but whose content is something else.</summary>
