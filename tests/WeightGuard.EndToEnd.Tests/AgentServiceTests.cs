@@ -35,7 +35,7 @@ public sealed class AgentServiceTests
             agent.AssertRunning();
             return aggregator.ReportIds(agentId).Count >= 2;
         }, () => agent.Log);
-        var host = aggregator.Get("/api/v1/hosts").EnumerateArray().Single(h => h.GetProperty("agentId").GetString() == agentId);
+        var host = aggregator.FleetHost(agentId);
         Assert.Multiple(() =>
         {
             Assert.That(host.GetProperty("hostname").GetString(), Is.EqualTo("gpu-e2e-agent"), "the agent scanned --root, not this machine");

@@ -111,6 +111,15 @@ internal sealed class AggregatorProcess : IDisposable
         return response.StatusCode;
     }
 
+    /// <summary>One host as the fleet list (<c>GET /api/v1/hosts</c>) shows it; fails unless it is listed exactly once.</summary>
+    public JsonElement FleetHost(string agentId)
+    {
+        var page = Get("/api/v1/hosts");
+        var hosts = page.GetProperty("hosts").EnumerateArray().Where(h => h.GetProperty("agentId").GetString() == agentId).ToList();
+        Assert.That(hosts, Has.Count.EqualTo(1), $"agent {agentId} in the fleet list: {page}");
+        return hosts[0];
+    }
+
     /// <summary>The report ids the aggregator holds for one agent, oldest first.</summary>
     public IReadOnlyList<Guid> ReportIds(string agentId) =>
         Get($"/api/v1/hosts/{agentId}?history=1000").GetProperty("history").EnumerateArray()

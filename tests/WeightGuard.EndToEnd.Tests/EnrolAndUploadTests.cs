@@ -48,7 +48,7 @@ public sealed class EnrolAndUploadTests
             Assert.That(scan.Stderr, Does.Contain($"report {reportId} delivered to").And.Contain("(attestation verified)"));
         });
 
-        var host = aggregator.Get("/api/v1/hosts").EnumerateArray().Single(h => h.GetProperty("agentId").GetString() == agentId);
+        var host = aggregator.FleetHost(agentId);
         var latest = host.GetProperty("latest");
         var agentSummary = printed.RootElement.GetProperty("summary");
         Assert.Multiple(() =>
