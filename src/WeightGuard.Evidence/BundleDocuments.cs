@@ -8,7 +8,9 @@ namespace WeightGuard.Evidence;
 /// <param name="Producer">Who made it.</param>
 /// <param name="PreviousManifestSha256">SHA-256 (hex) of the previous export's manifest, when there was one.</param>
 /// <param name="Files">Every file but the manifest and its signature, in ordinal path order.</param>
-public sealed record ManifestDocument(string Schema, DateTimeOffset CreatedAt, string Producer, string? PreviousManifestSha256,
+public sealed record ManifestDocument(string Schema, DateTimeOffset CreatedAt, string Producer,
+    // Written even when null (the first export), because reading requires every constructor parameter.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? PreviousManifestSha256,
     IReadOnlyList<ManifestFile> Files);
 
 /// <summary>One file the manifest lists.</summary>

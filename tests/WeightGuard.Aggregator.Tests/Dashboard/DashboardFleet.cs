@@ -27,7 +27,7 @@ internal sealed partial class DashboardFleet : IAsyncDisposable
     /// <summary>Starts the aggregator and seeds the fleet; with <paramref name="tpm"/> one host reports through the run's swtpm.</summary>
     public static async Task<DashboardFleet> StartAsync(bool tpm)
     {
-        var fleet = new DashboardFleet(await TestAggregator.StartAsync());
+        var fleet = new DashboardFleet(await TestAggregator.StartAsync(tpm ? WeightGuard.Testing.Swtpm.Shared.CaDirectory : null));
         var now = fleet.Aggregator.Clock.GetUtcNow();
         if (tpm)
         {
