@@ -94,7 +94,7 @@ public static class DashboardEndpoints
     private static async Task<IResult> OverviewAsync(HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, int? page,
         CancellationToken cancel)
     {
-        var filter = FleetFilter.From(http.Request);
+        var filter = FleetView.FilterFrom(http.Request);
         var fleet = await FleetView.LoadAsync(store, filter, cancel);
         var trendProfile = filter.Profile is { } p && catalog.Profiles.ContainsKey(p) ? p
             : fleet.Hosts.Where(h => h.Latest is not null).GroupBy(h => h.Latest!.ProfileId).MaxBy(g => g.Count())?.Key ?? catalog.Profiles.Keys.First();

@@ -9,12 +9,12 @@ namespace WeightGuard.Aggregator.Storage;
 /// <param name="AttestationJson">The quote as submitted, or null for a host without a TPM.</param>
 public sealed record StoredReportBody(Guid ReportId, string AgentId, DateTimeOffset ReceivedAt, string ProfileId, string ReportJson, string? AttestationJson);
 
-/// <summary>A failed or erred verdict in a host's latest report.</summary>
-/// <param name="AgentId">The host.</param>
+/// <summary>One control's failures across the hosts a <see cref="HostFilter"/> admits, from each host's latest report.</summary>
 /// <param name="ControlId">The control.</param>
-/// <param name="Status"><c>fail</c> or <c>error</c>.</param>
-/// <param name="Severity">The control's severity.</param>
-public sealed record FailingVerdict(string AgentId, string ControlId, string Status, string Severity);
+/// <param name="Severity">Its severity.</param>
+/// <param name="Failing">Hosts where it failed.</param>
+/// <param name="Erring">Hosts where it could not be judged.</param>
+public sealed record FailingControl(string ControlId, string Severity, int Failing, int Erring);
 
 /// <summary>The report whose quoted PCR values a host's later quotes are compared with.</summary>
 /// <param name="ReportId">The baseline report.</param>

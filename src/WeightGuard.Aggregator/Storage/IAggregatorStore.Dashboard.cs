@@ -9,8 +9,14 @@ public partial interface IAggregatorStore
     /// <summary>An agent's reports received at or after <paramref name="since"/> (all when null), oldest first.</summary>
     Task<IReadOnlyList<StoredReportBody>> ReportBodiesAsync(string agentId, DateTimeOffset? since, CancellationToken cancel = default);
 
-    /// <summary>Every failed or erred verdict of every host's latest report.</summary>
-    Task<IReadOnlyList<FailingVerdict>> FailingVerdictsAsync(CancellationToken cancel = default);
+    /// <summary>How many hosts are enrolled.</summary>
+    Task<int> CountHostsAsync(CancellationToken cancel = default);
+
+    /// <summary>The hosts <paramref name="filter"/> admits, with their latest report, by host name.</summary>
+    Task<IReadOnlyList<HostRow>> FindHostsAsync(HostFilter filter, CancellationToken cancel = default);
+
+    /// <summary>Controls failed or erred in the latest reports of the hosts <paramref name="filter"/> admits, in control id order.</summary>
+    Task<IReadOnlyList<FailingControl>> FailingControlsAsync(HostFilter filter, CancellationToken cancel = default);
 
     /// <summary>Every host's labels, by agent id (hosts without labels are absent), each list in ordinal order.</summary>
     Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> HostLabelsAsync(CancellationToken cancel = default);

@@ -59,13 +59,39 @@ public abstract class DashboardStoreContractTests
     }
 
     [Test]
-    public async Task FailingVerdictsAreThoseOfEachHostsLatestReport()
+    public async Task FailingControlsCountEachHostsLatestReportUnderTheFilter()
     {
         await _store.AddReportAsync(Report("a", T0, "absent", null, ("WG-1", "fail"), ("WG-2", "fail")));
         await _store.AddReportAsync(Report("a", T0.AddHours(1), "absent", null, ("WG-1", "fail"), ("WG-2", "pass"), ("WG-3", "error")));
+        await _store.AddReportAsync(Report("b", T0, "absent", null, ("WG-1", "fail"), ("WG-3", "pass")));
+        await _store.SetHostLabelsAsync("b", ["eu"]);
+        Assert.That(await _store.FailingControlsAsync(new HostFilter()),
+            Is.EqualTo(new[] { new FailingControl("WG-1", "high", 2, 0), new FailingControl("WG-3", "high", 0, 1) }));
+        Assert.That(await _store.FailingControlsAsync(new HostFilter(Label: "eu")), Is.EqualTo(new[] { new FailingControl("WG-1", "high", 1, 0) }));
+        Assert.That(await _store.FailingControlsAsync(new HostFilter(Profile: "rand-sl5")), Is.Empty);
+    }
+
+    [Test]
+    public async Task HostFiltersAgreeWithHostState()
+    {
+        await _store.AddAgentAsync(new AgentRecord("c", "gamma", null, null, false, T0));
+        await _store.AddAgentAsync(new AgentRecord("d", "delta", null, null, false, T0));
+        await _store.AddReportAsync(Report("a", T0, "verified", "{}", ("WG-1", "fail")));
         await _store.AddReportAsync(Report("b", T0, "absent", null, ("WG-1", "pass")));
-        var failing = (await _store.FailingVerdictsAsync()).OrderBy(v => v.ControlId).ToList();
-        Assert.That(failing, Is.EqualTo(new[] { new FailingVerdict("a", "WG-1", "fail", "high"), new FailingVerdict("a", "WG-3", "error", "high") }));
+        await _store.AddReportAsync(Report("d", T0, "absent", null, ("WG-1", "pass")));
+        await _store.RevokeAgentAsync("d", T0);
+        await _store.SetHostLabelsAsync("c", ["eu"]);
+
+        var all = await _store.FindHostsAsync(new HostFilter());
+        Assert.That(all.Select(h => h.AgentId), Is.EqualTo(new[] { "a", "b", "d", "c" }), "by host name (d reported as beta), then agent id");
+        Assert.That(await _store.CountHostsAsync(), Is.EqualTo(4));
+        foreach (var state in HostState.All)
+            Assert.That((await _store.FindHostsAsync(new HostFilter(State: state))).Select(h => h.AgentId),
+                Is.EqualTo(all.Where(h => HostState.Of(h) == state).Select(h => h.AgentId)), state);
+        Assert.That((await _store.FindHostsAsync(new HostFilter(State: "bogus"))), Is.Empty);
+        Assert.That((await _store.FindHostsAsync(new HostFilter(Label: "eu"))).Single().AgentId, Is.EqualTo("c"));
+        Assert.That((await _store.FindHostsAsync(new HostFilter(Profile: "rand-sl1", Level: "SL0", State: HostState.Failing))).Single().AgentId, Is.EqualTo("a"));
+        Assert.That(await _store.FindHostsAsync(new HostFilter(Level: "SL3")), Is.Empty);
     }
 
     [Test]

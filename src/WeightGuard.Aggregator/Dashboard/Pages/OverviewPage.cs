@@ -16,7 +16,7 @@ public static class OverviewPage
     private static readonly string[] Levels = ["SL0", "SL1", "SL2", "SL3", "SL4", "SL5"];
 
     /// <summary>Renders the page for <paramref name="filter"/>.</summary>
-    public static Markup Render(HttpContext http, Catalog catalog, FleetView fleet, FleetFilter filter, string trendProfile,
+    public static Markup Render(HttpContext http, Catalog catalog, FleetView fleet, HostFilter filter, string trendProfile,
         IReadOnlyList<CompliancePoint> trend, int page)
     {
         var hosts = fleet.Hosts;
@@ -56,7 +56,7 @@ public static class OverviewPage
             """));
     }
 
-    private static Markup Filters(Catalog catalog, FleetView fleet, FleetFilter filter)
+    private static Markup Filters(Catalog catalog, FleetView fleet, HostFilter filter)
     {
         Markup Select(string name, string label, IEnumerable<string> options, string? selected) => Html($"""
             <div><label for="f-{name}">{label}</label><select id="f-{name}" name="{name}"><option value="">any</option>{Join(options.Select(o =>
@@ -67,7 +67,7 @@ public static class OverviewPage
             {Select("profile", "Profile", catalog.Profiles.Keys, filter.Profile)}
             {Select("level", "RAND level", Levels, filter.Level)}
             {Select("label", "Label", fleet.AllLabels, filter.Label)}
-            {Select("status", "State", HostState.All, filter.Status)}
+            {Select("status", "State", HostState.All, filter.State)}
             <div><button type="submit">Apply filters</button> <a href="{DashboardPaths.Root}">Clear</a></div>
             </form>
             """);
@@ -87,10 +87,10 @@ public static class OverviewPage
         <tbody>{Join(hosts.Select(h => Html($"""<tr><td><a href="{DashboardPaths.Host(h.AgentId)}">{h.Hostname}</a></td><td>{string.Join(", ", fleet.LabelsOf(h.AgentId))}</td><td><span class="state {HostState.Of(h)}">{HostState.Of(h)}</span></td><td>{h.Latest?.ProfileId}</td><td>{h.Latest?.Summary.RandLevelAchieved}</td><td>{h.Latest?.Summary.Fail}</td><td>{h.Latest?.Summary.Error}</td><td>{h.Latest?.Attestation}</td><td>{h.Latest?.ReceivedAt:yyyy-MM-dd HH:mm}</td></tr>""")))}</tbody></table>
         """);
 
-    private static Markup Pager(FleetFilter f, int page, int pages) => pages == 1 ? Empty : Html($"""
+    private static Markup Pager(HostFilter f, int page, int pages) => pages == 1 ? Empty : Html($"""
         <nav aria-label="Pages" class="pager"><p>Page {page} of {pages}.
-        {If(page > 1, Html($"<a href=\"{DashboardPaths.With(DashboardPaths.Root, ("profile", f.Profile), ("level", f.Level), ("label", f.Label), ("status", f.Status), ("page", page - 1))}\">Previous</a>"))}
-        {If(page < pages, Html($"<a href=\"{DashboardPaths.With(DashboardPaths.Root, ("profile", f.Profile), ("level", f.Level), ("label", f.Label), ("status", f.Status), ("page", page + 1))}\">Next</a>"))}
+        {If(page > 1, Html($"<a href=\"{DashboardPaths.With(DashboardPaths.Root, ("profile", f.Profile), ("level", f.Level), ("label", f.Label), ("status", f.State), ("page", page - 1))}\">Previous</a>"))}
+        {If(page < pages, Html($"<a href=\"{DashboardPaths.With(DashboardPaths.Root, ("profile", f.Profile), ("level", f.Level), ("label", f.Label), ("status", f.State), ("page", page + 1))}\">Next</a>"))}
         </p></nav>
         """);
 }

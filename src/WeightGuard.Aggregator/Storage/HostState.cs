@@ -1,6 +1,4 @@
-using WeightGuard.Aggregator.Storage;
-
-namespace WeightGuard.Aggregator.Dashboard;
+namespace WeightGuard.Aggregator.Storage;
 
 /// <summary>A host's state as the filters and tables name it.</summary>
 public static class HostState
