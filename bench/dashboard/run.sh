@@ -58,7 +58,7 @@ $agg init --data "$work/small" >/dev/null
 dotnet "$work/bench/DashboardBench.dll" "$work/small" "$export_hosts" >/dev/null
 timed() { # NAME command…
   name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/out" "$work/err"; exit 1; }
   read -r seconds kb < "$work/time"
   printf "%-34s %6.2f s   peak RSS %4d MiB\n" "$name" "$seconds" $((kb / 1024))
 }

@@ -166,7 +166,7 @@ public static class DashboardEndpoints
         catch (ArgumentException e) { return new HtmlPage(ExportPage.Render(http, e.Message), StatusCodes.Status400BadRequest); }
         buffer.Position = 0;
         http.Response.Headers["X-WeightGuard-Manifest-Sha256"] = result.ManifestSha256;
-        return Results.File(buffer, "application/zip", $"weightguard-evidence-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.zip");
+        return Results.File(buffer, "application/zip", $"weightguard-evidence-{result.CreatedAt:yyyyMMdd'T'HHmmss'Z'}.zip");
     }
 
     /// <summary>The form, when its antiforgery token holds; null otherwise.</summary>

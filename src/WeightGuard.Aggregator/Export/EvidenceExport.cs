@@ -21,7 +21,8 @@ public sealed record ExportRequest(IReadOnlyList<string>? AgentIds, DateTimeOffs
 /// <param name="ManifestSha256">The new manifest's SHA-256, which the next export chains to.</param>
 /// <param name="Hosts">Hosts in the bundle.</param>
 /// <param name="Reports">Reports in the bundle.</param>
-public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports);
+/// <param name="CreatedAt">The bundle's creation time (whole seconds).</param>
+public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// Writes an evidence bundle from the store with the <see cref="EvidenceBundleWriter"/>: each report as submitted with its
@@ -65,7 +66,7 @@ public sealed class EvidenceExport(IAggregatorStore store, Catalog catalog, Cata
         };
         var manifest = EvidenceBundleWriter.Write(content, new BundleSigningKey(signer, [ca]), output);
         await store.AddExportAsync(manifest, createdAt, request.MadeBy, cancel);
-        return new ExportResult(manifest, hosts.Count, hosts.Sum(h => h.Reports.Count));
+        return new ExportResult(manifest, hosts.Count, hosts.Sum(h => h.Reports.Count), createdAt);
     }
 
     private BundleReport Bundled(StoredReportBody body)
