@@ -47,6 +47,8 @@ public sealed class DashboardBrowserTests
             BaseURL = _fleet.Aggregator.Address.ToString().TrimEnd('/'), IgnoreHTTPSErrors = true, AcceptDownloads = true,
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
+        // A ceiling for waits on a loaded CI machine, not a timing assertion.
+        _context.SetDefaultTimeout(120_000);
         _page = await _context.NewPageAsync();
     }
 
@@ -59,7 +61,7 @@ public sealed class DashboardBrowserTests
         Assert.That(_page.Url, Does.Contain("/dashboard/sign-in"), "an anonymous visit lands on the sign-in page");
         await _page.GetByLabel("API token").FillAsync(token);
         await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await _page.WaitForURLAsync("**/dashboard");
+        await _page.WaitForURLAsync(url => url.EndsWith("/dashboard", StringComparison.Ordinal));
     }
 
     private async Task ScreenshotAsync(string name)
@@ -109,7 +111,7 @@ public sealed class DashboardBrowserTests
         await _page.GetByLabel("Label", new() { Exact = true }).SelectOptionAsync("training");
         await _page.GetByLabel("Profile", new() { Exact = true }).SelectOptionAsync("rand-sl2");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
-        await _page.WaitForURLAsync("**/dashboard?*label=training*");
+        await _page.WaitForURLAsync(url => url.Contains("label=training", StringComparison.Ordinal));
         var hosts = await _page.Locator("table.hosts tbody tr td:first-child").AllInnerTextsAsync();
         Assert.That(hosts, Is.EqualTo(new[] { "gpu-train-02" }));
         Assert.That(await _page.Locator(".lead").InnerTextAsync(), Does.StartWith("1 of 5 hosts shown"));
