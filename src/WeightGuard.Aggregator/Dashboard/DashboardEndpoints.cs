@@ -123,7 +123,7 @@ public static class DashboardEndpoints
         if (baseline is not null && detail.History.FirstOrDefault(r => r.Attestation == "verified") is { } verified
             && await store.GetReportBodyAsync(verified.ReportId, cancel) is { AttestationJson: { } quoted })
             drift = PcrDrift.Compare(baseline.AttestationJson, quoted);
-        return new HtmlPage(HostPage.Render(http, new HostPageModel(detail, labels, results, evidence, baseline, drift)));
+        return new HtmlPage(Pages.HostPage.Render(http, new HostPageModel(detail, labels, results, evidence, baseline, drift)));
     }
 
     private static async Task<IResult> SetLabelsAsync(HttpContext http, string agentId, IAggregatorStore store, CancellationToken cancel)

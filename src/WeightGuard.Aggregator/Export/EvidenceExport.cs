@@ -36,11 +36,23 @@ public sealed class EvidenceExport(IAggregatorStore store, Catalog catalog, Cata
     public static string Producer { get; } = "weightguard-aggregator " +
         (typeof(EvidenceExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
 
+    private async Task<IReadOnlyList<string>> AllAgentIdsAsync(CancellationToken cancel)
+    {
+        var ids = new List<string>();
+        HostPage page;
+        do
+        {
+            page = await store.ListHostsAsync(new HostQuery(Offset: ids.Count), cancel);
+            ids.AddRange(page.Hosts.Select(h => h.AgentId));
+        } while (page.Hosts.Count > 0 && ids.Count < page.Total);
+        return ids;
+    }
+
     /// <summary>Writes the bundle to <paramref name="output"/> and records the export.</summary>
     /// <exception cref="ArgumentException">An agent id is unknown, or a stored report cannot be bundled (named in the message).</exception>
     public async Task<ExportResult> WriteAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
-        var agentIds = request.AgentIds ?? (await store.ListHostsAsync(cancel)).Select(h => h.AgentId).ToList();
+        var agentIds = request.AgentIds ?? await AllAgentIdsAsync(cancel);
         var hosts = new List<BundleHost>();
         foreach (var agentId in agentIds.Distinct(StringComparer.Ordinal))
         {
