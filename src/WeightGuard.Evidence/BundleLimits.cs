@@ -5,8 +5,11 @@ public sealed record BundleLimits
 {
     /// <summary>Most entries (a 1,000-host export has about 5,000).</summary>
     public int MaxEntries { get; init; } = 200_000;
-    /// <summary>Largest uncompressed entry (event logs are at most 16 MiB, reports 8 MiB).</summary>
-    public long MaxEntryBytes { get; init; } = 32L * 1024 * 1024;
+    /// <summary>
+    /// Largest uncompressed entry (event logs are at most 16 MiB, reports 8 MiB; the findings files grow with the export:
+    /// a 1,000-host export of 2,000 reports carries about 56 MiB of OCSF).
+    /// </summary>
+    public long MaxEntryBytes { get; init; } = 256L * 1024 * 1024;
     /// <summary>Largest total uncompressed size; every entry is held in memory, never extracted to disk.</summary>
     public long MaxTotalBytes { get; init; } = 2L * 1024 * 1024 * 1024;
     /// <summary>Largest ratio of uncompressed to compressed size, for entries above <see cref="RatioCheckedAbove"/> bytes.</summary>

@@ -11,7 +11,10 @@ namespace WeightGuard.Evidence;
 /// <param name="QuoteProblems">Defects of the quote: encoding, signature, nonce and evidence binding, PCR digest. Empty when it verified.</param>
 /// <param name="EventLogProblems">Defects of the event log: parsing, or quoted PCRs it does not explain. Empty when it replayed (or was absent).</param>
 /// <param name="EventLogReplayed">True when an event log was given and it explains every quoted PCR.</param>
-public sealed record AttestationCheck(IReadOnlyList<string> QuoteProblems, IReadOnlyList<string> EventLogProblems, bool EventLogReplayed)
+/// <param name="Malformed">True when the quote's fields (hex, base64, PCR names, signature) or the event log could not
+/// even be decoded, as opposed to decoding and then failing verification.</param>
+public sealed record AttestationCheck(IReadOnlyList<string> QuoteProblems, IReadOnlyList<string> EventLogProblems, bool EventLogReplayed,
+    bool Malformed = false)
 {
     /// <summary>True when the quote verified.</summary>
     public bool QuoteVerified => QuoteProblems.Count == 0;
@@ -49,7 +52,8 @@ public static class ReportAttestation
             try { signature = TpmtSignature.Parse(signatureBytes); }
             catch (TpmFormatException e) { quoteProblems.Add($"signature is not a TPMT_SIGNATURE: {e.Message}"); }
         }
-        if (quoteProblems.Count == 0)
+        var malformed = quoteProblems.Count > 0;
+        if (!malformed)
         {
             var expected = EvidenceBinding.QualifyingData(nonce!, evidenceDigest!);
             var verification = QuoteVerifier.Verify(quoted!, signature!, attestationKey, expected, Selection, pcrs);
@@ -57,20 +61,20 @@ public static class ReportAttestation
                 ? $"the quote is not bound to this report's evidence and nonce ({p})" : p));
         }
 
-        if (eventLog is null) return new AttestationCheck(quoteProblems, [], false);
-        var logProblems = Replay(eventLog, pcrs);
-        return new AttestationCheck(quoteProblems, logProblems, logProblems.Count == 0);
+        if (eventLog is null) return new AttestationCheck(quoteProblems, [], false, malformed);
+        PcrBanks replayed;
+        try { replayed = PcrReplay.Replay(TcgEventLogParser.Parse(eventLog)); }
+        catch (EventLogFormatException e) { return new AttestationCheck(quoteProblems, [$"not a TCG event log: {e.Message}"], false, Malformed: true); }
+        var logProblems = Replay(replayed, pcrs);
+        return new AttestationCheck(quoteProblems, logProblems, logProblems.Count == 0, malformed);
     }
 
     /// <summary>
     /// Every quoted PCR must equal the log's replay of it, or still hold its reset value when no event extends it. Only
     /// quoted PCRs count: other reported values are not signed, so they prove nothing either way.
     /// </summary>
-    private static List<string> Replay(byte[] eventLog, PcrBanks reported)
+    private static List<string> Replay(PcrBanks replayed, PcrBanks reported)
     {
-        PcrBanks replayed;
-        try { replayed = PcrReplay.Replay(TcgEventLogParser.Parse(eventLog)); }
-        catch (EventLogFormatException e) { return [$"not a TCG event log: {e.Message}"]; }
         var quoted = new PcrBanks();
         var problems = new List<string>();
         foreach (var bank in Selection)
@@ -90,9 +94,12 @@ public static class ReportAttestation
         foreach (var (bankName, bank) in banks)
         {
             if (TpmHash.FromName(bankName) is not { } alg) { problems.Add($"pcrs: '{bankName}' is not a PCR bank"); continue; }
+            // JSON null can reach non-nullable members of hostile input.
+            if (bank is null) { problems.Add($"pcrs {bankName} is null"); continue; }
             foreach (var (index, hex) in bank)
             {
-                if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var pcr) || pcr > 23)
+                if (hex is null) problems.Add($"pcrs {bankName}:{index} is null");
+                else if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var pcr) || pcr > 23)
                     problems.Add($"pcrs: '{index}' is not a PCR index");
                 else if (Hex(hex, $"pcrs {bankName}:{pcr}", problems) is { } value)
                 {

@@ -64,8 +64,11 @@ internal sealed class TestAggregator : IAsyncDisposable
         return new TestAggregator(app, directory, data, store, clock, address, admin);
     }
 
-    /// <summary>An HTTP client that trusts only this aggregator's CA and presents <paramref name="clientCertificate"/>, if any.</summary>
-    public HttpClient Client(X509Certificate2? clientCertificate = null, string? bearer = null)
+    /// <summary>
+    /// An HTTP client that trusts only this aggregator's CA and presents <paramref name="clientCertificate"/>, if any; with
+    /// <paramref name="cookies"/> it keeps cookies there and does not follow redirects, as a test of a browser's view needs.
+    /// </summary>
+    public HttpClient Client(X509Certificate2? clientCertificate = null, string? bearer = null, System.Net.CookieContainer? cookies = null)
     {
         var ca = CaCertificate;
         var handler = new SocketsHttpHandler
@@ -86,6 +89,11 @@ internal sealed class TestAggregator : IAsyncDisposable
                 LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
             },
         };
+        if (cookies is not null)
+        {
+            handler.CookieContainer = cookies;
+            handler.AllowAutoRedirect = false;
+        }
         var client = new HttpClient(handler) { BaseAddress = Address };
         if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         return client;

@@ -15,7 +15,7 @@ internal static class TestReports
     /// <summary>A report for <paramref name="hostname"/> whose evidence says the host has no TPM (so WG-TPM-001 fails).</summary>
     public static Report Create(string hostname, DateTimeOffset now)
     {
-        var evidence = new Evidence
+        var evidence = new Core.Evidence.Evidence
         {
             Host = new HostIdentity { Hostname = hostname, Os = "Debian GNU/Linux 12", Kernel = "6.1.0", Arch = "x64", Platform = "linux" },
             Tpm = new TpmEvidence { Present = false, Source = "none" },

@@ -22,10 +22,10 @@ public static class Roles
     /// <summary>Adds the three role policies (bearer API tokens).</summary>
     public static void AddPolicies(AuthorizationOptions options)
     {
-        for (var i = 0; i < All.Count; i++)
-        {
-            var satisfying = All.Skip(i).ToArray();
-            options.AddPolicy(All[i], p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireRole(satisfying));
-        }
+        foreach (var role in All)
+            options.AddPolicy(role, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireRole(AtLeast(role)));
     }
+
+    /// <summary><paramref name="role"/> and every role above it: the roles that may do what <paramref name="role"/> may.</summary>
+    public static string[] AtLeast(string role) => All.SkipWhile(r => r != role).ToArray();
 }

@@ -40,6 +40,7 @@ internal static class ServeCommand
                 await using var app = AggregatorApp.Build(new AggregatorSettings
                 {
                     Data = directory, Store = store, Catalog = loaded.Catalog, Urls = parse.GetValue(urls)!,
+                    CatalogFiles = parse.GetValue(catalog) is { } files ? Export.CatalogFiles.Directory(files) : null,
                     RequireEkCertificate = parse.GetValue(requireEk), EnrollmentPermits = Math.Max(1, parse.GetValue(limit)),
                 });
                 await app.RunAsync(cancel);

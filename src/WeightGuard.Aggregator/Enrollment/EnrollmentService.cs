@@ -39,7 +39,12 @@ public sealed class EnrollmentService(IAggregatorStore store, CertificateAuthori
         if (!await store.ConsumeEnrollmentTokenAsync(token.SecretHash, now, cancel))
             throw ProblemException.Forbidden("the enrolment token is unknown, expired or used up");
 
-        var agent = new AgentRecord(Guid.NewGuid().ToString(), request.Hostname, request.MachineId, tpm?.AkBytes, tpm?.EkCertified ?? false, now);
+        var agent = new AgentRecord(Guid.NewGuid().ToString(), request.Hostname, request.MachineId, tpm?.AkBytes, tpm?.EkCertified ?? false, now)
+        {
+            // Kept for evidence bundles, whose verifier checks the EK certificate against the EK; both were checked just above.
+            EkPublic = request.Tpm is null ? null : Convert.FromBase64String(request.Tpm.EkPublic),
+            EkCertificate = request.Tpm?.EkCertificate is { } der ? Convert.FromBase64String(der) : null,
+        };
         if (tpm is null) return await IssueAsync(agent, key, cancel);
 
         var credential = RandomNumberGenerator.GetBytes(32);

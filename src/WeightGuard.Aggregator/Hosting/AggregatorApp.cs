@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Attestation;
+using WeightGuard.Aggregator.Dashboard;
 using WeightGuard.Aggregator.Enrollment;
 using WeightGuard.Aggregator.Ingest;
 using WeightGuard.Aggregator.Pki;
@@ -57,7 +58,8 @@ public static class AggregatorApp
         services.AddSingleton<QuoteCheck>();
         services.AddSingleton<ReportIngest>();
 
-        // Nothing here protects cookies or other payloads; an ephemeral provider keeps keys off the disk.
+        // Protects the dashboard's session cookies and antiforgery tokens. Ephemeral keys stay off the disk; a restart
+        // (or another instance) asks people to sign in again.
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -78,6 +80,8 @@ public static class AggregatorApp
                 title: "Too many requests", detail: "too many enrolment requests from this address; try again later").ExecuteAsync(context.HttpContext));
         });
 
+        DashboardEndpoints.AddServices(services, settings);
+
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -88,6 +92,7 @@ public static class AggregatorApp
         IngestEndpoints.Map(app);
         FleetEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        DashboardEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             settings.Store.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -12,6 +12,8 @@ public sealed record AggregatorSettings
     public required IAggregatorStore Store { get; init; }
     /// <summary>The catalogue reports are re-judged with.</summary>
     public required Catalog Catalog { get; init; }
+    /// <summary>The catalogue's files as evidence bundles carry them; null for the catalogue built in.</summary>
+    public Export.CatalogFiles? CatalogFiles { get; init; }
     /// <summary>Where to listen, e.g. <c>https://0.0.0.0:8443</c>; port 0 picks a free one.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["https://0.0.0.0:8443"];
     /// <summary>Refuse TPM enrolments whose EK has no certificate.</summary>

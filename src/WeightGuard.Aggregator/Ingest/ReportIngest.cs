@@ -43,7 +43,10 @@ public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteC
         var s = evaluation.Summary;
         var stored = new StoredReport(report.ReportId, agent.AgentId, report.Host.Hostname, now, report.Profile.Id, attestation,
             new VerdictCounts(s.Pass, s.Fail, s.Error, s.NotApplicable, s.Waived, s.Manual, s.RandLevelAchieved),
-            report.Summary.RandLevelAchieved, reportElement.GetRawText(), verdicts);
+            report.Summary.RandLevelAchieved, reportElement.GetRawText(), verdicts)
+        {
+            AttestationJson = submission.Attestation is null ? null : body.GetProperty("attestation").GetRawText(),
+        };
         var inserted = await store.AddReportAsync(stored, cancel);
         return new SubmissionResult(report.ReportId, !inserted, attestation, s);
     }

@@ -4,7 +4,7 @@ namespace WeightGuard.Aggregator.Storage;
 /// Everything the aggregator keeps. Secrets (tokens) are stored only as SHA-256 hashes. Implementations: SQLite (one
 /// process) and PostgreSQL (several aggregator instances sharing one database); the same tests run against both.
 /// </summary>
-public interface IAggregatorStore : IAsyncDisposable
+public partial interface IAggregatorStore : IAsyncDisposable
 {
     /// <summary>Creates or upgrades the schema to the newest migration.</summary>
     Task MigrateAsync(CancellationToken cancel = default);

@@ -37,5 +37,16 @@ internal static class Migrations
             CREATE TABLE api_tokens (
               token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, created_at BIGINT NOT NULL);
             """),
+        (2, """
+            ALTER TABLE agents ADD COLUMN ek_public BYTEA;
+            ALTER TABLE agents ADD COLUMN ek_certificate BYTEA;
+            ALTER TABLE pending_enrollments ADD COLUMN ek_public BYTEA;
+            ALTER TABLE pending_enrollments ADD COLUMN ek_certificate BYTEA;
+            ALTER TABLE reports ADD COLUMN attestation_json TEXT;
+            CREATE TABLE host_labels (agent_id TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (agent_id, label));
+            CREATE TABLE pcr_baselines (agent_id TEXT PRIMARY KEY, report_id TEXT NOT NULL, set_by TEXT NOT NULL, set_at BIGINT NOT NULL);
+            CREATE TABLE bundle_exports (manifest_sha256 TEXT NOT NULL, created_at BIGINT NOT NULL, made_by TEXT NOT NULL);
+            CREATE INDEX verdicts_failing ON verdicts (report_id, status, control_id, severity) WHERE status IN ('fail', 'error');
+            """),
     ];
 }

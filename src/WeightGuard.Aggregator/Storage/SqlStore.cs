@@ -6,7 +6,7 @@ namespace WeightGuard.Aggregator.Storage;
 /// The store in plain ADO.NET over SQL that SQLite and PostgreSQL both accept; subclasses only open connections and
 /// say how writers and migrations are serialised.
 /// </summary>
-public abstract class SqlStore : IAggregatorStore
+public abstract partial class SqlStore : IAggregatorStore
 {
     private const string ReportColumns =
         "r.report_id, r.received_at, r.profile_id, r.attestation, r.pass, r.fail, r.error, r.not_applicable, r.waived, r.manual, r.rand_level, r.agent_rand_level";
@@ -60,9 +60,10 @@ public abstract class SqlStore : IAggregatorStore
     /// <inheritdoc/>
     public Task AddPendingEnrollmentAsync(PendingEnrollment pending, CancellationToken cancel = default) =>
         Write("""
-            INSERT INTO pending_enrollments (enrollment_id, agent_id, hostname, machine_id, ak_public, ek_certified, csr, credential_hash, expires_at)
-            VALUES (@id, @agent, @host, @machine, @ak, @ekc, @csr, @cred, @exp)
-            """, cancel,
+            INSERT INTO pending_enrollments (enrollment_id, agent_id, hostname, machine_id, ak_public, ek_certified, csr, credential_hash, expires_at,
+                                             ek_public, ek_certificate)
+            VALUES (@id, @agent, @host, @machine, @ak, @ekc, @csr, @cred, @exp, @ek, @ekcert)
+            """, cancel, ("ek", pending.Agent.EkPublic), ("ekcert", pending.Agent.EkCertificate),
             ("id", pending.EnrollmentId), ("agent", pending.Agent.AgentId), ("host", pending.Agent.Hostname), ("machine", pending.Agent.MachineId),
             ("ak", pending.Agent.AkPublic), ("ekc", Flag(pending.Agent.EkCertified)), ("csr", pending.CertificateRequest),
             ("cred", pending.CredentialHash), ("exp", Ms(pending.ExpiresAt)));
@@ -74,21 +75,21 @@ public abstract class SqlStore : IAggregatorStore
         await using var db = await OpenAsync(cancel);
         await using var cmd = Command(db, null, """
             DELETE FROM pending_enrollments WHERE enrollment_id = @id
-            RETURNING agent_id, hostname, machine_id, ak_public, ek_certified, csr, credential_hash, expires_at
+            RETURNING agent_id, hostname, machine_id, ak_public, ek_certified, csr, credential_hash, expires_at, ek_public, ek_certificate
             """, ("id", enrollmentId));
         await using var r = await cmd.ExecuteReaderAsync(cancel);
         if (!await r.ReadAsync(cancel)) return null;
         var agent = new AgentRecord(r.GetString(0), r.GetString(1), NullableString(r, 2), r.GetFieldValue<byte[]>(3), Long(r, 4) != 0,
-            DateTimeOffset.MinValue);
+            DateTimeOffset.MinValue) { EkPublic = NullableBytes(r, 8), EkCertificate = NullableBytes(r, 9) };
         return new PendingEnrollment(enrollmentId, agent, r.GetString(5), r.GetFieldValue<byte[]>(6), FromMs(Long(r, 7)));
     }
 
     /// <inheritdoc/>
     public Task AddAgentAsync(AgentRecord agent, CancellationToken cancel = default) =>
         Write("""
-            INSERT INTO agents (agent_id, hostname, machine_id, ak_public, ek_certified, enrolled_at, revoked_at)
-            VALUES (@id, @host, @machine, @ak, @ekc, @at, @revoked)
-            """, cancel,
+            INSERT INTO agents (agent_id, hostname, machine_id, ak_public, ek_certified, enrolled_at, revoked_at, ek_public, ek_certificate)
+            VALUES (@id, @host, @machine, @ak, @ekc, @at, @revoked, @ek, @ekcert)
+            """, cancel, ("ek", agent.EkPublic), ("ekcert", agent.EkCertificate),
             ("id", agent.AgentId), ("host", agent.Hostname), ("machine", agent.MachineId), ("ak", agent.AkPublic),
             ("ekc", Flag(agent.EkCertified)), ("at", Ms(agent.EnrolledAt)), ("revoked", agent.RevokedAt is { } r ? Ms(r) : null));
 
@@ -97,11 +98,12 @@ public abstract class SqlStore : IAggregatorStore
     {
         await using var db = await OpenAsync(cancel);
         await using var cmd = Command(db, null,
-            "SELECT hostname, machine_id, ak_public, ek_certified, enrolled_at, revoked_at FROM agents WHERE agent_id = @id", ("id", agentId));
+            "SELECT hostname, machine_id, ak_public, ek_certified, enrolled_at, revoked_at, ek_public, ek_certificate FROM agents WHERE agent_id = @id",
+            ("id", agentId));
         await using var r = await cmd.ExecuteReaderAsync(cancel);
         if (!await r.ReadAsync(cancel)) return null;
-        return new AgentRecord(agentId, r.GetString(0), NullableString(r, 1), r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2),
-            Long(r, 3) != 0, FromMs(Long(r, 4)), r.IsDBNull(5) ? null : FromMs(Long(r, 5)));
+        return new AgentRecord(agentId, r.GetString(0), NullableString(r, 1), NullableBytes(r, 2),
+            Long(r, 3) != 0, FromMs(Long(r, 4)), r.IsDBNull(5) ? null : FromMs(Long(r, 5))) { EkPublic = NullableBytes(r, 6), EkCertificate = NullableBytes(r, 7) };
     }
 
     /// <inheritdoc/>
@@ -145,10 +147,10 @@ public abstract class SqlStore : IAggregatorStore
         var id = report.ReportId.ToString();
         var inserted = await Execute(db, tx, """
             INSERT INTO reports (report_id, agent_id, hostname, received_at, profile_id, attestation, pass, fail, error, not_applicable,
-                                 waived, manual, rand_level, agent_rand_level, body)
-            VALUES (@id, @agent, @host, @at, @profile, @att, @pass, @fail, @error, @na, @waived, @manual, @level, @agentLevel, @body)
+                                 waived, manual, rand_level, agent_rand_level, body, attestation_json)
+            VALUES (@id, @agent, @host, @at, @profile, @att, @pass, @fail, @error, @na, @waived, @manual, @level, @agentLevel, @body, @attestation)
             ON CONFLICT (report_id) DO NOTHING
-            """, cancel,
+            """, cancel, ("attestation", report.AttestationJson),
             ("id", id), ("agent", report.AgentId), ("host", report.Hostname), ("at", Ms(report.ReceivedAt)), ("profile", report.ProfileId),
             ("att", report.Attestation), ("pass", (long)s.Pass), ("fail", (long)s.Fail), ("error", (long)s.Error), ("na", (long)s.NotApplicable),
             ("waived", (long)s.Waived), ("manual", (long)s.Manual), ("level", s.RandLevelAchieved), ("agentLevel", report.AgentRandLevel),
@@ -357,6 +359,7 @@ public abstract class SqlStore : IAggregatorStore
     private static long Long(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static byte[]? NullableBytes(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<byte[]>(i);
     private static long Flag(bool value) => value ? 1 : 0;
     private static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

@@ -9,7 +9,13 @@ namespace WeightGuard.Aggregator.Storage;
 /// <param name="EnrolledAt">When the certificate was issued.</param>
 /// <param name="RevokedAt">When an admin revoked it; null while it may report.</param>
 public sealed record AgentRecord(string AgentId, string Hostname, string? MachineId, byte[]? AkPublic, bool EkCertified,
-    DateTimeOffset EnrolledAt, DateTimeOffset? RevokedAt = null);
+    DateTimeOffset EnrolledAt, DateTimeOffset? RevokedAt = null)
+{
+    /// <summary>The TPM endorsement key (TPMT_PUBLIC) the AK was proven beside, or null without a TPM; evidence bundles carry it.</summary>
+    public byte[]? EkPublic { get; init; }
+    /// <summary>The EK certificate (DER) the agent sent, when it had one.</summary>
+    public byte[]? EkCertificate { get; init; }
+}
 
 /// <summary>A TPM enrolment waiting for its credential to be activated.</summary>
 /// <param name="EnrollmentId">Where the agent posts the activation.</param>
@@ -64,4 +70,8 @@ public sealed record StoredVerdict(string ControlId, string Status, string? Agen
 /// <param name="ReportJson">The submitted report, as received.</param>
 /// <param name="Verdicts">One per control of the profile.</param>
 public sealed record StoredReport(Guid ReportId, string AgentId, string Hostname, DateTimeOffset ReceivedAt, string ProfileId,
-    string Attestation, VerdictCounts Summary, string AgentRandLevel, string ReportJson, IReadOnlyList<StoredVerdict> Verdicts);
+    string Attestation, VerdictCounts Summary, string AgentRandLevel, string ReportJson, IReadOnlyList<StoredVerdict> Verdicts)
+{
+    /// <summary>The verified quote as submitted (<c>QuoteAttestation</c> JSON, event log included), or null without a TPM; PCR drift and evidence bundles read it.</summary>
+    public string? AttestationJson { get; init; }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Dashboard.Pages;
+using WeightGuard.Aggregator.Export;
+using WeightGuard.Aggregator.Hosting;
+using WeightGuard.Aggregator.Storage;
+using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Evaluation;
+using WeightGuard.Core.Reports;
+
+namespace WeightGuard.Aggregator.Dashboard;
+
+/// <summary>
+/// The security leads' dashboard under <c>/dashboard</c>: server-rendered pages (one small renderer per page, no
+/// scripts), signed in with an API token, each route guarded by the role policy it needs.
+/// </summary>
+public static class DashboardEndpoints
+{
+    private const int MaxLabels = 20;
+    private const int MaxLabelLength = 64;
+    private const int HostHistory = 20;
+    private const int TrendDays = 30;
+
+    private static readonly Lazy<byte[]> Stylesheet = new(() =>
+    {
+        using var stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream("dashboard/dashboard.css")!;
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    });
+
+    /// <summary>Adds the dashboard's authentication, policies, antiforgery and the evidence export.</summary>
+    public static void AddServices(IServiceCollection services, AggregatorSettings settings)
+    {
+        DashboardAuthentication.Add(services);
+        services.AddSingleton(settings.Data);
+        services.AddSingleton(settings.CatalogFiles ?? CatalogFiles.Embedded(typeof(DashboardEndpoints).Assembly));
+        services.AddSingleton<EvidenceExport>();
+    }
+
+    /// <summary>Maps the dashboard's routes.</summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet(DashboardPaths.Stylesheet, (HttpContext http) =>
+        {
+            HtmlPage.SecurityHeaders(http.Response);
+            http.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Bytes(Stylesheet.Value, "text/css; charset=utf-8");
+        });
+        app.MapGet(DashboardPaths.SignIn, (HttpContext http, string? returnUrl) => new HtmlPage(SignInPage.Render(http, returnUrl, null)));
+        app.MapPost(DashboardPaths.SignIn, SignInAsync);
+
+        var viewer = app.MapGroup(DashboardPaths.Root).RequireAuthorization(DashboardAuthentication.Policy(Roles.Viewer));
+        viewer.MapPost("/sign-out", async (HttpContext http) =>
+        {
+            if (await ReadFormAsync(http) is null) return BadForm(http);
+            await http.SignOutAsync(DashboardAuthentication.Scheme);
+            return Results.Redirect(DashboardPaths.SignIn);
+        });
+        viewer.MapGet("", OverviewAsync);
+        viewer.MapGet("/hosts/{agentId}", HostAsync);
+        viewer.MapGet("/controls/{controlId}", async (HttpContext http, string controlId, string? status, Catalog catalog, IAggregatorStore store,
+            CancellationToken cancel) => catalog.Controls.TryGetValue(controlId, out var control)
+            ? new HtmlPage(ControlPage.Render(http, control, await store.ControlAcrossFleetAsync(controlId, cancel), status is { Length: > 0 } ? status : null))
+            : MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such control", $"This aggregator's catalogue has no control {controlId}."));
+
+        var auditor = app.MapGroup(DashboardPaths.Export).RequireAuthorization(DashboardAuthentication.Policy(Roles.Auditor));
+        auditor.MapGet("", (HttpContext http) => new HtmlPage(ExportPage.Render(http, null)));
+        auditor.MapPost("", ExportAsync);
+
+        var admin = app.MapGroup(DashboardPaths.Root).RequireAuthorization(DashboardAuthentication.Policy(Roles.Admin));
+        admin.MapGet("/waivers", (HttpContext http, Catalog catalog, TimeProvider time) => new HtmlPage(WaiversPage.Render(http, catalog, time.GetUtcNow())));
+        admin.MapPost("/hosts/{agentId}/labels", SetLabelsAsync);
+        admin.MapPost("/hosts/{agentId}/baseline", SetBaselineAsync);
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext http, IAggregatorStore store, CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        var returnUrl = form["returnUrl"].ToString();
+        var token = form["token"].ToString().Trim();
+        var found = token.Length is > 0 and <= 200 ? await store.FindApiTokenAsync(ApiTokens.Hash(token), cancel) : null;
+        if (found is null)
+            return new HtmlPage(SignInPage.Render(http, returnUrl, "That API token is not known to this aggregator."), StatusCodes.Status401Unauthorized);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, found.Name), new Claim(ClaimTypes.Role, found.Role)], DashboardAuthentication.Scheme);
+        await http.SignInAsync(DashboardAuthentication.Scheme, new ClaimsPrincipal(identity));
+        return Results.Redirect(DashboardPaths.IsLocal(returnUrl) ? returnUrl : DashboardPaths.Root);
+    }
+
+    private static async Task<IResult> OverviewAsync(HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, int? page,
+        CancellationToken cancel)
+    {
+        var filter = FleetView.FilterFrom(http.Request);
+        var fleet = await FleetView.LoadAsync(store, filter, cancel);
+        var trendProfile = filter.Profile is { } p && catalog.Profiles.ContainsKey(p) ? p
+            : fleet.Hosts.Where(h => h.Latest is not null).GroupBy(h => h.Latest!.ProfileId).MaxBy(g => g.Count())?.Key ?? catalog.Profiles.Keys.First();
+        var since = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(1 - TrendDays);
+        var trend = await store.ComplianceOverTimeAsync(trendProfile, since, cancel);
+        return new HtmlPage(OverviewPage.Render(http, catalog, fleet, filter, trendProfile, trend, page ?? 1));
+    }
+
+    private static async Task<IResult> HostAsync(HttpContext http, string agentId, Catalog catalog, IAggregatorStore store, CancellationToken cancel)
+    {
+        if (await store.GetHostAsync(agentId, HostHistory, cancel) is not { } detail)
+            return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such host", $"No host has agent id {agentId}.");
+        var labels = (await store.HostLabelsAsync(cancel)).GetValueOrDefault(agentId) ?? [];
+        IReadOnlyList<ControlResult>? results = null;
+        JsonElement? evidence = null;
+        if (detail.Host.Latest is { } latest && await store.GetReportBodyAsync(latest.ReportId, cancel) is { } body && catalog.Profiles.ContainsKey(body.ProfileId))
+        {
+            using var document = JsonDocument.Parse(body.ReportJson);
+            evidence = document.RootElement.Clone();
+            var report = JsonSerializer.Deserialize(body.ReportJson, WeightGuardJsonContext.Default.Report)!;
+            // The same judgement ingest made: the aggregator's catalogue at the time the report was received.
+            results = Evaluator.Evaluate(catalog, body.ProfileId, report.Evidence, body.ReceivedAt).Results;
+        }
+        var baseline = await store.GetPcrBaselineAsync(agentId, cancel);
+        IReadOnlyList<PcrComparison> drift = [];
+        if (baseline is not null && detail.History.FirstOrDefault(r => r.Attestation == "verified") is { } verified
+            && await store.GetReportBodyAsync(verified.ReportId, cancel) is { AttestationJson: { } quoted })
+            drift = PcrDrift.Compare(baseline.AttestationJson, quoted);
+        return new HtmlPage(Pages.HostPage.Render(http, new HostPageModel(detail, labels, results, evidence, baseline, drift)));
+    }
+
+    private static async Task<IResult> SetLabelsAsync(HttpContext http, string agentId, IAggregatorStore store, CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        if (await store.GetAgentAsync(agentId, cancel) is null)
+            return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such host", $"No host has agent id {agentId}.");
+        var labels = form["labels"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (labels.Length > MaxLabels || labels.Any(l => l.Length > MaxLabelLength || l.Any(char.IsControl)))
+            return MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Labels refused",
+                $"A host carries at most {MaxLabels} labels of at most {MaxLabelLength} characters each, without control characters.");
+        await store.SetHostLabelsAsync(agentId, labels, cancel);
+        return Results.Redirect(DashboardPaths.Host(agentId));
+    }
+
+    private static async Task<IResult> SetBaselineAsync(HttpContext http, string agentId, IAggregatorStore store, TimeProvider time, CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        if (!Guid.TryParse(form["reportId"].ToString(), out var reportId)
+            || !await store.SetPcrBaselineAsync(agentId, reportId, http.User.Identity!.Name!, time.GetUtcNow(), cancel))
+            return MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Baseline refused", "Only a verified report of this host can become its PCR baseline.");
+        return Results.Redirect(DashboardPaths.Host(agentId));
+    }
+
+    private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        DateTimeOffset? since = null;
+        if (form["since"].ToString() is { Length: > 0 } text)
+        {
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                return new HtmlPage(ExportPage.Render(http, $"'{text}' is not a date."), StatusCodes.Status400BadRequest);
+            since = parsed;
+        }
+        var hosts = form["hosts"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Buffered: the writer is synchronous and a refusal must still be able to answer with a page.
+        var buffer = new MemoryStream();
+        ExportResult result;
+        try { result = await export.WriteAsync(new ExportRequest(hosts.Length == 0 ? null : hosts, since, http.User.Identity!.Name!), buffer, cancel); }
+        catch (ArgumentException e) { return new HtmlPage(ExportPage.Render(http, e.Message), StatusCodes.Status400BadRequest); }
+        buffer.Position = 0;
+        http.Response.Headers["X-WeightGuard-Manifest-Sha256"] = result.ManifestSha256;
+        return Results.File(buffer, "application/zip", $"weightguard-evidence-{result.CreatedAt:yyyyMMdd'T'HHmmss'Z'}.zip");
+    }
+
+    /// <summary>The form, when its antiforgery token holds; null otherwise.</summary>
+    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
+    {
+        if (!http.Request.HasFormContentType) return null;
+        try { await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http); }
+        catch (AntiforgeryValidationException) { return null; }
+        return await http.Request.ReadFormAsync(http.RequestAborted);
+    }
+
+    private static HtmlPage BadForm(HttpContext http) => MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Form refused",
+        "The form did not come from this dashboard or has expired; reload the page and try again.");
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace WeightGuard.Aggregator.Dashboard;
+
+/// <summary>The dashboard's URLs, built in one place so that links and routes agree and every segment is escaped.</summary>
+public static class DashboardPaths
+{
+    /// <summary>The dashboard's root (the fleet overview).</summary>
+    public const string Root = "/dashboard";
+    /// <summary>The sign-in page.</summary>
+    public const string SignIn = Root + "/sign-in";
+    /// <summary>Signing out (POST).</summary>
+    public const string SignOut = Root + "/sign-out";
+    /// <summary>The stylesheet.</summary>
+    public const string Stylesheet = Root + "/dashboard.css";
+    /// <summary>The export page (auditor).</summary>
+    public const string Export = Root + "/export";
+    /// <summary>The waivers page (admin).</summary>
+    public const string Waivers = Root + "/waivers";
+
+    /// <summary>One host's page.</summary>
+    public static string Host(string agentId) => $"{Root}/hosts/{Uri.EscapeDataString(agentId)}";
+
+    /// <summary>One control across the fleet.</summary>
+    public static string Control(string controlId) => $"{Root}/controls/{Uri.EscapeDataString(controlId)}";
+
+    /// <summary><paramref name="path"/> with the non-empty query parameters given.</summary>
+    public static string With(string path, params (string Name, object? Value)[] query)
+    {
+        var pairs = query.Where(q => q.Value is not null && Convert.ToString(q.Value, CultureInfo.InvariantCulture) is { Length: > 0 })
+            .Select(q => $"{Uri.EscapeDataString(q.Name)}={Uri.EscapeDataString(Convert.ToString(q.Value, CultureInfo.InvariantCulture)!)}")
+            .ToList();
+        return pairs.Count == 0 ? path : path + "?" + string.Join('&', pairs);
+    }
+
+    /// <summary>True for a path inside the dashboard, safe to redirect to after sign-in (no scheme, host or backslash tricks).</summary>
+    public static bool IsLocal(string? path) =>
+        path is { Length: > 0 and < 2048 } && path.StartsWith(Root, StringComparison.Ordinal) && !path.Contains('\\') &&
+        !path.Contains("//", StringComparison.Ordinal) && (path.Length == Root.Length || path[Root.Length] is '/' or '?');
+}

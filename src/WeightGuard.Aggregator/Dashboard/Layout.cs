@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Antiforgery;
+using WeightGuard.Aggregator.Api;
+using static WeightGuard.Aggregator.Dashboard.Markup;
+
+namespace WeightGuard.Aggregator.Dashboard;
+
+/// <summary>The frame every dashboard page shares: document head, navigation by role, the signed-in person, sign-out.</summary>
+public static class Layout
+{
+    /// <summary>A whole document titled <paramref name="title"/> around <paramref name="main"/>.</summary>
+    public static Markup Page(HttpContext http, string title, Markup main)
+    {
+        var user = http.User;
+        var signedIn = user.Identity?.IsAuthenticated == true && user.Identity.AuthenticationType == DashboardAuthentication.Scheme;
+        var nav = signedIn
+            ? Html($"""
+                <nav aria-label="Main"><ul>
+                <li><a href="{DashboardPaths.Root}">Fleet overview</a></li>
+                {If(DashboardAuthentication.Has(user, Roles.Auditor), Html($"<li><a href=\"{DashboardPaths.Export}\">Export evidence</a></li>"))}
+                {If(DashboardAuthentication.Has(user, Roles.Admin), Html($"<li><a href=\"{DashboardPaths.Waivers}\">Waivers</a></li>"))}
+                </ul>
+                <form method="post" action="{DashboardPaths.SignOut}" class="session">{AntiforgeryField(http)}
+                <span>{user.Identity!.Name} ({string.Join(", ", Roles.All.Where(user.IsInRole))})</span> <button type="submit">Sign out</button></form>
+                </nav>
+                """)
+            : Empty;
+        return Html($"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{title} — WeightGuard</title>
+            <link rel="stylesheet" href="{DashboardPaths.Stylesheet}">
+            </head>
+            <body>
+            <header><p class="brand"><a href="{DashboardPaths.Root}">WeightGuard</a></p>{nav}</header>
+            <main id="main">
+            {main}
+            </main>
+            <footer><p>WeightGuard aggregator. Verdicts are the aggregator's own re-evaluation of each host's evidence.</p></footer>
+            </body>
+            </html>
+            """);
+    }
+
+    /// <summary>The hidden antiforgery field every form carries.</summary>
+    public static Markup AntiforgeryField(HttpContext http)
+    {
+        var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        return Html($"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">");
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Storage;
+using WeightGuard.Core.Checks.Kinds;
+using WeightGuard.Core.Reports;
+using WeightGuard.Reporting;
+using static WeightGuard.Aggregator.Dashboard.Markup;
+
+namespace WeightGuard.Aggregator.Dashboard.Pages;
+
+/// <summary>What the host page shows, loaded by the endpoint.</summary>
+/// <param name="Detail">The host, its latest stored verdicts and recent reports.</param>
+/// <param name="Labels">Its labels.</param>
+/// <param name="Results">The aggregator's re-evaluation of its latest report (messages, evidence, remediation); null without a report.</param>
+/// <param name="Evidence">The latest report's JSON, which the results' evidence pointers point into.</param>
+/// <param name="Baseline">The PCR baseline, or null without a verified quote.</param>
+/// <param name="Drift">The latest verified quote's PCRs against the baseline.</param>
+public sealed record HostPageModel(HostDetail Detail, IReadOnlyList<string> Labels, IReadOnlyList<ControlResult>? Results, JsonElement? Evidence,
+    PcrBaseline? Baseline, IReadOnlyList<PcrComparison> Drift);
+
+/// <summary>
+/// One host: every control with its status, evidence and remediation; attestation and the time of the last verified
+/// quote; PCR drift against the baseline; labels and re-baselining for admins.
+/// </summary>
+public static class HostPage
+{
+    private const int MaxEvidenceChars = 2000;
+
+    /// <summary>Renders the page.</summary>
+    public static Markup Render(HttpContext http, HostPageModel model)
+    {
+        var host = model.Detail.Host;
+        var latest = host.Latest;
+        var lastVerified = model.Detail.History.FirstOrDefault(r => r.Attestation == "verified");
+        var admin = DashboardAuthentication.Has(http.User, Roles.Admin);
+        return Layout.Page(http, host.Hostname, Html($"""
+            <h1>{host.Hostname}</h1>
+            <dl class="facts">
+            <dt>Agent id</dt><dd><code>{host.AgentId}</code></dd>
+            <dt>State</dt><dd><span class="state {HostState.Of(host)}">{HostState.Of(host)}</span></dd>
+            <dt>Enrolled</dt><dd>{host.EnrolledAt:yyyy-MM-dd HH:mm} UTC{(host.RevokedAt is { } r ? $", revoked {r:yyyy-MM-dd HH:mm} UTC" : "")}</dd>
+            <dt>TPM</dt><dd>{(host.HasTpm ? host.EkCertified ? "enrolled with a TPM; EK certificate chained to a manufacturer CA" : "enrolled with a TPM; EK not certified" : "enrolled without a TPM")}</dd>
+            <dt>Latest report</dt><dd>{(latest is null ? "none yet" : $"{latest.ReceivedAt:yyyy-MM-dd HH:mm} UTC against {latest.ProfileId}: RAND {latest.Summary.RandLevelAchieved} (the agent claimed {latest.AgentRandLevel}); attestation {latest.Attestation}")}</dd>
+            <dt>Last verified quote</dt><dd>{(lastVerified is null ? "none" : $"{lastVerified.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC")}</dd>
+            <dt>Labels</dt><dd>{(model.Labels.Count == 0 ? "none" : string.Join(", ", model.Labels))}</dd>
+            </dl>
+            {If(admin, LabelForm(http, host.AgentId, model.Labels))}
+            {Drift(http, model, admin)}
+            <section aria-labelledby="controls"><h2 id="controls">Controls</h2>
+            {(model.Results is { } results ? Controls(results, model.Evidence!.Value) : Html($"<p>No report yet.</p>"))}
+            </section>
+            <section aria-labelledby="history"><h2 id="history">Recent reports</h2>
+            <table><caption>Newest first</caption><thead><tr><th scope="col">Received (UTC)</th><th scope="col">Profile</th><th scope="col">RAND level</th><th scope="col">Failed</th><th scope="col">Errors</th><th scope="col">Attestation</th></tr></thead>
+            <tbody>{Join(model.Detail.History.Select(h => Html($"<tr><td>{h.ReceivedAt:yyyy-MM-dd HH:mm:ss}</td><td>{h.ProfileId}</td><td>{h.Summary.RandLevelAchieved}</td><td>{h.Summary.Fail}</td><td>{h.Summary.Error}</td><td>{h.Attestation}</td></tr>")))}</tbody></table>
+            </section>
+            """));
+    }
+
+    private static Markup LabelForm(HttpContext http, string agentId, IReadOnlyList<string> labels) => Html($"""
+        <form method="post" action="{DashboardPaths.Host(agentId)}/labels" class="inline">{Layout.AntiforgeryField(http)}
+        <label for="labels">Labels (comma-separated)</label> <input id="labels" name="labels" value="{string.Join(", ", labels)}" maxlength="1000">
+        <button type="submit">Save labels</button></form>
+        """);
+
+    private static Markup Drift(HttpContext http, HostPageModel model, bool admin)
+    {
+        if (!model.Detail.Host.HasTpm) return Empty;
+        if (model.Baseline is not { } baseline)
+            return Html($"<section aria-labelledby=\"pcr\"><h2 id=\"pcr\">PCR drift</h2><p>No verified quote yet.</p></section>");
+        var drifted = model.Drift.Count(d => d.Drifted);
+        var latest = model.Detail.History.FirstOrDefault(r => r.Attestation == "verified");
+        return Html($"""
+            <section aria-labelledby="pcr"><h2 id="pcr">PCR drift</h2>
+            <p>Baseline: the quote of {baseline.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC ({(baseline.SetBy is null ? "the host's first verified quote" : $"chosen by {baseline.SetBy} on {baseline.SetAt:yyyy-MM-dd}")}).
+            {(drifted == 0 ? "No PCR has changed since." : $"{drifted} PCR(s) changed since.")}</p>
+            <table class="pcrs"><caption>Quoted PCRs: baseline against the latest verified quote</caption>
+            <thead><tr><th scope="col">PCR</th><th scope="col">Baseline</th><th scope="col">Latest</th><th scope="col">Drift</th></tr></thead>
+            <tbody>{Join(model.Drift.Select(d => Html($"<tr class=\"{(d.Drifted ? "drift" : "")}\"><td>{d.Bank}:{d.Index}</td><td><code>{d.Baseline}</code></td><td><code>{d.Latest}</code></td><td>{(d.Drifted ? "changed" : "same")}</td></tr>")))}</tbody></table>
+            {If(admin && latest is not null && latest.ReportId != baseline.ReportId, Html($"""
+                <form method="post" action="{DashboardPaths.Host(model.Detail.Host.AgentId)}/baseline" class="inline">{Layout.AntiforgeryField(http)}
+                <input type="hidden" name="reportId" value="{latest?.ReportId}"><button type="submit">Make the latest verified quote the baseline</button></form>
+                """))}
+            </section>
+            """);
+    }
+
+    private static Markup Controls(IReadOnlyList<ControlResult> results, JsonElement report) => Html($"""
+        <table class="controls"><caption>Every control of the profile, failures first, as the aggregator judged the latest report</caption>
+        <thead><tr><th scope="col">Control</th><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Finding, evidence and remediation</th></tr></thead>
+        <tbody>{Join(results.OrderBy(r => Order(r.Status)).ThenBy(r => HostState.SeverityRank(r.Severity.ToString().ToLowerInvariant())).ThenBy(r => r.ControlId, StringComparer.Ordinal).Select(r => Html($"""
+            <tr><td><a href="{DashboardPaths.Control(r.ControlId)}">{r.ControlId}</a><br>{r.Title}</td><td><span class="status {Statuses.Name(r.Status)}">{Statuses.Name(r.Status)}</span></td><td>{r.Severity.ToString().ToLowerInvariant()}</td>
+            <td><p>{r.Message}</p>{If(r.Waiver is not null, Html($"<p class=\"waiver\">Waiver by {r.Waiver?.Approver}{(r.Waiver?.Expired == true ? ", expired " : ", valid until ")}{r.Waiver?.Expires:yyyy-MM-dd}: {r.Waiver?.Justification}</p>"))}
+            {If(r.Remediation is not null, Html($"<p class=\"remediation\"><strong>Remediation:</strong> {r.Remediation}</p>"))}
+            {If(r.Evidence.Count > 0, Html($"<details><summary>Evidence ({r.Evidence.Count})</summary>{Join(r.Evidence.Take(10).Select(p => Html($"<p class=\"pointer\"><code>{p}</code></p><pre>{EvidenceText(report, p)}</pre>")))}</details>"))}</td></tr>
+            """)))}</tbody></table>
+        """);
+
+    private static string EvidenceText(JsonElement report, string pointer)
+    {
+        var text = EvidenceFactCheck.Resolve(report, pointer)?.GetRawText() ?? "(not present)";
+        return text.Length > MaxEvidenceChars ? text[..MaxEvidenceChars] + " … (truncated)" : text;
+    }
+
+    private static int Order(Core.Evaluation.ControlStatus status) => status switch
+    {
+        Core.Evaluation.ControlStatus.Fail => 0, Core.Evaluation.ControlStatus.Error => 1, _ => 2,
+    };
+}

@@ -1,0 +1,97 @@
+using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using WeightGuard.Aggregator.Hosting;
+using WeightGuard.Aggregator.Storage;
+using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Evaluation;
+using WeightGuard.Core.Protocol;
+using WeightGuard.Core.Reports;
+using WeightGuard.Evidence;
+
+namespace WeightGuard.Aggregator.Export;
+
+/// <summary>What to export.</summary>
+/// <param name="AgentIds">The hosts; null for every enrolled host.</param>
+/// <param name="Since">Only reports received at or after this time; null for all.</param>
+/// <param name="MadeBy">Who asked (recorded with the export).</param>
+public sealed record ExportRequest(IReadOnlyList<string>? AgentIds, DateTimeOffset? Since, string MadeBy);
+
+/// <summary>What an export wrote.</summary>
+/// <param name="ManifestSha256">The new manifest's SHA-256, which the next export chains to.</param>
+/// <param name="Hosts">Hosts in the bundle.</param>
+/// <param name="Reports">Reports in the bundle.</param>
+/// <param name="CreatedAt">The bundle's creation time (whole seconds).</param>
+public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Writes an evidence bundle from the store with the <see cref="EvidenceBundleWriter"/>: each report as submitted with its
+/// quote, the aggregator's verdicts re-derived at the report's <c>finishedAt</c> (as the offline verifier re-derives them),
+/// signed with the data directory's evidence signing key and chained to the previous export. The command line and the
+/// dashboard both export through this.
+/// </summary>
+public sealed class EvidenceExport(IAggregatorStore store, Catalog catalog, CatalogFiles catalogFiles, DataDirectory data, TimeProvider time)
+{
+    /// <summary>The bundle's producer, e.g. <c>weightguard-aggregator 0.1.0</c>.</summary>
+    public static string Producer { get; } = "weightguard-aggregator " +
+        (typeof(EvidenceExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
+
+    private async Task<IReadOnlyList<string>> AllAgentIdsAsync(CancellationToken cancel)
+    {
+        var ids = new List<string>();
+        HostPage page;
+        do
+        {
+            page = await store.ListHostsAsync(new HostQuery(Offset: ids.Count), cancel);
+            ids.AddRange(page.Hosts.Select(h => h.AgentId));
+        } while (page.Hosts.Count > 0 && ids.Count < page.Total);
+        return ids;
+    }
+
+    /// <summary>Writes the bundle to <paramref name="output"/> and records the export.</summary>
+    /// <exception cref="ArgumentException">An agent id is unknown, or a stored report cannot be bundled (named in the message).</exception>
+    public async Task<ExportResult> WriteAsync(ExportRequest request, Stream output, CancellationToken cancel)
+    {
+        var agentIds = request.AgentIds ?? await AllAgentIdsAsync(cancel);
+        var hosts = new List<BundleHost>();
+        foreach (var agentId in agentIds.Distinct(StringComparer.Ordinal))
+        {
+            var agent = await store.GetAgentAsync(agentId, cancel) ?? throw new ArgumentException($"no agent {agentId}");
+            if (agent.AkPublic is not null && agent.EkPublic is null)
+                throw new ArgumentException($"agent {agentId} enrolled before the aggregator kept endorsement keys; its quotes cannot be bundled until it enrols again");
+            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(Bundled).ToList();
+            hosts.Add(new BundleHost
+            {
+                AgentId = agent.AgentId, Hostname = agent.Hostname, MachineId = agent.MachineId, Reports = reports,
+                Tpm = agent.AkPublic is { } ak ? new HostTpmKeys(ak, agent.EkPublic!, agent.EkCertificate) : null,
+            });
+        }
+
+        var now = time.GetUtcNow();
+        var createdAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        using var signer = X509Certificate2.CreateFromPemFile(data.SigningCertificate, data.SigningKey);
+        using var ca = data.LoadCaCertificate();
+        var content = new BundleContent
+        {
+            CreatedAt = createdAt, Producer = Producer, PreviousManifestSha256 = await store.LastExportAsync(cancel),
+            Catalog = catalogFiles.Files, Hosts = hosts,
+        };
+        var manifest = EvidenceBundleWriter.Write(content, new BundleSigningKey(signer, [ca]), output);
+        await store.AddExportAsync(manifest, createdAt, request.MadeBy, cancel);
+        return new ExportResult(manifest, hosts.Count, hosts.Sum(h => h.Reports.Count), createdAt);
+    }
+
+    private BundleReport Bundled(StoredReportBody body)
+    {
+        Report report;
+        QuoteAttestation? attestation;
+        try
+        {
+            report = JsonSerializer.Deserialize(body.ReportJson, WeightGuardJsonContext.Default.Report) ?? throw new JsonException("null");
+            attestation = body.AttestationJson is null ? null : JsonSerializer.Deserialize(body.AttestationJson, ProtocolJsonContext.Default.QuoteAttestation);
+        }
+        catch (JsonException e) { throw new ArgumentException($"stored report {body.ReportId} cannot be read: {e.Message}", e); }
+        var evaluation = Evaluator.Evaluate(catalog, body.ProfileId, report.Evidence, report.FinishedAt);
+        return new BundleReport(System.Text.Encoding.UTF8.GetBytes(body.ReportJson), attestation, new AggregatorVerdicts(body.ProfileId, evaluation));
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using WeightGuard.Aggregator.Cli;
+using WeightGuard.Aggregator.Hosting;
+using WeightGuard.Core.Catalog;
+
+namespace WeightGuard.Aggregator.Export;
+
+/// <summary>
+/// <c>weightguard-aggregator export --data DIR [--db DATABASE] --out FILE [--hosts ID,…] [--since DATE] [--catalog DIR]</c>:
+/// the evidence bundle the dashboard's export downloads, written from the command line.
+/// </summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var data = StoreOptions.Data();
+        var db = StoreOptions.Database();
+        var output = new Option<string>("--out") { Description = "The bundle file to write (replaced atomically)", HelpName = "FILE", Required = true };
+        var hosts = new Option<string?>("--hosts") { Description = "Comma-separated agent ids (default: every host)", HelpName = "ID,…" };
+        var since = new Option<string?>("--since") { Description = "Only reports received since this UTC date or time (ISO 8601)", HelpName = "DATE" };
+        var catalog = new Option<string?>("--catalog") { Description = "The catalogue the aggregator serves with, when not the built-in one", HelpName = "DIR" };
+        var command = new Command("export", "Write a signed evidence bundle for auditors ('weightguard evidence verify' checks it offline)")
+        {
+            data, db, output, hosts, since, catalog,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            DateTimeOffset? from = null;
+            if (parse.GetValue(since) is { } text)
+            {
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                {
+                    Console.Error.WriteLine($"--since: '{text}' is not an ISO 8601 date or time");
+                    return StoreOptions.BadInput;
+                }
+                from = parsed;
+            }
+            var dir = parse.GetValue(catalog);
+            var loaded = dir is null ? EmbeddedCatalog.Load(typeof(ExportCommand).Assembly) : CatalogLoader.LoadDirectory(dir);
+            if (loaded.Catalog is null)
+            {
+                foreach (var e in loaded.Errors) Console.Error.WriteLine(e);
+                return StoreOptions.BadInput;
+            }
+            var directory = new DataDirectory(parse.GetValue(data)!);
+            await using var store = await StoreOptions.OpenAsync(directory, parse.GetValue(db), cancel);
+            if (store is null) return StoreOptions.BadInput;
+            var path = Path.GetFullPath(parse.GetValue(output)!);
+            var partial = path + ".partial";
+            try
+            {
+                var files = dir is null ? CatalogFiles.Embedded(typeof(ExportCommand).Assembly) : CatalogFiles.Directory(dir);
+                var export = new EvidenceExport(store, loaded.Catalog, files, directory, TimeProvider.System);
+                var agents = parse.GetValue(hosts)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                ExportResult result;
+                await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
+                    result = await export.WriteAsync(new ExportRequest(agents, from, "command line"), stream, cancel);
+                File.Move(partial, path, overwrite: true);
+                Console.Out.WriteLine($"Wrote {path}: {result.Hosts} host(s), {result.Reports} report(s); manifest SHA-256 {result.ManifestSha256}.");
+                return StoreOptions.Ok;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                File.Delete(partial);
+                Console.Error.WriteLine(e.Message);
+                return StoreOptions.BadInput;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,154 @@
+namespace WeightGuard.Aggregator.Storage;
+
+/// <summary>The dashboard's and export's queries (see the partial <see cref="IAggregatorStore"/>).</summary>
+public abstract partial class SqlStore
+{
+    private const string BodyColumns = "report_id, agent_id, received_at, profile_id, body, attestation_json";
+
+    /// <inheritdoc/>
+    public async Task<StoredReportBody?> GetReportBodyAsync(Guid reportId, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, $"SELECT {BodyColumns} FROM reports WHERE report_id = @id", ("id", reportId.ToString()));
+        var found = await ReadAll(cmd, ReadBody, cancel);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<StoredReportBody>> ReportBodiesAsync(string agentId, DateTimeOffset? since, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null,
+            $"SELECT {BodyColumns} FROM reports WHERE agent_id = @a AND received_at >= @since ORDER BY received_at, report_id",
+            ("a", agentId), ("since", since is { } s ? Ms(s) : long.MinValue));
+        return await ReadAll(cmd, ReadBody, cancel);
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> CountHostsAsync(CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, "SELECT COUNT(*) FROM agents");
+        return (int)(await ReadAll(cmd, r => Long(r, 0), cancel))[0];
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<HostRow>> FindHostsAsync(HostFilter filter, CancellationToken cancel = default)
+    {
+        var (where, parameters) = Where(filter, []);
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null,
+            $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id {where} ORDER BY a.hostname, a.agent_id", parameters);
+        return await ReadAll(cmd, ReadHost, cancel);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<FailingControl>> FailingControlsAsync(HostFilter filter, CancellationToken cancel = default)
+    {
+        var (where, parameters) = Where(filter, ["v.status IN ('fail', 'error')"]);
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, $"""
+            SELECT v.control_id, MIN(v.severity), SUM(CASE WHEN v.status = 'fail' THEN 1 ELSE 0 END), SUM(CASE WHEN v.status = 'error' THEN 1 ELSE 0 END)
+            FROM agents a JOIN reports r ON r.report_id = a.latest_report_id JOIN verdicts v ON v.report_id = a.latest_report_id
+            {where} GROUP BY v.control_id ORDER BY v.control_id
+            """, parameters);
+        return await ReadAll(cmd, r => new FailingControl(r.GetString(0), r.GetString(1), (int)Long(r, 2), (int)Long(r, 3)), cancel);
+    }
+
+    /// <summary>
+    /// The WHERE clause of a filter over <c>agents a</c> joined to their latest <c>reports r</c>: one definition of each
+    /// <see cref="HostState"/> in SQL, matching <see cref="HostState.Of"/>.
+    /// </summary>
+    private static (string Sql, (string Name, object? Value)[] Parameters) Where(HostFilter filter, IEnumerable<string> more)
+    {
+        var conditions = new List<string>(more);
+        var parameters = new List<(string, object?)>();
+        void Add(string condition, string name, string value)
+        {
+            conditions.Add(condition);
+            parameters.Add((name, value));
+        }
+        if (filter.Profile is { } profile) Add("r.profile_id = @fprofile", "fprofile", profile);
+        if (filter.Level is { } level) Add("r.rand_level = @flevel", "flevel", level);
+        if (filter.Label is { } label) Add("EXISTS (SELECT 1 FROM host_labels l WHERE l.agent_id = a.agent_id AND l.label = @flabel)", "flabel", label);
+        if (filter.State is { } state)
+            conditions.Add(state switch
+            {
+                HostState.Revoked => "a.revoked_at IS NOT NULL",
+                HostState.NotReported => "a.revoked_at IS NULL AND a.latest_report_id IS NULL",
+                HostState.Compliant => "a.revoked_at IS NULL AND r.fail = 0 AND r.error = 0",
+                HostState.Failing => "a.revoked_at IS NULL AND r.fail + r.error > 0",
+                _ => "1 = 0",
+            });
+        return (conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions), parameters.ToArray());
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> HostLabelsAsync(CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, "SELECT agent_id, label FROM host_labels");
+        var rows = await ReadAll(cmd, r => (Agent: r.GetString(0), Label: r.GetString(1)), cancel);
+        return rows.GroupBy(x => x.Agent, StringComparer.Ordinal).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<string>)g.Select(x => x.Label).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc/>
+    public async Task SetHostLabelsAsync(string agentId, IReadOnlyCollection<string> labels, CancellationToken cancel = default)
+    {
+        using var writer = await EnterWriterAsync(cancel);
+        await using var db = await OpenAsync(cancel);
+        await using var tx = await db.BeginTransactionAsync(cancel);
+        await Execute(db, tx, "DELETE FROM host_labels WHERE agent_id = @a", cancel, ("a", agentId));
+        foreach (var label in labels.Distinct(StringComparer.Ordinal))
+            await Execute(db, tx, "INSERT INTO host_labels (agent_id, label) VALUES (@a, @l)", cancel, ("a", agentId), ("l", label));
+        await tx.CommitAsync(cancel);
+    }
+
+    /// <inheritdoc/>
+    public async Task<PcrBaseline?> GetPcrBaselineAsync(string agentId, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using (var chosen = Command(db, null, """
+                         SELECT r.report_id, r.received_at, r.attestation_json, b.set_by, b.set_at
+                         FROM pcr_baselines b JOIN reports r ON r.report_id = b.report_id WHERE b.agent_id = @a
+                         """, ("a", agentId)))
+        {
+            var rows = await ReadAll(chosen, r => new PcrBaseline(Guid.Parse(r.GetString(0)), FromMs(Long(r, 1)), r.GetString(2), r.GetString(3),
+                FromMs(Long(r, 4))), cancel);
+            if (rows.Count > 0) return rows[0];
+        }
+        await using var first = Command(db, null, """
+            SELECT report_id, received_at, attestation_json FROM reports
+            WHERE agent_id = @a AND attestation = 'verified' AND attestation_json IS NOT NULL ORDER BY received_at, report_id LIMIT 1
+            """, ("a", agentId));
+        var found = await ReadAll(first, r => new PcrBaseline(Guid.Parse(r.GetString(0)), FromMs(Long(r, 1)), r.GetString(2), null, null), cancel);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> SetPcrBaselineAsync(string agentId, Guid reportId, string setBy, DateTimeOffset at, CancellationToken cancel = default) =>
+        await Write("""
+            INSERT INTO pcr_baselines (agent_id, report_id, set_by, set_at)
+            SELECT agent_id, report_id, @by, @at FROM reports
+            WHERE report_id = @r AND agent_id = @a AND attestation = 'verified' AND attestation_json IS NOT NULL
+            ON CONFLICT (agent_id) DO UPDATE SET report_id = excluded.report_id, set_by = excluded.set_by, set_at = excluded.set_at
+            """, cancel, ("a", agentId), ("r", reportId.ToString()), ("by", setBy), ("at", Ms(at))) == 1;
+
+    /// <inheritdoc/>
+    public async Task<string?> LastExportAsync(CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, "SELECT manifest_sha256 FROM bundle_exports ORDER BY created_at DESC LIMIT 1");
+        var found = await ReadAll(cmd, r => r.GetString(0), cancel);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc/>
+    public Task AddExportAsync(string manifestSha256, DateTimeOffset createdAt, string madeBy, CancellationToken cancel = default) =>
+        Write("INSERT INTO bundle_exports (manifest_sha256, created_at, made_by) VALUES (@h, @at, @by)", cancel,
+            ("h", manifestSha256), ("at", Ms(createdAt)), ("by", madeBy));
+
+    private static StoredReportBody ReadBody(System.Data.Common.DbDataReader r) => new(Guid.Parse(r.GetString(0)), r.GetString(1),
+        FromMs(Long(r, 2)), r.GetString(3), r.GetString(4), NullableString(r, 5));
+}

@@ -1,0 +1,166 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Playwright;
+using WeightGuard.Evidence;
+using WeightGuard.Testing;
+
+namespace WeightGuard.Aggregator.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in headless Chromium (the system's, never a downloaded one) against a real aggregator with a seeded
+/// fleet, one host attesting through swtpm: sign-in, navigation, filters, admin forms, roles, and the auditor's export
+/// verified offline. Screenshots of the main pages are attached to the test results.
+/// </summary>
+[NonParallelizable]
+public sealed class DashboardBrowserTests
+{
+    private DashboardFleet _fleet = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    [OneTimeSetUp]
+    public async Task StartFleetAndBrowser()
+    {
+        var chromium = ExternalTool.Require("chromium");
+        ExternalTool.Require("swtpm");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _fleet = await DashboardFleet.StartAsync(tpm: true);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopFleetAndBrowser()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_fleet is not null) await _fleet.DisposeAsync();
+    }
+
+    [SetUp]
+    public async Task NewBrowserContext()
+    {
+        // The aggregator's certificate chains to its own CA, which this browser has never seen.
+        _context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _fleet.Aggregator.Address.ToString().TrimEnd('/'), IgnoreHTTPSErrors = true, AcceptDownloads = true,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        // A ceiling for waits on a loaded CI machine, not a timing assertion.
+        _context.SetDefaultTimeout(120_000);
+        _page = await _context.NewPageAsync();
+    }
+
+    [TearDown]
+    public async Task CloseBrowserContext() => await _context.CloseAsync();
+
+    private async Task SignInAsync(string token)
+    {
+        await _page.GotoAsync("/dashboard");
+        Assert.That(_page.Url, Does.Contain("/dashboard/sign-in"), "an anonymous visit lands on the sign-in page");
+        await _page.GetByLabel("API token").FillAsync(token);
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.EndsWith("/dashboard", StringComparison.Ordinal));
+    }
+
+    private async Task ScreenshotAsync(string name)
+    {
+        var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        TestContext.AddTestAttachment(path, name);
+    }
+
+    [Test]
+    public async Task ViewerSignsInReadsTheFleetAndFollowsAHostAndAControl()
+    {
+        await ScreenshotAsync("sign-in");
+        await SignInAsync(_fleet.Viewer);
+        Assert.That(await _page.Locator("h1").InnerTextAsync(), Is.EqualTo("Fleet overview"));
+        Assert.That(await _page.GetByRole(AriaRole.Heading, new() { Name = "Hosts per RAND level achieved" }).IsVisibleAsync());
+        Assert.That(await _page.Locator("svg.chart").CountAsync(), Is.GreaterThanOrEqualTo(2), "level bars and the trend");
+        Assert.That(await _page.Locator("table.hosts tbody tr").CountAsync(), Is.EqualTo(5));
+        Assert.That(await _page.GetByRole(AriaRole.Link, new() { Name = "Export evidence" }).CountAsync(), Is.Zero, "a viewer is not offered the export");
+        await ScreenshotAsync("overview");
+
+        await _page.GetByRole(AriaRole.Link, new() { Name = "gpu-tpm-01" }).ClickAsync();
+        Assert.That(await _page.Locator("h1").InnerTextAsync(), Is.EqualTo("gpu-tpm-01"));
+        var facts = await _page.Locator("dl.facts").InnerTextAsync();
+        Assert.That(facts, Does.Contain("attestation verified").And.Match(@"Last verified quote\s+\d{4}-\d\d-\d\d"));
+        Assert.That(await _page.Locator("#pcr + p").InnerTextAsync(), Does.Contain("first verified quote").And.Contain("No PCR has changed since"));
+        Assert.That(await _page.Locator("table.pcrs tbody tr").CountAsync(), Is.EqualTo(8), "sha256:0-7");
+        var tpmRow = _page.Locator("table.controls tr", new() { HasText = "WG-TPM-001" });
+        Assert.That(await tpmRow.Locator(".status").InnerTextAsync(), Is.EqualTo("fail"));
+        Assert.That(await tpmRow.InnerTextAsync(), Does.Contain("Remediation"));
+        await tpmRow.Locator("summary").ClickAsync();
+        Assert.That(await tpmRow.Locator("pre").First.InnerTextAsync(), Is.Not.Empty, "the evidence behind the verdict");
+        await ScreenshotAsync("host");
+
+        await tpmRow.GetByRole(AriaRole.Link, new() { Name = "WG-TPM-001" }).ClickAsync();
+        Assert.That(await _page.Locator("h1").InnerTextAsync(), Does.StartWith("WG-TPM-001"));
+        Assert.That(await _page.Locator("table tbody tr").CountAsync(), Is.EqualTo(4), "every host that reported");
+        await ScreenshotAsync("control");
+    }
+
+    [Test]
+    public async Task FiltersNarrowTheOverview()
+    {
+        await SignInAsync(_fleet.Viewer);
+        await _page.GetByLabel("Label", new() { Exact = true }).SelectOptionAsync("training");
+        await _page.GetByLabel("Profile", new() { Exact = true }).SelectOptionAsync("rand-sl2");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.Contains("label=training", StringComparison.Ordinal));
+        var hosts = await _page.Locator("table.hosts tbody tr td:first-child").AllInnerTextsAsync();
+        Assert.That(hosts, Is.EqualTo(new[] { "gpu-train-02" }));
+        Assert.That(await _page.Locator(".lead").InnerTextAsync(), Does.StartWith("1 of 5 hosts shown"));
+        await ScreenshotAsync("overview-filtered");
+    }
+
+    [Test]
+    public async Task ViewerMeetsAForbiddenPageAtTheExport()
+    {
+        await SignInAsync(_fleet.Viewer);
+        var response = await _page.GotoAsync("/dashboard/export");
+        Assert.That(response!.Status, Is.EqualTo(403));
+        Assert.That(await _page.Locator("h1").InnerTextAsync(), Is.EqualTo("Not allowed"));
+    }
+
+    [Test]
+    public async Task AdminLabelsAHostAndTheLabelFilterFindsIt()
+    {
+        await SignInAsync(_fleet.Admin);
+        await _page.GetByRole(AriaRole.Link, new() { Name = "gpu-serve-01" }).ClickAsync();
+        await _page.GetByLabel("Labels (comma-separated)").FillAsync("serving, eu-west");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Save labels" }).ClickAsync();
+        Assert.That(await _page.Locator("dl.facts").InnerTextAsync(), Does.Contain("eu-west, serving"));
+        await _page.GotoAsync("/dashboard?label=eu-west");
+        Assert.That(await _page.Locator("table.hosts tbody tr td:first-child").AllInnerTextsAsync(), Is.EqualTo(new[] { "gpu-serve-01" }));
+        await _page.GotoAsync("/dashboard/waivers");
+        Assert.That(await _page.Locator("h1").InnerTextAsync(), Is.EqualTo("Waivers"));
+    }
+
+    [Test]
+    public async Task AuditorDownloadsABundleThatVerifiesOffline()
+    {
+        await SignInAsync(_fleet.Auditor);
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Export evidence" }).ClickAsync();
+        await ScreenshotAsync("export");
+        var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByRole(AriaRole.Button, new() { Name = "Download the bundle" }).ClickAsync());
+        Assert.That(download.SuggestedFilename, Does.Match(@"^weightguard-evidence-\d{8}T\d{6}Z\.zip$"));
+        var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-export.zip");
+        await download.SaveAsAsync(path);
+
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(_fleet.Aggregator.Data.CaCertificate));
+        await using var bundle = File.OpenRead(path);
+        var verification = EvidenceBundleVerifier.Verify(bundle, ca);
+        Assert.That(verification.Problems, Is.Empty, string.Join("\n", verification.Problems));
+        Assert.That(verification.Verified, "signed by the aggregator and anchored in its CA");
+        Assert.Multiple(() =>
+        {
+            Assert.That(verification.Counts.QuotesVerified, Is.EqualTo(2), "gpu-tpm-01's two attested reports");
+            Assert.That(verification.Counts.VerdictsReproduced, Is.GreaterThanOrEqualTo(5));
+        });
+    }
+}

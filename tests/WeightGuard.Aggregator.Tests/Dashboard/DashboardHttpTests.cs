@@ -1,0 +1,210 @@
+using System.Net;
+using WeightGuard.Aggregator.Dashboard;
+
+namespace WeightGuard.Aggregator.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard over real TLS as a browser sees it, without a browser: sign-in, the session cookie, antiforgery, the
+/// security headers, escaping, roles and hostile form input.
+/// </summary>
+[NonParallelizable]
+public sealed class DashboardHttpTests
+{
+    private DashboardFleet _fleet = null!;
+
+    [OneTimeSetUp]
+    public async Task StartFleet() => _fleet = await DashboardFleet.StartAsync(tpm: false);
+
+    [OneTimeTearDown]
+    public async Task StopFleet() => await _fleet.DisposeAsync();
+
+    [Test]
+    public async Task PagesNeedASignInAndSayWhereToGo()
+    {
+        using var client = _fleet.Aggregator.Client(cookies: new CookieContainer());
+        var response = await client.GetAsync("/dashboard/hosts/x?y=1");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(response.Headers.Location!.ToString(), Does.Contain("/dashboard/sign-in?returnUrl=%2Fdashboard%2Fhosts%2Fx%3Fy%3D1"));
+    }
+
+    [Test]
+    public async Task SessionCookieIsHttpOnlySecureStrictAndHoldsNoToken()
+    {
+        var cookies = new CookieContainer();
+        using var client = _fleet.Aggregator.Client(cookies: cookies);
+        var form = await DashboardFleet.FormAsync(client, "/dashboard/sign-in", ("token", _fleet.Viewer), ("returnUrl", "/dashboard/controls/WG-TPM-001"));
+        var response = await client.PostAsync("/dashboard/sign-in", form);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(response.Headers.Location!.ToString(), Is.EqualTo("/dashboard/controls/WG-TPM-001"));
+        var session = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-weightguard=", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(session, Does.Contain("httponly").IgnoreCase);
+            Assert.That(session, Does.Contain("secure").IgnoreCase);
+            Assert.That(session, Does.Contain("samesite=strict").IgnoreCase);
+            Assert.That(session, Does.Contain("path=/"));
+            Assert.That(session, Does.Not.Contain(_fleet.Viewer[4..]), "the token itself is not in the cookie");
+        });
+        Assert.That(await client.GetStringAsync("/dashboard"), Does.Contain("<h1>Fleet overview</h1>").And.Contain("vera viewer"));
+    }
+
+    [Test]
+    public async Task UnknownTokenIsRefusedWithTheFormAgain()
+    {
+        using var client = _fleet.Aggregator.Client(cookies: new CookieContainer());
+        var response = await client.PostAsync("/dashboard/sign-in", await DashboardFleet.FormAsync(client, "/dashboard/sign-in", ("token", "wgp_notatoken")));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("not known to this aggregator").And.Not.Contain("wgp_notatoken"));
+    }
+
+    [Test]
+    public async Task FormsWithoutTheAntiforgeryTokenAreRefused()
+    {
+        using var client = _fleet.Aggregator.Client(cookies: new CookieContainer());
+        var response = await client.PostAsync("/dashboard/sign-in", new FormUrlEncodedContent([new("token", _fleet.Admin)]));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Form refused"));
+
+        var (admin, _) = await _fleet.SignInAsync(_fleet.Admin);
+        using (admin)
+        {
+            var labels = await admin.PostAsync($"/dashboard/hosts/{_fleet.AgentIds["gpu-serve-01"]}/labels", new FormUrlEncodedContent([new("labels", "evil")]));
+            Assert.That(labels.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        }
+        Assert.That(await _fleet.Aggregator.Store.HostLabelsAsync(), Does.Not.ContainKey(_fleet.AgentIds["gpu-serve-01"]));
+    }
+
+    [TestCase("https://evil.example/")]
+    [TestCase("//evil.example/dashboard")]
+    [TestCase("/dashboard\\..\\evil")]
+    [TestCase("/dashboardevil")]
+    public async Task SignInNeverRedirectsOffTheDashboard(string returnUrl)
+    {
+        using var client = _fleet.Aggregator.Client(cookies: new CookieContainer());
+        var form = await DashboardFleet.FormAsync(client, "/dashboard/sign-in", ("token", _fleet.Viewer), ("returnUrl", returnUrl));
+        var response = await client.PostAsync("/dashboard/sign-in", form);
+        Assert.That(response.Headers.Location!.ToString(), Is.EqualTo("/dashboard"));
+    }
+
+    [TestCase("/dashboard")]
+    [TestCase("/dashboard/sign-in")]
+    [TestCase("/dashboard/controls/WG-TPM-001")]
+    [TestCase("/dashboard/export")]
+    public async Task EveryPageCarriesTheContentSecurityPolicyAndNoScript(string path)
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Admin);
+        using (client)
+        {
+            var response = await client.GetAsync(path);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo(HtmlPage.ContentSecurityPolicy));
+            Assert.That(response.Headers.GetValues("X-Frame-Options").Single(), Is.EqualTo("DENY"));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("<script").IgnoreCase.And.Not.Contain("style=\""));
+        }
+    }
+
+    [TestCase("/dashboard/export")]
+    [TestCase("/dashboard/waivers")]
+    public async Task ViewerGetsAForbiddenPageNotAStackTrace(string path)
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (client)
+        {
+            var response = await client.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(body, Does.Contain("<h1>Not allowed</h1>").And.Not.Contain("Exception").And.Not.Contain(" at "));
+            Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo(HtmlPage.ContentSecurityPolicy));
+        }
+    }
+
+    [Test]
+    public async Task ViewerCannotChangeLabelsOrBaselinesEvenWithAValidForm()
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (client)
+        {
+            var agent = _fleet.AgentIds["gpu-serve-01"];
+            var form = await DashboardFleet.FormAsync(client, "/dashboard", ("labels", "owned"));
+            Assert.That((await client.PostAsync($"/dashboard/hosts/{agent}/labels", form)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        }
+        Assert.That(await _fleet.Aggregator.Store.HostLabelsAsync(), Does.Not.ContainKey(_fleet.AgentIds["gpu-serve-01"]));
+    }
+
+    [Test]
+    public async Task HostileHostNamesAndLabelsAreEscaped()
+    {
+        const string hostile = "<script>alert(1)</script>\"'&";
+        await _fleet.ReportAsync(hostile, "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow());
+        var (client, _) = await _fleet.SignInAsync(_fleet.Admin);
+        using (client)
+        {
+            var agent = _fleet.AgentIds[hostile];
+            var form = await DashboardFleet.FormAsync(client, $"/dashboard/hosts/{agent}", ("labels", "<b>bold</b>, \"quoted\""));
+            Assert.That((await client.PostAsync($"/dashboard/hosts/{agent}/labels", form)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+            foreach (var page in new[] { "/dashboard", $"/dashboard/hosts/{agent}", "/dashboard?label=%3Cb%3Ebold%3C%2Fb%3E" })
+            {
+                var html = await client.GetStringAsync(page);
+                Assert.That(html, Does.Not.Contain("<script>").And.Not.Contain("<b>bold"), page);
+                Assert.That(html, Does.Contain("&lt;script&gt;alert(1)&lt;/script&gt;"), page);
+            }
+        }
+    }
+
+    [TestCase("a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u", TestName = "Too many labels")]
+    [TestCase("bell\u0007", TestName = "A control character in a label")]
+    public async Task HostileLabelsAreRefused(string labels)
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Admin);
+        using (client)
+        {
+            var agent = _fleet.AgentIds["gpu-train-01"];
+            var form = await DashboardFleet.FormAsync(client, $"/dashboard/hosts/{agent}", ("labels", labels));
+            var response = await client.PostAsync($"/dashboard/hosts/{agent}/labels", form);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Labels refused"));
+        }
+        Assert.That((await _fleet.Aggregator.Store.HostLabelsAsync())[_fleet.AgentIds["gpu-train-01"]], Is.EqualTo(new[] { "training" }));
+    }
+
+    [Test]
+    public async Task UnknownHostAndControlAreNotFoundPages()
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (client)
+        {
+            var host = await client.GetAsync("/dashboard/hosts/no-such-agent");
+            var control = await client.GetAsync("/dashboard/controls/WG-NOPE-999");
+            Assert.That(host.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(control.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(await control.Content.ReadAsStringAsync(), Does.Contain("no control WG-NOPE-999"));
+        }
+    }
+
+    [Test]
+    public async Task FiltersNarrowTheHostTable()
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (client)
+        {
+            var training = await client.GetStringAsync("/dashboard?label=training");
+            Assert.That(training, Does.Contain("gpu-train-01").And.Contain("gpu-train-02").And.Not.Contain("gpu-serve-01"));
+            var sl2 = await client.GetStringAsync("/dashboard?profile=rand-sl2&label=eu");
+            Assert.That(sl2, Does.Contain("gpu-train-02").And.Not.Contain("gpu-train-01").And.Not.Contain("gpu-serve-01"));
+            var silent = await client.GetStringAsync("/dashboard?status=not-reported");
+            Assert.That(silent, Does.Contain("gpu-test-01").And.Not.Contain("gpu-train-01"));
+        }
+    }
+
+    [Test]
+    public async Task SignOutEndsTheSession()
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (client)
+        {
+            var response = await client.PostAsync("/dashboard/sign-out", await DashboardFleet.FormAsync(client, "/dashboard"));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+            Assert.That((await client.GetAsync("/dashboard")).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        }
+    }
+}
