@@ -104,6 +104,30 @@ public sealed class AgentCommandTests
     }
 
     [Test]
+    public async Task Agent_run_once_with_hashing_spools_weight_digests_and_keeps_the_cache()
+    {
+        Assert.That(Enroll().ExitCode, Is.EqualTo(0));
+        await _server.Stop();
+        byte[] header = [.. "{\"__metadata__\":{}}"u8];
+        byte[] weights = [.. BitConverter.GetBytes((ulong)header.Length), .. header, 1, 2, 3, 4];
+        Directory.CreateDirectory(_dir["models"]);
+        File.WriteAllBytes(Path.Combine(_dir["models"], "model.safetensors"), weights);
+        var config = Config(_server.Url.ToString());
+        File.AppendAllText(config, "\nhashing:\n  enabled: true\n  gpuBusyPercent: 100\n");
+
+        var (exit, _, stderr) = CliRunner.Run("agent", "run", "--once", "--config", config);
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(weights));
+        var spooled = Directory.GetFiles(Path.Combine(State, "spool")).Select(File.ReadAllText).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Not.EqualTo(2), stderr);
+            Assert.That(spooled, Has.Count.EqualTo(1), "the aggregator is down, so the report waits in the spool");
+            Assert.That(spooled[0], Does.Contain($"\"sha256\":\"{digest}\""));
+            Assert.That(File.Exists(Path.Combine(State, "cache", "weight-digests")), Is.True, "the digest cache is kept for the next scan");
+        });
+    }
+
+    [Test]
     public void Agent_run_once_scans_delivers_and_records_its_status()
     {
         Assert.That(Enroll().ExitCode, Is.EqualTo(0));

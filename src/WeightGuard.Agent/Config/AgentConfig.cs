@@ -37,6 +37,8 @@ public sealed record AgentConfig
 
     /// <summary>The spool directory.</summary>
     public string SpoolDirectory => Path.Combine(State, "spool");
+    /// <summary>The weight digest cache, kept between scans when hashing is on.</summary>
+    public string DigestCacheFile => Path.Combine(State, "cache", "weight-digests");
     /// <summary>The status file.</summary>
     public string StatusFile => Path.Combine(State, "status.json");
 }

@@ -6,6 +6,7 @@ using WeightGuard.Agent.Scanning;
 using WeightGuard.Agent.Spool;
 using WeightGuard.Agent.Upload;
 using WeightGuard.Collectors;
+using WeightGuard.Collectors.Weights.Hashing;
 using WeightGuard.Collectors.Tpm;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Reports;
@@ -75,10 +76,16 @@ public sealed class AgentCycle
     {
         var config = Config;
         var root = new HostRoot(config.Root);
+        WeightHashingOptions? hashing = null;
+        if (config.Hashing.Enabled)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(config.DigestCacheFile)!);
+            hashing = new WeightHashingOptions(true, config.DigestCacheFile, config.Hashing.GpuBusyPercent);
+        }
         var request = new ScanRequest(_catalog, config.Profile, root, config.Weights ?? EvidenceCollector.DefaultWeightPaths(root),
-            TpmSelector.Parse(config.Tpm), _version);
+            TpmSelector.Parse(config.Tpm), _version, hashing);
         _log.LogInformation("Scanning against {Profile}", config.Profile);
-        var report = await LowPriority.Run(() => HostScanner.Scan(request),
+        var report = await LowPriority.Run(() => HostScanner.Scan(request, warn: w => _log.LogWarning("{Warning}", w)),
             problem => { if (problem is not null) _log.LogWarning("Scanning at normal priority: {Problem}", problem); }).WaitAsync(cancel).ConfigureAwait(false);
         var summary = report.Summary;
         _log.LogInformation("Scan {ReportId}: {Level} achieved against {Profile}; {Pass} pass, {Fail} fail, {Error} error",
