@@ -48,5 +48,10 @@ internal static class Migrations
             CREATE TABLE bundle_exports (manifest_sha256 TEXT NOT NULL, created_at BIGINT NOT NULL, made_by TEXT NOT NULL);
             CREATE INDEX verdicts_failing ON verdicts (report_id, status, control_id, severity) WHERE status IN ('fail', 'error');
             """),
+        (3, """
+            CREATE TABLE waivers (
+              waiver_id TEXT PRIMARY KEY, control_id TEXT NOT NULL, host_pattern TEXT NOT NULL, justification TEXT NOT NULL,
+              approver TEXT NOT NULL, expires TEXT NOT NULL, created_at BIGINT NOT NULL);
+            """),
     ];
 }

@@ -142,6 +142,19 @@ public abstract class DashboardStoreContractTests
         await _store.AddExportAsync(new string('2', 64), T0.AddHours(1), "audrey");
         Assert.That(await _store.LastExportAsync(), Is.EqualTo(new string('2', 64)));
     }
+
+    [Test]
+    public async Task WaiversAreListedOldestFirstAndDeletedOnce()
+    {
+        var later = new StoredWaiver(Guid.NewGuid(), "WG-2", "gpu-*", "vendor fix due", "ada", new DateOnly(2027, 1, 31), T0.AddHours(1));
+        var first = new StoredWaiver(Guid.NewGuid(), "WG-1", "alpha", "lab host", "bob", new DateOnly(2026, 12, 1), T0);
+        await _store.AddWaiverAsync(later);
+        await _store.AddWaiverAsync(first);
+        Assert.That(await _store.ListWaiversAsync(), Is.EqualTo(new[] { first, later }));
+        Assert.That(await _store.DeleteWaiverAsync(first.WaiverId), Is.True);
+        Assert.That(await _store.DeleteWaiverAsync(first.WaiverId), Is.False);
+        Assert.That(await _store.ListWaiversAsync(), Is.EqualTo(new[] { later }));
+    }
 }
 
 /// <summary>The dashboard store contract on SQLite.</summary>

@@ -1,0 +1,12 @@
+namespace WeightGuard.Aggregator.Storage;
+
+/// <summary>A waiver an admin added at the aggregator, judged with alongside the catalogue's own.</summary>
+/// <param name="WaiverId">Its id, for deleting it.</param>
+/// <param name="ControlId">The control waived.</param>
+/// <param name="HostPattern">Hostname glob (<c>*</c> and <c>?</c>).</param>
+/// <param name="Justification">Why the risk is accepted.</param>
+/// <param name="Approver">The admin who added it.</param>
+/// <param name="Expires">Last day (UTC) it holds.</param>
+/// <param name="CreatedAt">When it was added.</param>
+public sealed record StoredWaiver(Guid WaiverId, string ControlId, string HostPattern, string Justification, string Approver, DateOnly Expires,
+    DateTimeOffset CreatedAt);
