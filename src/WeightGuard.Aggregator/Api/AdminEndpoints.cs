@@ -39,7 +39,7 @@ internal static class AdminEndpoints
 
         api.MapPost("/api-tokens", async (HttpRequest http, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
         {
-            var request = await ReadAsync<ApiTokenRequest>(http, cancel);
+            var request = await ReadAsync<ApiTokenRequest>(http, MaxBodyBytes, cancel);
             try
             {
                 var token = await ApiTokens.CreateAsync(store, request.Name, request.Role, time.GetUtcNow(), cancel);
@@ -51,7 +51,7 @@ internal static class AdminEndpoints
         api.MapPost("/enrollment-tokens", async (HttpRequest http, IAggregatorStore store, CertificateAuthority ca, TimeProvider time,
             CancellationToken cancel) =>
         {
-            var request = await ReadAsync<EnrollmentTokenRequest>(http, cancel);
+            var request = await ReadAsync<EnrollmentTokenRequest>(http, MaxBodyBytes, cancel);
             var now = time.GetUtcNow();
             try
             {
@@ -68,9 +68,10 @@ internal static class AdminEndpoints
                 : throw ProblemException.NotFound($"no agent {agentId}"));
     }
 
-    private static async Task<T> ReadAsync<T>(HttpRequest http, CancellationToken cancel) where T : class
+    /// <summary>A JSON body of at most <paramref name="maxBytes"/>, bound to <typeparamref name="T"/>; bad input is a 400 problem.</summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest http, long maxBytes, CancellationToken cancel) where T : class
     {
-        using var body = await JsonBody.ReadAsync(http, MaxBodyBytes, cancel);
+        using var body = await JsonBody.ReadAsync(http, maxBytes, cancel);
         return JsonBody.Bind(body.RootElement, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)JsonSerializerOptions.Web.GetTypeInfo(typeof(T)));
     }
 }

@@ -8,6 +8,7 @@ using WeightGuard.Aggregator.Dashboard.Pages;
 using WeightGuard.Aggregator.Export;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Storage;
+using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Reports;
@@ -103,8 +104,9 @@ public static class DashboardEndpoints
         return new HtmlPage(OverviewPage.Render(http, catalog, fleet, filter, trendProfile, trend, page ?? 1));
     }
 
-    private static async Task<IResult> HostAsync(HttpContext http, string agentId, Catalog catalog, IAggregatorStore store, CancellationToken cancel)
+    private static async Task<IResult> HostAsync(HttpContext http, string agentId, JudgedCatalog judged, IAggregatorStore store, CancellationToken cancel)
     {
+        var catalog = await judged.CurrentAsync(cancel);
         if (await store.GetHostAsync(agentId, HostHistory, cancel) is not { } detail)
             return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such host", $"No host has agent id {agentId}.");
         var labels = (await store.HostLabelsAsync(cancel)).GetValueOrDefault(agentId) ?? [];
@@ -115,7 +117,7 @@ public static class DashboardEndpoints
             using var document = JsonDocument.Parse(body.ReportJson);
             evidence = document.RootElement.Clone();
             var report = JsonSerializer.Deserialize(body.ReportJson, WeightGuardJsonContext.Default.Report)!;
-            // The same judgement ingest made: the aggregator's catalogue at the time the report was received.
+            // The same judgement ingest made: the catalogue as judged now (stored waivers included), at the time the report was received.
             results = Evaluator.Evaluate(catalog, body.ProfileId, report.Evidence, body.ReceivedAt).Results;
         }
         var baseline = await store.GetPcrBaselineAsync(agentId, cancel);

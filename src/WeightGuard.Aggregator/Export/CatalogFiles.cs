@@ -1,4 +1,5 @@
 using System.Reflection;
+using WeightGuard.Core.Catalog;
 using WeightGuard.Evidence;
 
 namespace WeightGuard.Aggregator.Export;
@@ -7,6 +8,7 @@ namespace WeightGuard.Aggregator.Export;
 /// The catalogue's files, byte for byte, as evidence bundles carry them (<c>controls/ID.yaml</c>, <c>profiles/ID.yaml</c>,
 /// <c>waivers.yaml</c>): the same files the aggregator judges with, so an auditor re-derives the same verdicts.
 /// </summary>
+/// <remarks>Controls and profiles go byte for byte; <see cref="WithWaivers"/> rewrites <c>waivers.yaml</c> to hold the waivers judged with.</remarks>
 public sealed class CatalogFiles(IReadOnlyList<CatalogFile> files)
 {
     /// <summary>The files.</summary>
@@ -36,5 +38,13 @@ public sealed class CatalogFiles(IReadOnlyList<CatalogFile> files)
             throw new InvalidOperationException($"{Path.Combine(root, "waivers")}: an evidence bundle carries one waivers.yaml; merge the {waivers.Count} files into one");
         return new(Yaml("controls").Concat(Yaml("profiles")).Select(f => new CatalogFile(f.Name, File.ReadAllBytes(f.Path)))
             .Concat(waivers.Select(w => new CatalogFile("waivers.yaml", File.ReadAllBytes(w.Path)))).ToList());
+    }
+
+    /// <summary>These files with <c>waivers.yaml</c> holding exactly <paramref name="waivers"/> (absent when there are none).</summary>
+    public CatalogFiles WithWaivers(IReadOnlyList<Waiver> waivers)
+    {
+        var files = Files.Where(f => f.Path != "waivers.yaml").ToList();
+        if (waivers.Count > 0) files.Add(new CatalogFile("waivers.yaml", WaiversYaml.Write(waivers)));
+        return new(files);
     }
 }

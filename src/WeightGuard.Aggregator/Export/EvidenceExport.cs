@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Storage;
+using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Protocol;
@@ -30,7 +31,7 @@ public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports,
 /// signed with the data directory's evidence signing key and chained to the previous export. The command line and the
 /// dashboard both export through this.
 /// </summary>
-public sealed class EvidenceExport(IAggregatorStore store, Catalog catalog, CatalogFiles catalogFiles, DataDirectory data, TimeProvider time)
+public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged, CatalogFiles catalogFiles, DataDirectory data, TimeProvider time)
 {
     /// <summary>The bundle's producer, e.g. <c>weightguard-aggregator 0.1.0</c>.</summary>
     public static string Producer { get; } = "weightguard-aggregator " +
@@ -53,13 +54,14 @@ public sealed class EvidenceExport(IAggregatorStore store, Catalog catalog, Cata
     public async Task<ExportResult> WriteAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
         var agentIds = request.AgentIds ?? await AllAgentIdsAsync(cancel);
+        var catalog = await judged.CurrentAsync(cancel);
         var hosts = new List<BundleHost>();
         foreach (var agentId in agentIds.Distinct(StringComparer.Ordinal))
         {
             var agent = await store.GetAgentAsync(agentId, cancel) ?? throw new ArgumentException($"no agent {agentId}");
             if (agent.AkPublic is not null && agent.EkPublic is null)
                 throw new ArgumentException($"agent {agentId} enrolled before the aggregator kept endorsement keys; its quotes cannot be bundled until it enrols again");
-            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(Bundled).ToList();
+            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, b)).ToList();
             hosts.Add(new BundleHost
             {
                 AgentId = agent.AgentId, Hostname = agent.Hostname, MachineId = agent.MachineId, Reports = reports,
@@ -74,14 +76,14 @@ public sealed class EvidenceExport(IAggregatorStore store, Catalog catalog, Cata
         var content = new BundleContent
         {
             CreatedAt = createdAt, Producer = Producer, PreviousManifestSha256 = await store.LastExportAsync(cancel),
-            Catalog = catalogFiles.Files, Hosts = hosts,
+            Catalog = catalogFiles.WithWaivers(catalog.Waivers).Files, Hosts = hosts,
         };
         var manifest = EvidenceBundleWriter.Write(content, new BundleSigningKey(signer, [ca]), output);
         await store.AddExportAsync(manifest, createdAt, request.MadeBy, cancel);
         return new ExportResult(manifest, hosts.Count, hosts.Sum(h => h.Reports.Count), createdAt);
     }
 
-    private BundleReport Bundled(StoredReportBody body)
+    private static BundleReport Bundled(Catalog catalog, StoredReportBody body)
     {
         Report report;
         QuoteAttestation? attestation;

@@ -12,6 +12,7 @@ using WeightGuard.Aggregator.Enrollment;
 using WeightGuard.Aggregator.Ingest;
 using WeightGuard.Aggregator.Pki;
 using WeightGuard.Aggregator.Problems;
+using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Core.Protocol;
 using WeightGuard.Tpm.Verification;
 
@@ -56,6 +57,7 @@ public static class AggregatorApp
         services.AddSingleton(new TpmKeyCheck(new EkCertificateValidator(settings.Data.TpmCaDirectory), settings.RequireEkCertificate));
         services.AddSingleton<EnrollmentService>();
         services.AddSingleton<QuoteCheck>();
+        services.AddSingleton<JudgedCatalog>();
         services.AddSingleton<ReportIngest>();
 
         // Protects the dashboard's session cookies and antiforgery tokens. Ephemeral keys stay off the disk; a restart
@@ -92,6 +94,7 @@ public static class AggregatorApp
         IngestEndpoints.Map(app);
         FleetEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        WaiverEndpoints.Map(app);
         DashboardEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(() =>
         {

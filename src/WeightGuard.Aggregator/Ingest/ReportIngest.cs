@@ -2,6 +2,7 @@ using System.Text.Json;
 using WeightGuard.Aggregator.Attestation;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
+using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Protocol;
@@ -11,10 +12,10 @@ namespace WeightGuard.Aggregator.Ingest;
 
 /// <summary>
 /// Accepts a report: binds it to the contract's shape, returns the stored outcome for a report already accepted from the
-/// same agent, verifies its attestation, re-judges its evidence with the aggregator's catalogue under the profile the
+/// same agent, verifies its attestation, re-judges its evidence with the catalogue as judged now (stored waivers included) under the profile the
 /// report names, and stores both verdicts. Agents' verdicts are kept for comparison, never served.
 /// </summary>
-public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteCheck quotes, TimeProvider time)
+public sealed class ReportIngest(IAggregatorStore store, JudgedCatalog judged, QuoteCheck quotes, TimeProvider time)
 {
     /// <summary>Accepts <paramref name="body"/> (a <see cref="ReportSubmission"/>) from <paramref name="agent"/>.</summary>
     public async Task<SubmissionResult> SubmitAsync(AgentRecord agent, JsonElement body, CancellationToken cancel)
@@ -29,6 +30,7 @@ public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteC
                 ? new SubmissionResult(report.ReportId, true, existing.Report.Attestation, ToSummary(existing.Report.Summary))
                 : throw new ProblemException(StatusCodes.Status409Conflict, "Conflict", $"report {report.ReportId} was submitted by another agent");
 
+        var catalog = await judged.CurrentAsync(cancel);
         if (!catalog.Profiles.ContainsKey(report.Profile.Id))
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "Unknown profile",
                 $"report.profile.id '{report.Profile.Id}' is not in this aggregator's catalogue");
@@ -36,7 +38,7 @@ public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteC
         var attestation = await quotes.VerifyAsync(agent, submission.Attestation, reportElement, cancel);
 
         var now = time.GetUtcNow();
-        var evaluation = Judge(report, now);
+        var evaluation = Judge(catalog, report, now);
         var claimed = report.Results.GroupBy(r => r.ControlId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Status, StringComparer.Ordinal);
         var verdicts = evaluation.Results.Select(r => new StoredVerdict(r.ControlId, Kebab(r.Status),
             claimed.TryGetValue(r.ControlId, out var c) ? Kebab(c) : null, Kebab(r.Severity))).ToList();
@@ -55,7 +57,7 @@ public sealed class ReportIngest(IAggregatorStore store, Catalog catalog, QuoteC
     /// The aggregator's own verdicts. The typed binding enforces nullability on members, not on dictionary values deep
     /// in the evidence; a check that meets such a null is bad input, not an aggregator fault.
     /// </summary>
-    private Core.Evaluation.Evaluation Judge(Report report, DateTimeOffset now)
+    private static Core.Evaluation.Evaluation Judge(Catalog catalog, Report report, DateTimeOffset now)
     {
         try { return Evaluator.Evaluate(catalog, report.Profile.Id, report.Evidence, now); }
         catch (NullReferenceException) { throw ProblemException.BadRequest("report.evidence holds null where a value is required"); }

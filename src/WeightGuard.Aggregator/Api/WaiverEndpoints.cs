@@ -1,0 +1,46 @@
+using WeightGuard.Aggregator.Problems;
+using WeightGuard.Aggregator.Storage;
+using WeightGuard.Aggregator.Waivers;
+using WeightGuard.Core.Catalog;
+
+namespace WeightGuard.Aggregator.Api;
+
+/// <summary>A waiver the aggregator judges with.</summary>
+/// <param name="Id">The stored waiver's id; null for the catalogue's own, which cannot be deleted here.</param>
+/// <param name="Source"><c>catalogue</c> or <c>stored</c>.</param>
+/// <param name="ControlId">The control waived.</param>
+/// <param name="Hosts">Hostname glob.</param>
+/// <param name="Justification">Why the risk is accepted.</param>
+/// <param name="Approver">Who accepted it.</param>
+/// <param name="Expires">Last day (UTC) it holds.</param>
+public sealed record WaiverView(Guid? Id, string Source, string ControlId, string Hosts, string Justification, string Approver, DateOnly Expires);
+
+/// <summary>The admin's waiver routes: list, add and delete stored waivers beside the catalogue's read-only ones.</summary>
+internal static class WaiverEndpoints
+{
+    private const long MaxBodyBytes = 16 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/waivers").RequireAuthorization(Roles.Admin);
+
+        api.MapGet("", async (Catalog catalog, IAggregatorStore store, CancellationToken cancel) =>
+            catalog.Waivers.Select(w => new WaiverView(null, "catalogue", w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires))
+                .Concat((await store.ListWaiversAsync(cancel)).Select(View)).ToList());
+
+        api.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
+        {
+            var request = await AdminEndpoints.ReadAsync<WaiverRequest>(http, MaxBodyBytes, cancel);
+            StoredWaiver waiver;
+            try { waiver = request.Accept(catalog, http.HttpContext.User.Identity!.Name!, time.GetUtcNow()); }
+            catch (ArgumentException e) { throw ProblemException.BadRequest(e.Message); }
+            await store.AddWaiverAsync(waiver, cancel);
+            return Results.Created($"/api/v1/waivers/{waiver.WaiverId}", View(waiver));
+        });
+
+        api.MapDelete("/{waiverId:guid}", async (Guid waiverId, IAggregatorStore store, CancellationToken cancel) =>
+            await store.DeleteWaiverAsync(waiverId, cancel) ? Results.NoContent() : throw ProblemException.NotFound($"no stored waiver {waiverId}"));
+    }
+
+    private static WaiverView View(StoredWaiver w) => new(w.WaiverId, "stored", w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires);
+}
