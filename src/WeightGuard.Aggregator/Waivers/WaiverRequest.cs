@@ -19,7 +19,7 @@ public sealed record WaiverRequest(string ControlId, string Hosts, string Justif
     /// <exception cref="ArgumentException">The request is refused; the message says why.</exception>
     public StoredWaiver Accept(Catalog catalog, string approver, DateTimeOffset now)
     {
-        if (ControlId is null || !catalog.Controls.ContainsKey(ControlId)) throw new ArgumentException($"control '{ControlId}' is not in this aggregator's catalogue");
+        if (ControlId is null || !catalog.Controls.ContainsKey(ControlId)) throw new ArgumentException($"controlId '{ControlId}' is not in this aggregator's catalogue");
         if (string.IsNullOrWhiteSpace(Hosts) || Hosts.Length > MaxHostsLength || Hosts.Any(char.IsControl))
             throw new ArgumentException($"hosts must be a glob of 1 to {MaxHostsLength} characters without control characters");
         if (string.IsNullOrWhiteSpace(Justification) || Justification.Length > MaxJustificationLength || Justification.Any(c => char.IsControl(c) && c != '\n'))
