@@ -74,7 +74,10 @@ public static class DashboardEndpoints
         auditor.MapPost("", ExportAsync);
 
         var admin = app.MapGroup(DashboardPaths.Root).RequireAuthorization(DashboardAuthentication.Policy(Roles.Admin));
-        admin.MapGet("/waivers", (HttpContext http, Catalog catalog, TimeProvider time) => new HtmlPage(WaiversPage.Render(http, catalog, time.GetUtcNow())));
+        admin.MapGet("/waivers", async (HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
+            new HtmlPage(WaiversPage.Render(http, catalog, await store.ListWaiversAsync(cancel), time.GetUtcNow(), null)));
+        admin.MapPost("/waivers", AddWaiverAsync);
+        admin.MapPost("/waivers/{waiverId:guid}/delete", DeleteWaiverAsync);
         admin.MapPost("/hosts/{agentId}/labels", SetLabelsAsync);
         admin.MapPost("/hosts/{agentId}/baseline", SetBaselineAsync);
     }
@@ -148,6 +151,32 @@ public static class DashboardEndpoints
             || !await store.SetPcrBaselineAsync(agentId, reportId, http.User.Identity!.Name!, time.GetUtcNow(), cancel))
             return MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Baseline refused", "Only a verified report of this host can become its PCR baseline.");
         return Results.Redirect(DashboardPaths.Host(agentId));
+    }
+
+    private static async Task<IResult> AddWaiverAsync(HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        var now = time.GetUtcNow();
+        try
+        {
+            if (!DateOnly.TryParseExact(form["expires"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires))
+                throw new ArgumentException("expires must be a date as YYYY-MM-DD");
+            var request = new WaiverRequest(form["controlId"].ToString(), form["hosts"].ToString(), form["justification"].ToString(), expires);
+            await store.AddWaiverAsync(request.Accept(catalog, http.User.Identity!.Name!, now), cancel);
+        }
+        catch (ArgumentException e)
+        {
+            return new HtmlPage(WaiversPage.Render(http, catalog, await store.ListWaiversAsync(cancel), now, e.Message), StatusCodes.Status400BadRequest);
+        }
+        return Results.Redirect(DashboardPaths.Waivers);
+    }
+
+    private static async Task<IResult> DeleteWaiverAsync(HttpContext http, Guid waiverId, IAggregatorStore store, CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is null) return BadForm(http);
+        return await store.DeleteWaiverAsync(waiverId, cancel)
+            ? Results.Redirect(DashboardPaths.Waivers)
+            : MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such waiver", $"No stored waiver has id {waiverId}.");
     }
 
     private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, CancellationToken cancel)

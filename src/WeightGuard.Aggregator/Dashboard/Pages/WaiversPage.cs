@@ -1,18 +1,40 @@
+using WeightGuard.Aggregator.Storage;
+using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Core.Catalog;
 using static WeightGuard.Aggregator.Dashboard.Markup;
 
 namespace WeightGuard.Aggregator.Dashboard.Pages;
 
-/// <summary>The waivers the aggregator judges with (admin): which control, which hosts, who approved, until when.</summary>
+/// <summary>
+/// The waivers the aggregator judges with (admin): the catalogue's, read-only, and the stored ones, which admins add with
+/// the form and delete here.
+/// </summary>
 public static class WaiversPage
 {
-    /// <summary>Renders the catalogue's waivers, expired ones marked.</summary>
-    public static Markup Render(HttpContext http, Catalog catalog, DateTimeOffset now) => Layout.Page(http, "Waivers", Html($"""
+    /// <summary>Renders both lists and the form, expired waivers marked, with <paramref name="error"/> above the form when the last one was refused.</summary>
+    public static Markup Render(HttpContext http, Catalog catalog, IReadOnlyList<StoredWaiver> stored, DateTimeOffset now, string? error) =>
+        Layout.Page(http, "Waivers", Html($"""
         <h1>Waivers</h1>
-        <p>The waivers in the catalogue this aggregator judges with (<code>serve --catalog DIR</code>, file <code>waivers/*.yaml</code>). A waived
-        failure does not block a RAND level; an expired waiver is ignored.</p>
-        <table><caption>{catalog.Waivers.Count} waiver(s)</caption>
-        <thead><tr><th scope="col">Control</th><th scope="col">Hosts</th><th scope="col">Justification</th><th scope="col">Approver</th><th scope="col">Last valid day</th></tr></thead>
-        <tbody>{Join(catalog.Waivers.Select(w => Html($"<tr><td><a href=\"{DashboardPaths.Control(w.ControlId)}\">{w.ControlId}</a></td><td><code>{w.HostPattern}</code></td><td>{w.Justification}</td><td>{w.Approver}</td><td>{w.Expires:yyyy-MM-dd}{(w.IsExpired(now) ? " (expired)" : "")}</td></tr>")))}</tbody></table>
+        <p>A waived failure does not block a RAND level; an expired waiver is ignored. Reports are judged with both lists below when they arrive.</p>
+        <table><caption>{stored.Count} stored waiver(s), added here</caption>
+        <thead><tr>{Headings}<th scope="col"></th></tr></thead>
+        <tbody>{Join(stored.Select(w => Html($"""<tr>{Cells(w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires, now)}<td><form method="post" action="{DashboardPaths.Waivers}/{w.WaiverId}/delete" class="inline">{Layout.AntiforgeryField(http)}<button type="submit">Delete</button></form></td></tr>""")))}</tbody></table>
+        <h2>Add a waiver</h2>
+        {If(error is not null, Html($"<p class=\"error\" role=\"alert\">{error}</p>"))}
+        <form method="post" action="{DashboardPaths.Waivers}" class="export">{Layout.AntiforgeryField(http)}
+        <div><label for="controlId">Control</label> <select id="controlId" name="controlId">{Join(catalog.Controls.Keys.Order(StringComparer.Ordinal).Select(id => Html($"<option>{id}</option>")))}</select></div>
+        <div><label for="hosts">Hosts (glob with * and ?)</label> <input id="hosts" name="hosts" required maxlength="{WaiverRequest.MaxHostsLength}"></div>
+        <div><label for="justification">Justification</label> <textarea id="justification" name="justification" required maxlength="{WaiverRequest.MaxJustificationLength}"></textarea></div>
+        <div><label for="expires">Last valid day (UTC, after today)</label> <input id="expires" name="expires" type="date" required></div>
+        <button type="submit">Add the waiver</button>
+        </form>
+        <table><caption>{catalog.Waivers.Count} catalogue waiver(s), read-only (<code>serve --catalog DIR</code>, file <code>waivers/*.yaml</code>)</caption>
+        <thead><tr>{Headings}</tr></thead>
+        <tbody>{Join(catalog.Waivers.Select(w => Html($"<tr>{Cells(w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires, now)}</tr>")))}</tbody></table>
         """));
+
+    private static Markup Headings => Html($"""<th scope="col">Control</th><th scope="col">Hosts</th><th scope="col">Justification</th><th scope="col">Approver</th><th scope="col">Last valid day</th>""");
+
+    private static Markup Cells(string controlId, string hosts, string justification, string approver, DateOnly expires, DateTimeOffset now) =>
+        Html($"<td><a href=\"{DashboardPaths.Control(controlId)}\">{controlId}</a></td><td><code>{hosts}</code></td><td>{justification}</td><td>{approver}</td><td>{expires:yyyy-MM-dd}{(DateOnly.FromDateTime(now.UtcDateTime) > expires ? " (expired)" : "")}</td>");
 }
