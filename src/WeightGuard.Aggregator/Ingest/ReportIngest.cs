@@ -12,8 +12,8 @@ namespace WeightGuard.Aggregator.Ingest;
 
 /// <summary>
 /// Accepts a report: binds it to the contract's shape, returns the stored outcome for a report already accepted from the
-/// same agent, verifies its attestation, re-judges its evidence with the catalogue as judged now (stored waivers included) under the profile the
-/// report names, and stores both verdicts. Agents' verdicts are kept for comparison, never served.
+/// same agent, verifies its attestation, re-judges its evidence with the catalogue as judged now (stored waivers included)
+/// under the profile the report names, and stores both verdicts. Agents' verdicts are kept for comparison, never served.
 /// </summary>
 public sealed class ReportIngest(IAggregatorStore store, JudgedCatalog judged, QuoteCheck quotes, TimeProvider time)
 {

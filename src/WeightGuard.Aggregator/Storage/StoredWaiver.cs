@@ -1,3 +1,5 @@
+using WeightGuard.Core.Catalog;
+
 namespace WeightGuard.Aggregator.Storage;
 
 /// <summary>A waiver an admin added at the aggregator, judged with alongside the catalogue's own.</summary>
@@ -9,4 +11,12 @@ namespace WeightGuard.Aggregator.Storage;
 /// <param name="Expires">Last day (UTC) it holds.</param>
 /// <param name="CreatedAt">When it was added.</param>
 public sealed record StoredWaiver(Guid WaiverId, string ControlId, string HostPattern, string Justification, string Approver, DateOnly Expires,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The waiver as the evaluator takes it.</summary>
+    public Waiver ToWaiver() => new()
+    {
+        ControlId = ControlId, HostPattern = HostPattern, Justification = Justification, Approver = Approver, Expires = Expires,
+        Source = new SourceLocation($"aggregator waiver {WaiverId}", 0),
+    };
+}

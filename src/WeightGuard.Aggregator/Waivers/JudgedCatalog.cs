@@ -13,12 +13,6 @@ public sealed class JudgedCatalog(Catalog catalog, IAggregatorStore store)
     public async Task<Catalog> CurrentAsync(CancellationToken cancel)
     {
         var stored = await store.ListWaiversAsync(cancel);
-        return stored.Count == 0 ? catalog : catalog.WithWaivers([.. catalog.Waivers, .. stored.Select(ToWaiver)]);
+        return stored.Count == 0 ? catalog : catalog.WithWaivers([.. catalog.Waivers, .. stored.Select(w => w.ToWaiver())]);
     }
-
-    private static Waiver ToWaiver(StoredWaiver w) => new()
-    {
-        ControlId = w.ControlId, HostPattern = w.HostPattern, Justification = w.Justification, Approver = w.Approver, Expires = w.Expires,
-        Source = new SourceLocation($"aggregator waiver {w.WaiverId}", 0),
-    };
 }

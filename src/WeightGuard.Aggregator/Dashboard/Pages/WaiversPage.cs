@@ -18,7 +18,7 @@ public static class WaiversPage
         <p>A waived failure does not block a RAND level; an expired waiver is ignored. Reports are judged with both lists below when they arrive.</p>
         <table><caption>{stored.Count} stored waiver(s), added here</caption>
         <thead><tr>{Headings}<th scope="col"></th></tr></thead>
-        <tbody>{Join(stored.Select(w => Html($"""<tr>{Cells(w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires, now)}<td><form method="post" action="{DashboardPaths.Waivers}/{w.WaiverId}/delete" class="inline">{Layout.AntiforgeryField(http)}<button type="submit">Delete</button></form></td></tr>""")))}</tbody></table>
+        <tbody>{Join(stored.Select(w => Html($"""<tr>{Cells(w.ToWaiver(), now)}<td><form method="post" action="{DashboardPaths.Waivers}/{w.WaiverId}/delete" class="inline">{Layout.AntiforgeryField(http)}<button type="submit">Delete</button></form></td></tr>""")))}</tbody></table>
         <h2>Add a waiver</h2>
         {If(error is not null, Html($"<p class=\"error\" role=\"alert\">{error}</p>"))}
         <form method="post" action="{DashboardPaths.Waivers}" class="export">{Layout.AntiforgeryField(http)}
@@ -30,11 +30,11 @@ public static class WaiversPage
         </form>
         <table><caption>{catalog.Waivers.Count} catalogue waiver(s), read-only (<code>serve --catalog DIR</code>, file <code>waivers/*.yaml</code>)</caption>
         <thead><tr>{Headings}</tr></thead>
-        <tbody>{Join(catalog.Waivers.Select(w => Html($"<tr>{Cells(w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires, now)}</tr>")))}</tbody></table>
+        <tbody>{Join(catalog.Waivers.Select(w => Html($"<tr>{Cells(w, now)}</tr>")))}</tbody></table>
         """));
 
     private static Markup Headings => Html($"""<th scope="col">Control</th><th scope="col">Hosts</th><th scope="col">Justification</th><th scope="col">Approver</th><th scope="col">Last valid day</th>""");
 
-    private static Markup Cells(string controlId, string hosts, string justification, string approver, DateOnly expires, DateTimeOffset now) =>
-        Html($"<td><a href=\"{DashboardPaths.Control(controlId)}\">{controlId}</a></td><td><code>{hosts}</code></td><td>{justification}</td><td>{approver}</td><td>{expires:yyyy-MM-dd}{(DateOnly.FromDateTime(now.UtcDateTime) > expires ? " (expired)" : "")}</td>");
+    private static Markup Cells(Waiver w, DateTimeOffset now) =>
+        Html($"<td><a href=\"{DashboardPaths.Control(w.ControlId)}\">{w.ControlId}</a></td><td><code>{w.HostPattern}</code></td><td>{w.Justification}</td><td>{w.Approver}</td><td>{w.Expires:yyyy-MM-dd}{(w.IsExpired(now) ? " (expired)" : "")}</td>");
 }
