@@ -241,21 +241,17 @@ public abstract class StoreContractTests
 /// <summary>The store contract on SQLite.</summary>
 public sealed class SqliteStoreTests : StoreContractTests
 {
-    private string _directory = null!;
+    private readonly TemporarySqliteStores _stores = new();
 
-    protected override SqlStore CreateStore()
-    {
-        _directory = Directory.CreateTempSubdirectory("weightguard-sqlite-").FullName;
-        return new SqliteStore(Path.Combine(_directory, "store.db"));
-    }
+    protected override SqlStore CreateStore() => _stores.Create();
 
     [TearDown]
-    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
+    public void RemoveDirectory() => _stores.Remove();
 
     [Test]
     public async Task DatabaseIsInWalMode()
     {
-        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory, "store.db")}");
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_stores.Directory, "store.db")}");
         await db.OpenAsync();
         await using var cmd = db.CreateCommand();
         cmd.CommandText = "PRAGMA journal_mode";

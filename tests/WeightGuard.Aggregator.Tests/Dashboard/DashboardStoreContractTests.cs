@@ -160,16 +160,12 @@ public abstract class DashboardStoreContractTests
 /// <summary>The dashboard store contract on SQLite.</summary>
 public sealed class SqliteDashboardStoreTests : DashboardStoreContractTests
 {
-    private string _directory = null!;
+    private readonly TemporarySqliteStores _stores = new();
 
-    protected override SqlStore CreateStore()
-    {
-        _directory = Directory.CreateTempSubdirectory("weightguard-sqlite-").FullName;
-        return new SqliteStore(Path.Combine(_directory, "store.db"));
-    }
+    protected override SqlStore CreateStore() => _stores.Create();
 
     [TearDown]
-    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
+    public void RemoveDirectory() => _stores.Remove();
 }
 
 /// <summary>The dashboard store contract on PostgreSQL (a fresh database per test).</summary>
