@@ -6,8 +6,11 @@ namespace WeightGuard.Cli;
 /// <summary>Where the command line gets its catalogue: the copy embedded in the binary, or a directory given with <c>--catalog</c>.</summary>
 internal static class CatalogSources
 {
-    /// <summary>Loads the catalogue and, when given, a waiver file. Problems are printed as <c>file:line: message</c>; null then.</summary>
-    public static Catalog? Load(string? directory, string? waiverFile, TextWriter stderr)
+    /// <summary>
+    /// Loads the catalogue and, when given, a waiver file and a manual-attestation file. Problems are printed as
+    /// <c>file:line: message</c>; null then.
+    /// </summary>
+    public static Catalog? Load(string? directory, string? waiverFile, TextWriter stderr, string? attestationFile = null)
     {
         var result = directory is null ? LoadEmbedded() : CatalogLoader.LoadDirectory(directory);
         if (result.Catalog is not { } catalog)
@@ -15,15 +18,30 @@ internal static class CatalogSources
             foreach (var e in result.Errors) stderr.WriteLine(e);
             return null;
         }
-        if (waiverFile is null) return catalog;
-        if (!File.Exists(waiverFile))
+        if (waiverFile is not null)
         {
-            stderr.WriteLine($"{waiverFile}: no such file");
-            return null;
+            if (Read(waiverFile, stderr) is not { } text) return null;
+            var (waivers, errors) = CatalogLoader.LoadWaivers(text, catalog);
+            foreach (var e in errors) stderr.WriteLine(e);
+            if (errors.Count > 0) return null;
+            catalog = catalog.WithWaivers([.. catalog.Waivers, .. waivers]);
         }
-        var (waivers, errors) = CatalogLoader.LoadWaivers(new CatalogSource(waiverFile, File.ReadAllText(waiverFile)), catalog);
-        foreach (var e in errors) stderr.WriteLine(e);
-        return errors.Count > 0 ? null : catalog.WithWaivers([.. catalog.Waivers, .. waivers]);
+        if (attestationFile is not null)
+        {
+            if (Read(attestationFile, stderr) is not { } text) return null;
+            var (attestations, errors) = CatalogLoader.LoadAttestations(text, catalog);
+            foreach (var e in errors) stderr.WriteLine(e);
+            if (errors.Count > 0) return null;
+            catalog = catalog.WithAttestations([.. catalog.Attestations, .. attestations]);
+        }
+        return catalog;
+    }
+
+    private static CatalogSource? Read(string file, TextWriter stderr)
+    {
+        if (File.Exists(file)) return new CatalogSource(file, File.ReadAllText(file));
+        stderr.WriteLine($"{file}: no such file");
+        return null;
     }
 
     /// <summary>The catalogue shipped inside the binary.</summary>

@@ -21,12 +21,13 @@ internal static class TableReport
                 new Text(r.Severity.ToString().ToLowerInvariant()), new Text(r.Message));
         console.Write(table);
         var s = report.Summary;
-        console.MarkupLine($"RAND level achieved: [bold]{s.RandLevelAchieved}[/] · [green]{s.Pass} pass[/] · [red]{s.Fail} fail[/] · [yellow]{s.Error} error[/] · {s.Waived} waived · {s.Manual} manual · {s.NotApplicable} not applicable");
+        console.MarkupLine($"[bold]{Markup.Escape(s.Rand.ToString())}[/]");
+        console.MarkupLine($"[green]{s.Pass} pass[/] · [red]{s.Fail} fail[/] · [yellow]{s.Error} error[/] · {s.Waived} waived · {s.Attested} attested · {s.Manual} manual, not attested · {s.NotApplicable} not applicable");
     }
 
     private static int Order(ControlStatus s) => s switch
     {
-        ControlStatus.Fail => 0, ControlStatus.Error => 1, ControlStatus.Waived => 2, ControlStatus.Manual => 3, ControlStatus.Pass => 4, _ => 5,
+        ControlStatus.Fail => 0, ControlStatus.Error => 1, ControlStatus.Waived => 2, ControlStatus.Manual => 3, ControlStatus.Attested => 4, ControlStatus.Pass => 5, _ => 6,
     };
 
     private static string Colour(ControlStatus s) => s switch

@@ -58,7 +58,7 @@ public sealed record BundleReport(byte[] ReportJson, QuoteAttestation? Attestati
 
 /// <summary>The aggregator's verdicts on one report: the profile it judged against and the evaluator's output.</summary>
 /// <param name="ProfileId">The profile.</param>
-/// <param name="Evaluation">The results and summary, as <see cref="Core.Evaluation.Evaluator.Evaluate"/> returned them with <c>now</c> = the report's <c>finishedAt</c>.</param>
+/// <param name="Evaluation">The results and summary, as <see cref="Core.Evaluation.Evaluator.Judge"/> returned them with <c>now</c> = the report's <c>finishedAt</c>.</param>
 public sealed record AggregatorVerdicts(string ProfileId, Core.Evaluation.Evaluation Evaluation);
 
 /// <summary>The aggregator's signing certificate (with its private key) and the certificates above it to embed.</summary>

@@ -28,7 +28,7 @@ internal static class VerdictReplay
         }
         if (mine.Count > 0) return $"{mine.Keys.Order(StringComparer.Ordinal).First()} of profile '{claimed.Profile}' has no verdict";
         if (claimed.Summary != evaluation.Summary)
-            return $"the summary ({claimed.Summary.RandLevelAchieved}, {claimed.Summary.Fail} fail) is not the re-evaluation's ({evaluation.Summary.RandLevelAchieved}, {evaluation.Summary.Fail} fail)";
+            return $"the summary ({claimed.Summary.Rand}, {claimed.Summary.Fail} fail) is not the re-evaluation's ({evaluation.Summary.Rand}, {evaluation.Summary.Fail} fail)";
         return "differs from the re-evaluation of the report's evidence (order, references, remediation or waiver notes)";
     }
 }

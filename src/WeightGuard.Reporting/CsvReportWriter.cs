@@ -14,7 +14,8 @@ public sealed class CsvReportWriter : IFindingsWriter
     private static readonly string[] Header =
     [
         "hostname", "machine_id", "report_id", "finished_at", "profile", "control_id", "title", "status", "severity",
-        "message", "references", "remediation", "waiver_approver", "waiver_expires",
+        "message", "references", "remediation", "waiver_approver", "waiver_expires", "attested_by", "attestation_expires",
+        "rand_host_controls_met", "rand_attested",
     ];
 
     /// <inheritdoc />
@@ -38,6 +39,9 @@ public sealed class CsvReportWriter : IFindingsWriter
                     string.Join("; ", r.References.SelectMany(kv => kv.Value.Select(clause => $"{kv.Key}:{clause}"))),
                     r.Remediation ?? "", r.Waiver?.Approver ?? "",
                     r.Waiver is { } w ? w.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+                    r.Attestation?.Attestor ?? "",
+                    r.Attestation is { } a ? a.Expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "",
+                    report.Summary.Rand.HostControlsMet, report.Summary.Rand.Attested,
                 ]);
         output.Write(new UTF8Encoding(false).GetBytes(text.ToString()));
     }

@@ -36,10 +36,11 @@ public sealed class HtmlReportWriter : IReportWriter
          .Append(" · WeightGuard ").Append(E(report.Agent.Version)).Append("</p></header><main>");
 
         var sum = report.Summary;
-        s.Append("<section aria-labelledby=\"summary\"><h2 id=\"summary\">Summary</h2><p class=\"level\">RAND security level achieved: <strong>")
-         .Append(E(sum.RandLevelAchieved)).Append("</strong></p><ul class=\"counts\">");
+        s.Append("<section aria-labelledby=\"summary\"><h2 id=\"summary\">Summary</h2><p class=\"level\"><strong>")
+         .Append(E(sum.Rand.ToString())).Append("</strong></p><ul class=\"counts\">");
         foreach (var (label, n, css) in new[] { ("fail", sum.Fail, "fail"), ("error", sum.Error, "error"), ("pass", sum.Pass, "pass"),
-                     ("waived", sum.Waived, "waived"), ("manual", sum.Manual, "manual"), ("not applicable", sum.NotApplicable, "na") })
+                     ("waived", sum.Waived, "waived"), ("attested", sum.Attested, "attested"), ("manual, not attested", sum.Manual, "manual"),
+                     ("not applicable", sum.NotApplicable, "na") })
             s.Append("<li class=\"").Append(css).Append("\"><span>").Append(n).Append("</span> ").Append(label).Append("</li>");
         s.Append("</ul>");
         FrameworkTable(s, report);
@@ -66,7 +67,7 @@ public sealed class HtmlReportWriter : IReportWriter
             int Count(params ControlStatus[] st) => g.Count(x => st.Contains(x.Status));
             s.Append("<tr><td>").Append(E(g.Key.Framework)).Append("</td><td>").Append(E(g.Key.Clause)).Append("</td><td>")
              .Append(Count(ControlStatus.Pass)).Append("</td><td>").Append(Count(ControlStatus.Fail)).Append("</td><td>")
-             .Append(Count(ControlStatus.Error)).Append("</td><td>").Append(Count(ControlStatus.Waived, ControlStatus.Manual, ControlStatus.NotApplicable))
+             .Append(Count(ControlStatus.Error)).Append("</td><td>").Append(Count(ControlStatus.Waived, ControlStatus.Manual, ControlStatus.Attested, ControlStatus.NotApplicable))
              .Append("</td></tr>");
         }
         s.Append("</tbody></table>");
@@ -100,7 +101,7 @@ public sealed class HtmlReportWriter : IReportWriter
 
     private static int Rank(ControlStatus status) => status switch
     {
-        ControlStatus.Fail => 0, ControlStatus.Error => 1, ControlStatus.Waived => 2, ControlStatus.Manual => 3, ControlStatus.Pass => 4, _ => 5,
+        ControlStatus.Fail => 0, ControlStatus.Error => 1, ControlStatus.Waived => 2, ControlStatus.Manual => 3, ControlStatus.Attested => 4, ControlStatus.Pass => 5, _ => 6,
     };
 
     private static string E(string text) => Html.Encode(text);
@@ -116,7 +117,7 @@ public sealed class HtmlReportWriter : IReportWriter
         .finding h3{font-size:1.05rem;margin:.4rem 0}.meta{color:#444;font-size:.9rem;margin:0}
         .badge{display:inline-block;min-width:6.5rem;text-align:center;border-radius:4px;padding:0 .4rem;color:#fff;background:#555;font-size:.85rem}
         .fail{border-color:#b00020}.fail .badge{background:#b00020}.error{border-color:#8a4b00}.error .badge{background:#8a4b00}
-        .pass{border-color:#1b6e20}.pass .badge{background:#1b6e20}.waived .badge,.manual .badge{background:#3d4f8a}
+        .pass{border-color:#1b6e20}.pass .badge{background:#1b6e20}.waived .badge,.manual .badge,.attested .badge{background:#3d4f8a}
         .not-applicable .badge{background:#555}.remediation{background:#fff7e0;padding:.4rem}.waiver{font-style:italic}
         pre{background:#f0f0f0;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap}.pointer{font-family:monospace;margin:.3rem 0 0}
         footer{color:#555;font-size:.8rem;margin-top:2rem}

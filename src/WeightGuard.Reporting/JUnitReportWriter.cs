@@ -7,7 +7,7 @@ namespace WeightGuard.Reporting;
 
 /// <summary>
 /// JUnit XML for CI pipelines: one test suite per report, one test case per control. Fail is a failure, error an error,
-/// not-applicable, waived and manual are skipped (with the reason), so a pipeline goes red exactly when the exit code is 1.
+/// not-applicable, waived, manual and attested are skipped (with the reason), so a pipeline goes red exactly when the exit code is 1.
 /// </summary>
 public sealed class JUnitReportWriter : IReportWriter
 {
@@ -26,7 +26,7 @@ public sealed class JUnitReportWriter : IReportWriter
         xml.WriteAttributeString("tests", report.Results.Count.ToString(CultureInfo.InvariantCulture));
         xml.WriteAttributeString("failures", s.Fail.ToString(CultureInfo.InvariantCulture));
         xml.WriteAttributeString("errors", s.Error.ToString(CultureInfo.InvariantCulture));
-        xml.WriteAttributeString("skipped", (s.NotApplicable + s.Waived + s.Manual).ToString(CultureInfo.InvariantCulture));
+        xml.WriteAttributeString("skipped", (s.NotApplicable + s.Waived + s.Manual + s.Attested).ToString(CultureInfo.InvariantCulture));
         xml.WriteAttributeString("time", seconds);
         xml.WriteAttributeString("timestamp", report.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
         xml.WriteAttributeString("hostname", report.Host.Hostname);
@@ -43,7 +43,7 @@ public sealed class JUnitReportWriter : IReportWriter
                 case ControlStatus.Error:
                     Element(xml, "error", r.Message, "evidence", null);
                     break;
-                case ControlStatus.NotApplicable or ControlStatus.Waived or ControlStatus.Manual:
+                case ControlStatus.NotApplicable or ControlStatus.Waived or ControlStatus.Manual or ControlStatus.Attested:
                     xml.WriteStartElement("skipped");
                     xml.WriteAttributeString("message", $"{Statuses.Name(r.Status)}: {r.Message}");
                     xml.WriteEndElement();
@@ -68,7 +68,7 @@ public sealed class JUnitReportWriter : IReportWriter
 /// <summary>Status names as they appear in reports.</summary>
 public static class Statuses
 {
-    /// <summary><c>pass</c>, <c>fail</c>, <c>error</c>, <c>not-applicable</c>, <c>waived</c> or <c>manual</c>.</summary>
+    /// <summary><c>pass</c>, <c>fail</c>, <c>error</c>, <c>not-applicable</c>, <c>waived</c>, <c>manual</c> or <c>attested</c>.</summary>
     public static string Name(ControlStatus status) => status switch
     {
         ControlStatus.NotApplicable => "not-applicable",

@@ -36,8 +36,9 @@ public sealed class OcsfReportWriter : IFindingsWriter
     {
         var (complianceStatus, complianceStatusId) = r.Status switch
         {
-            ControlStatus.Pass or ControlStatus.Waived => ("Pass", 1),
-            ControlStatus.Manual or ControlStatus.Error => ("Warning", 2),
+            // A waiver is an accepted risk and an attestation a person's word: neither is an observed pass.
+            ControlStatus.Pass => ("Pass", 1),
+            ControlStatus.Manual or ControlStatus.Error or ControlStatus.Waived or ControlStatus.Attested => ("Warning", 2),
             _ => ("Fail", 3),
         };
         w.WriteStartObject();

@@ -33,7 +33,7 @@ public class EvaluatorTests
     private static Catalog.Catalog Catalog(params CatalogSource[] waivers) => Load(
         [Control("WG-ACL-001", rand: "SL1"), Control("WG-ACL-004", "weights-no-human-readers", rand: "SL2"),
          Control("WG-PLAT-001", "evidence-fact", rand: "SL3", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: one-of\n    values: [integrity, confidentiality]")],
-        [Profile("sl1", "WG-ACL-001"), Profile("sl2", "WG-ACL-004", "sl1"), Profile("sl3", "WG-PLAT-001", "sl2")], waivers).Catalog!;
+        [Profile("rand-sl1", "WG-ACL-001"), Profile("rand-sl2", "WG-ACL-004", "rand-sl1"), Profile("rand-sl3", "WG-PLAT-001", "rand-sl2")], waivers).Catalog!;
 
     private static CatalogSource Waiver(string hosts, string expires) => new("waivers/w.yaml", $"""
         waivers:
@@ -50,7 +50,7 @@ public class EvaluatorTests
         var evidence = Host(access: Access(File("/models/a.safetensors", "0640", new Reader("alice", 1000, true, "group:weights"))),
             platform: new PlatformEvidence { Lockdown = "none" });
         var catalog = Catalog();
-        string Run(Evidence.Evidence e) => JsonSerializer.Serialize(Evaluator.Evaluate(catalog, "sl3", e, Now).Results.ToList(), TestJson.Default.ListControlResult);
+        string Run(Evidence.Evidence e) => JsonSerializer.Serialize(Evaluator.Evaluate(catalog, "rand-sl3", e, Now).Results.ToList(), TestJson.Default.ListControlResult);
 
         var first = Run(evidence);
         var roundTripped = JsonSerializer.Deserialize(JsonSerializer.Serialize(evidence, WeightGuardJsonContext.Default.Evidence), WeightGuardJsonContext.Default.Evidence)!;
@@ -62,7 +62,7 @@ public class EvaluatorTests
     public void MissingDomainIsAnErrorWithTheCollectorsReasonNeverAPass()
     {
         var evidence = Host(failures: [new CollectorFailure("access", "permission denied: /etc/passwd")]);
-        var results = Evaluator.Evaluate(Catalog(), "sl3", evidence, Now).Results.ToDictionary(r => r.ControlId);
+        var results = Evaluator.Evaluate(Catalog(), "rand-sl3", evidence, Now).Results.ToDictionary(r => r.ControlId);
         Assert.Multiple(() =>
         {
             Assert.That(results["WG-ACL-001"].Status, Is.EqualTo(ControlStatus.Error));
@@ -73,34 +73,34 @@ public class EvaluatorTests
     }
 
     [Test]
-    public void RandLevelIsTheHighestLevelWhoseControlsAllHold()
+    public void HostControlsMetIsTheHighestLevelWhoseControlsAllHoldWhateverProfileWasJudged()
     {
         var catalog = Catalog();
         var clean = Access(File("/models/a.safetensors", "0600"));
         Assert.Multiple(() =>
         {
-            Assert.That(Evaluator.Evaluate(catalog, "sl3", Host(access: clean, platform: new PlatformEvidence { Lockdown = "integrity" }), Now).Summary.RandLevelAchieved, Is.EqualTo("SL3"));
-            Assert.That(Evaluator.Evaluate(catalog, "sl3", Host(access: clean, platform: new PlatformEvidence { Lockdown = "none" }), Now).Summary.RandLevelAchieved, Is.EqualTo("SL2"));
-            Assert.That(Evaluator.Evaluate(catalog, "sl3", Host(access: Access(File("/models/a.safetensors", "0644"))), Now).Summary.RandLevelAchieved, Is.EqualTo("SL0"));
-            // A profile that does not evaluate the SL3 controls cannot claim SL3, however clean the host.
-            Assert.That(Evaluator.Evaluate(catalog, "sl2", Host(access: clean, platform: new PlatformEvidence { Lockdown = "integrity" }), Now).Summary.RandLevelAchieved, Is.EqualTo("SL2"));
+            Assert.That(Evaluator.Evaluate(catalog, "rand-sl3", Host(access: clean, platform: new PlatformEvidence { Lockdown = "integrity" }), Now).Summary.Rand.HostControlsMet, Is.EqualTo("SL3"));
+            Assert.That(Evaluator.Evaluate(catalog, "rand-sl3", Host(access: clean, platform: new PlatformEvidence { Lockdown = "none" }), Now).Summary.Rand.HostControlsMet, Is.EqualTo("SL2"));
+            Assert.That(Evaluator.Evaluate(catalog, "rand-sl3", Host(access: Access(File("/models/a.safetensors", "0644"))), Now).Summary.Rand.HostControlsMet, Is.EqualTo("SL0"));
+            // The ladder is climbed with the rand-sl profiles themselves, not with the profile a report was judged against.
+            Assert.That(Evaluator.Evaluate(catalog, "rand-sl2", Host(access: clean, platform: new PlatformEvidence { Lockdown = "integrity" }), Now).Summary.Rand.HostControlsMet, Is.EqualTo("SL3"));
         });
     }
 
     [Test]
-    public void ValidWaiverTurnsAFailureIntoWaivedAndCountsTowardsTheLevel()
+    public void ValidWaiverTurnsAFailureIntoWaivedButNeverMeetsTheLevel()
     {
         var evidence = Host(access: Access(File("/models/a.safetensors", "0640", new Reader("alice", 1000, true, "group:weights"))));
-        var plain = Evaluator.Evaluate(Catalog(), "sl2", evidence, Now);
-        var waived = Evaluator.Evaluate(Catalog(Waiver("GPU-*", "2026-06-01")), "sl2", evidence, Now);
+        var plain = Evaluator.Evaluate(Catalog(), "rand-sl2", evidence, Now);
+        var waived = Evaluator.Evaluate(Catalog(Waiver("GPU-*", "2026-06-01")), "rand-sl2", evidence, Now);
         var result = waived.Results.Single(r => r.ControlId == "WG-ACL-004");
         Assert.Multiple(() =>
         {
             Assert.That(plain.Results.Single(r => r.ControlId == "WG-ACL-004").Status, Is.EqualTo(ControlStatus.Fail));
-            Assert.That(plain.Summary.RandLevelAchieved, Is.EqualTo("SL1"));
+            Assert.That(plain.Summary.Rand.HostControlsMet, Is.EqualTo("SL1"));
             Assert.That(result.Status, Is.EqualTo(ControlStatus.Waived), "the expiry day itself is still valid; host glob ignores case");
             Assert.That(result.Waiver, Is.EqualTo(new WaiverNote("ciso@example.com", "research cluster, people need to debug", new DateOnly(2026, 6, 1), false)));
-            Assert.That(waived.Summary.RandLevelAchieved, Is.EqualTo("SL2"));
+            Assert.That(waived.Summary.Rand.HostControlsMet, Is.EqualTo("SL1"), "a waiver is an accepted risk, not a met control");
             Assert.That(waived.Summary.Waived, Is.EqualTo(1));
         });
     }
@@ -109,7 +109,7 @@ public class EvaluatorTests
     public void ExpiredWaiverIsIgnoredAndTheReportSaysSo()
     {
         var evidence = Host(access: Access(File("/models/a.safetensors", "0640", new Reader("alice", 1000, true, "group:weights"))));
-        var result = Evaluator.Evaluate(Catalog(Waiver("gpu-*", "2026-05-31")), "sl2", evidence, Now).Results.Single(r => r.ControlId == "WG-ACL-004");
+        var result = Evaluator.Evaluate(Catalog(Waiver("gpu-*", "2026-05-31")), "rand-sl2", evidence, Now).Results.Single(r => r.ControlId == "WG-ACL-004");
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(ControlStatus.Fail));
@@ -122,7 +122,7 @@ public class EvaluatorTests
     public void WaiverForAnotherHostDoesNotApply()
     {
         var evidence = Host("db-01", Access(File("/models/a.safetensors", "0640", new Reader("alice", 1000, true, "group:weights"))));
-        var result = Evaluator.Evaluate(Catalog(Waiver("gpu-*", "2030-01-01")), "sl2", evidence, Now).Results.Single(r => r.ControlId == "WG-ACL-004");
+        var result = Evaluator.Evaluate(Catalog(Waiver("gpu-*", "2030-01-01")), "rand-sl2", evidence, Now).Results.Single(r => r.ControlId == "WG-ACL-004");
         Assert.That((result.Status, result.Waiver), Is.EqualTo((ControlStatus.Fail, (WaiverNote?)null)));
     }
 
@@ -139,7 +139,7 @@ public class EvaluatorTests
     public void FailingResultsCarryRemediationAndEvidencePointersThatResolve()
     {
         var evidence = Host(access: Access(File("/models/ok.gguf", "0600"), File("/models/open.gguf", "0644")));
-        var result = Evaluator.Evaluate(Catalog(), "sl1", evidence, Now).Results.Single();
+        var result = Evaluator.Evaluate(Catalog(), "rand-sl1", evidence, Now).Results.Single();
         var json = JsonSerializer.SerializeToElement(evidence, WeightGuardJsonContext.Default.Evidence);
         Assert.Multiple(() =>
         {

@@ -88,12 +88,12 @@ public sealed class AgentCycle
         var report = await LowPriority.Run(() => HostScanner.Scan(request, warn: w => _log.LogWarning("{Warning}", w)),
             problem => { if (problem is not null) _log.LogWarning("Scanning at normal priority: {Problem}", problem); }).WaitAsync(cancel).ConfigureAwait(false);
         var summary = report.Summary;
-        _log.LogInformation("Scan {ReportId}: {Level} achieved against {Profile}; {Pass} pass, {Fail} fail, {Error} error",
-            report.ReportId, summary.RandLevelAchieved, config.Profile, summary.Pass, summary.Fail, summary.Error);
+        _log.LogInformation("Scan {ReportId}: {Rand}; against {Profile}: {Pass} pass, {Fail} fail, {Error} error",
+            report.ReportId, summary.Rand.ToString(), config.Profile, summary.Pass, summary.Fail, summary.Error);
         var losses = Spool.Add(report.ReportId, report.FinishedAt, HostScanner.ToJson(report));
         _status = _status with
         {
-            LastScan = new ScanStatus(report.FinishedAt, report.ReportId, config.Profile, summary.RandLevelAchieved.ToString(),
+            LastScan = new ScanStatus(report.FinishedAt, report.ReportId, config.Profile, summary.Rand.ToString(),
                 summary.Pass, summary.Fail, summary.Error),
         };
         Record(losses);

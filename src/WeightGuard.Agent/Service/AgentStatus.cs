@@ -40,11 +40,11 @@ public sealed record AgentStatus
 /// <param name="FinishedAt">When it finished.</param>
 /// <param name="ReportId">Its report.</param>
 /// <param name="Profile">The profile judged against.</param>
-/// <param name="RandLevelAchieved">The RAND level achieved.</param>
+/// <param name="Rand">Where the host stands on the RAND ladder, as people read it (<see cref="Core.Reports.RandStanding"/>).</param>
 /// <param name="Pass">Controls passed.</param>
 /// <param name="Fail">Controls failed.</param>
 /// <param name="Error">Controls that could not be checked.</param>
-public sealed record ScanStatus(DateTimeOffset FinishedAt, Guid ReportId, string Profile, string RandLevelAchieved, int Pass, int Fail, int Error);
+public sealed record ScanStatus(DateTimeOffset FinishedAt, Guid ReportId, string Profile, string Rand, int Pass, int Fail, int Error);
 
 /// <summary>A delivery's outcome.</summary>
 /// <param name="At">When the aggregator accepted it.</param>

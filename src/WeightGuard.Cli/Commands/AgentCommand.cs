@@ -53,7 +53,7 @@ internal static class AgentCommand
             }
             var o = Console.Out;
             o.WriteLine("last scan:      " + (status.LastScan is { } s
-                ? $"{Time(s.FinishedAt)}  {s.ReportId}  {s.RandLevelAchieved} against {s.Profile}: {s.Pass} pass, {s.Fail} fail, {s.Error} error"
+                ? $"{Time(s.FinishedAt)}  {s.ReportId}  {s.Rand}; against {s.Profile}: {s.Pass} pass, {s.Fail} fail, {s.Error} error"
                 : "never"));
             o.WriteLine("last delivery:  " + (status.LastDelivery is { } d
                 ? $"{Time(d.At)}  {d.ReportId}  attestation {d.Attestation}{(d.Duplicate ? " (already stored)" : "")}" : "never"));

@@ -23,6 +23,7 @@ internal static class ScanCommand
         format.AcceptOnlyFromAmong(["table", .. ReportWriters.ByFormat.Keys.Order()]);
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to FILE instead of standard output", HelpName = "FILE" };
         var waivers = new Option<string?>("--waivers") { Description = "Apply the waivers in FILE (YAML: control, hosts, justification, approver, expires)", HelpName = "FILE" };
+        var attestations = new Option<string?>("--attestations") { Description = "Count the manual controls that people attested in FILE (YAML: control, hosts or labels, statement, evidence, attestor, recorded, expires) as attested", HelpName = "FILE" };
         var catalog = CommonOptions.Catalog();
         var root = CommonOptions.Root();
         var upload = new Option<bool>("--upload") { Description = "Also send the report to the aggregator this host enrolled with (see 'weightguard enroll')" };
@@ -34,12 +35,12 @@ internal static class ScanCommand
         gpuBusy.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100) r.AddError("--gpu-busy-percent must be between 0 and 100"); });
         var command = new Command("scan", "Scan this host (or the tree at --root) against a profile and report every control. Exit 0: all required controls pass; 1: something failed or could not be checked; 2: bad input.")
         {
-            profile, weights, root, format, output, waivers, catalog, tpm, hash, digestCache, gpuBusy, upload, state,
+            profile, weights, root, format, output, waivers, attestations, catalog, tpm, hash, digestCache, gpuBusy, upload, state,
         };
         command.SetAction(parse =>
         {
             var stderr = Console.Error;
-            var loaded = CatalogSources.Load(parse.GetValue(catalog), parse.GetValue(waivers), stderr);
+            var loaded = CatalogSources.Load(parse.GetValue(catalog), parse.GetValue(waivers), stderr, parse.GetValue(attestations));
             if (loaded is null) return ExitCodes.BadInput;
             var profileId = parse.GetValue(profile)!;
             if (!loaded.Profiles.ContainsKey(profileId))
@@ -96,7 +97,7 @@ internal static class ScanCommand
                 stderr.WriteLine($"{path}: {e.Message}");
                 return ExitCodes.BadInput;
             }
-            if (path is not null) stderr.WriteLine($"{report.Summary.RandLevelAchieved} achieved against {profileId}: {report.Summary.Pass} pass, {report.Summary.Fail} fail, {report.Summary.Error} error; report written to {path}");
+            if (path is not null) stderr.WriteLine($"{report.Summary.Rand}; against {profileId}: {report.Summary.Pass} pass, {report.Summary.Fail} fail, {report.Summary.Error} error; report written to {path}");
             return parse.GetValue(upload) ? Upload(report, parse.GetValue(state)!, stderr) ?? exit : exit;
         });
         return command;

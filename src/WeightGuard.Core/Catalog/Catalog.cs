@@ -9,11 +9,12 @@ public sealed class Catalog
     private readonly IReadOnlyDictionary<string, string> _sourceText;
 
     internal Catalog(IReadOnlyDictionary<string, ControlDefinition> controls, IReadOnlyDictionary<string, ProfileDefinition> profiles,
-        IReadOnlyList<Waiver> waivers, IReadOnlyDictionary<string, string> sourceText)
+        IReadOnlyList<Waiver> waivers, IReadOnlyDictionary<string, string> sourceText, IReadOnlyList<ManualAttestation>? attestations = null)
     {
         Controls = controls;
         Profiles = profiles;
         Waivers = waivers;
+        Attestations = attestations ?? [];
         _sourceText = sourceText;
     }
 
@@ -26,8 +27,14 @@ public sealed class Catalog
     /// <summary>Waivers, in file order.</summary>
     public IReadOnlyList<Waiver> Waivers { get; }
 
+    /// <summary>People's statements that manual controls hold, in the order given.</summary>
+    public IReadOnlyList<ManualAttestation> Attestations { get; }
+
     /// <summary>The same controls and profiles with other waivers (e.g. a host's local waiver file).</summary>
-    public Catalog WithWaivers(IReadOnlyList<Waiver> waivers) => new(Controls, Profiles, waivers, _sourceText);
+    public Catalog WithWaivers(IReadOnlyList<Waiver> waivers) => new(Controls, Profiles, waivers, _sourceText, Attestations);
+
+    /// <summary>The same controls, profiles and waivers with other manual attestations.</summary>
+    public Catalog WithAttestations(IReadOnlyList<ManualAttestation> attestations) => new(Controls, Profiles, Waivers, _sourceText, attestations);
 
     /// <summary>Folds a profile's chain of parents into one list of controls with effective parameters.</summary>
     /// <exception cref="KeyNotFoundException">No profile has that id.</exception>

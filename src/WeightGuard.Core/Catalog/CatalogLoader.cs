@@ -18,7 +18,7 @@ public static partial class CatalogLoader
 {
     private static readonly string[] ControlKeys = ["id", "title", "domain", "description", "rationale", "severity", "check", "remediation", "platforms", "references"];
     private static readonly string[] ProfileKeys = ["id", "title", "description", "extends", "controls", "params"];
-    private static readonly string[] WaiverKeys = ["control", "hosts", "justification", "approver", "expires"];
+    private static readonly string[] WaiverKeys = ["control", "hosts", "labels", "justification", "approver", "expires", "recorded", "withdrawn", "id"];
     private static readonly string[] Frameworks = ["rand", "ncsc", "dsit", "nist-800-53", "cis", "iso-27001"];
     private static readonly string[] PlatformNames = ["linux", "windows"];
 
@@ -62,14 +62,6 @@ public static partial class CatalogLoader
         return errors.Count > 0
             ? new CatalogLoadResult(null, errors)
             : new CatalogLoadResult(new Catalog(controlMap, profileMap, waiverList, text), []);
-    }
-
-    /// <summary>Reads a waiver file on its own against an already loaded catalogue.</summary>
-    public static (IReadOnlyList<Waiver> Waivers, IReadOnlyList<CatalogError> Errors) LoadWaivers(CatalogSource source, Catalog catalog)
-    {
-        var errors = new List<CatalogError>();
-        var waivers = ReadWaivers(source, catalog.Controls, errors);
-        return (waivers, errors);
     }
 
     private static ControlDefinition? ReadControl(CatalogSource source, List<CatalogError> errors)
@@ -259,37 +251,6 @@ public static partial class CatalogLoader
                 }
             }
         }
-    }
-
-    private static List<Waiver> ReadWaivers(CatalogSource source, IReadOnlyDictionary<string, ControlDefinition> controls, List<CatalogError> errors)
-    {
-        var r = new YamlNodeReader(source.Name, errors);
-        var result = new List<Waiver>();
-        if (r.ParseRoot(source.Text) is not { } root) return result;
-        var e = r.Entries(root, "waivers");
-        if (!e.TryGetValue("waivers", out var listNode) || listNode is not YamlSequenceNode list)
-        {
-            r.Error(root, "expected a 'waivers' list");
-            return result;
-        }
-        foreach (var item in list.Children)
-        {
-            if (item is not YamlMappingNode map) { r.Error(item, "each waiver must be a mapping"); continue; }
-            var before = errors.Count;
-            var we = r.Entries(map, WaiverKeys);
-            var control = r.Scalar(we, "control", map);
-            var hosts = r.Scalar(we, "hosts", map);
-            var justification = r.Scalar(we, "justification", map);
-            var approver = r.Scalar(we, "approver", map);
-            var expiresText = r.Scalar(we, "expires", map);
-            if (control is not null && !controls.ContainsKey(control)) r.Error(we["control"], $"waiver names unknown control '{control}'");
-            DateOnly expires = default;
-            if (expiresText is not null && !DateOnly.TryParseExact(expiresText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out expires))
-                r.Error(we["expires"], $"expires '{expiresText}' must be a date as YYYY-MM-DD");
-            if (errors.Count > before) continue;
-            result.Add(new Waiver { ControlId = control!, HostPattern = hosts!, Justification = justification!, Approver = approver!, Expires = expires, Source = r.At(map) });
-        }
-        return result;
     }
 
     [GeneratedRegex("^WG-[A-Z]+-[0-9]{3}$")]

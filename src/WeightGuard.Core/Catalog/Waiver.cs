@@ -5,8 +5,10 @@ public sealed record Waiver
 {
     /// <summary>The control waived.</summary>
     public required string ControlId { get; init; }
-    /// <summary>Hostname glob (<c>*</c> and <c>?</c>), e.g. <c>gpu-lab-*</c>.</summary>
+    /// <summary>Host-name glob (<c>*</c> and <c>?</c>) on the enrolled name, e.g. <c>gpu-lab-*</c>.</summary>
     public required string HostPattern { get; init; }
+    /// <summary>Labels a host must also carry to be covered (none by default).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     /// <summary>Why the risk is accepted.</summary>
     public required string Justification { get; init; }
     /// <summary>Who accepted it.</summary>
@@ -15,9 +17,19 @@ public sealed record Waiver
     public required DateOnly Expires { get; init; }
     /// <summary>Where it was defined.</summary>
     public required SourceLocation Source { get; init; }
+    /// <summary>When it was recorded (waivers stored at the aggregator); it does not apply to judgements made before. Null: always existed.</summary>
+    public DateTimeOffset? RecordedAt { get; init; }
+    /// <summary>When it was withdrawn, or null; judgements from then on ignore it.</summary>
+    public DateTimeOffset? WithdrawnAt { get; init; }
 
-    /// <summary>Whether the waiver covers <paramref name="hostname"/> (case-insensitive glob).</summary>
-    public bool Matches(string hostname) => Glob.IsMatch(HostPattern, hostname);
+    /// <summary>The hosts it covers.</summary>
+    public HostSelector Hosts => new(HostPattern, Labels);
+
+    /// <summary>Whether the waiver covers <paramref name="host"/> (its enrolled name and labels).</summary>
+    public bool Matches(HostSubject host) => Hosts.Matches(host);
+
+    /// <summary>Whether it had been recorded and not withdrawn at <paramref name="now"/> (expired or not).</summary>
+    public bool Existed(DateTimeOffset now) => (RecordedAt is not { } r || r <= now) && (WithdrawnAt is not { } w || now < w);
 
     /// <summary>Whether it has expired at <paramref name="now"/>.</summary>
     public bool IsExpired(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime) > Expires;

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Checks;
@@ -7,53 +8,115 @@ namespace WeightGuard.Core.Evaluation;
 
 /// <summary>The results and summary of judging one host's evidence against a profile.</summary>
 /// <param name="Results">One per control, ordered by control id.</param>
-/// <param name="Summary">Counts and RAND level achieved.</param>
+/// <param name="Summary">Counts and the host's RAND standing.</param>
 public sealed record Evaluation(IReadOnlyList<ControlResult> Results, Summary Summary);
 
+/// <summary>One host's evidence judged against several profiles at once, with its one RAND standing.</summary>
+/// <param name="Profiles">The evaluation per profile id, in the order asked.</param>
+/// <param name="Rand">Where the host stands on the RAND ladder.</param>
+public sealed record HostJudgement(IReadOnlyDictionary<string, Evaluation> Profiles, RandStanding Rand);
+
 /// <summary>
-/// Judges evidence against a profile. Pure and deterministic: the same evidence, catalogue and day give the same results
-/// byte for byte, which lets the aggregator and an auditor re-derive every verdict.
+/// Judges evidence against profiles. Pure and deterministic: the same evidence, catalogue (controls, profiles, waivers,
+/// manual attestations), host and instant give the same results byte for byte, which lets the aggregator and an auditor
+/// re-derive every verdict.
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>Evaluates <paramref name="evidence"/> against <paramref name="profileId"/>, applying the catalogue's waivers as of <paramref name="now"/>.</summary>
-    public static Evaluation Evaluate(Catalog.Catalog catalog, string profileId, Evidence.Evidence evidence, DateTimeOffset now)
+    /// <summary>The ladder's profiles, lowest level first.</summary>
+    public static IReadOnlyList<string> RandLadder { get; } = ["rand-sl1", "rand-sl2", "rand-sl3", "rand-sl4", "rand-sl5"];
+
+    /// <summary>Evaluates <paramref name="evidence"/> of a host known by the name it reports (a local scan) against <paramref name="profileId"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No profile has that id.</exception>
+    public static Evaluation Evaluate(Catalog.Catalog catalog, string profileId, Evidence.Evidence evidence, DateTimeOffset now) =>
+        Evaluate(catalog, profileId, evidence, HostSubject.Named(evidence.Host.Hostname), now);
+
+    /// <summary>Evaluates <paramref name="evidence"/> from <paramref name="host"/> against <paramref name="profileId"/> as of <paramref name="now"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No profile has that id.</exception>
+    public static Evaluation Evaluate(Catalog.Catalog catalog, string profileId, Evidence.Evidence evidence, HostSubject host, DateTimeOffset now) =>
+        Judge(catalog, [profileId], evidence, host, now).Profiles[profileId];
+
+    /// <summary>
+    /// Evaluates <paramref name="evidence"/> against every profile in <paramref name="profileIds"/> and places the host on
+    /// the RAND ladder. Waivers and attestations apply when they cover <paramref name="host"/> and were in force at
+    /// <paramref name="now"/>. A control judged with the same parameters is judged once.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">A profile is unknown.</exception>
+    public static HostJudgement Judge(Catalog.Catalog catalog, IReadOnlyList<string> profileIds, Evidence.Evidence evidence, HostSubject host,
+        DateTimeOffset now)
     {
-        var profile = catalog.Resolve(profileId);
         var json = new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(evidence, WeightGuardJsonContext.Default.Evidence));
-        var results = profile.Controls
-            .OrderBy(c => c.Id, StringComparer.Ordinal)
-            .Select(c => Judge(c, profile.Params[c.Id], evidence, json, catalog.Waivers, now))
-            .ToList();
-        return new Evaluation(results, Summarise(catalog, results));
+        var judged = new Dictionary<string, ControlResult>(StringComparer.Ordinal);
+        IReadOnlyList<ControlResult> Results(string profileId)
+        {
+            var profile = catalog.Resolve(profileId);
+            return profile.Controls.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c =>
+            {
+                var parameters = profile.Params[c.Id];
+                var key = CacheKey(c.Id, parameters);
+                if (!judged.TryGetValue(key, out var result))
+                    judged[key] = result = JudgeControl(c, parameters, evidence, json, catalog, host, now);
+                return result;
+            }).ToList();
+        }
+
+        var rand = Ladder(catalog, Results);
+        var profiles = new Dictionary<string, Evaluation>(StringComparer.Ordinal);
+        foreach (var id in profileIds.Distinct(StringComparer.Ordinal))
+        {
+            var results = Results(id);
+            profiles[id] = new Evaluation(results, Summarise(results, rand));
+        }
+        return new HostJudgement(profiles, rand);
     }
 
-    private static ControlResult Judge(ControlDefinition control, IReadOnlyDictionary<string, ParamValue> parameters,
-        Evidence.Evidence evidence, Lazy<JsonElement> json, IReadOnlyList<Waiver> waivers, DateTimeOffset now)
+    private static string CacheKey(string controlId, IReadOnlyDictionary<string, ParamValue> parameters)
+    {
+        var key = new StringBuilder(controlId);
+        foreach (var (name, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            key.Append('\0').Append(name).Append('\0');
+            if (value.Scalar is { } s) key.Append('s').Append(s);
+            else key.Append('l').AppendJoin('\u0001', value.AsList());
+        }
+        return key.ToString();
+    }
+
+    private static ControlResult JudgeControl(ControlDefinition control, IReadOnlyDictionary<string, ParamValue> parameters,
+        Evidence.Evidence evidence, Lazy<JsonElement> json, Catalog.Catalog catalog, HostSubject host, DateTimeOffset now)
     {
         var outcome = !control.Platforms.Contains(evidence.Host.Platform)
             ? CheckOutcome.NotApplicable($"applies to {string.Join(", ", control.Platforms)}, not {evidence.Host.Platform}")
             : Run(CheckRegistry.ByKind[control.Check.Kind], new CheckContext(evidence, parameters, json));
 
         var status = outcome.Status;
-        WaiverNote? note = null;
+        WaiverNote? waiver = null;
+        AttestationNote? attestation = null;
         if (status == ControlStatus.Fail)
         {
-            var matching = waivers.Where(w => w.ControlId == control.Id && w.Matches(evidence.Host.Hostname)).ToList();
+            var matching = catalog.Waivers.Where(w => w.ControlId == control.Id && w.Existed(now) && w.Matches(host)).ToList();
             var valid = matching.Where(w => !w.IsExpired(now)).OrderByDescending(w => w.Expires).FirstOrDefault();
             var expired = matching.Where(w => w.IsExpired(now)).OrderByDescending(w => w.Expires).FirstOrDefault();
             if (valid is not null)
             {
                 status = ControlStatus.Waived;
-                note = new WaiverNote(valid.Approver, valid.Justification, valid.Expires, Expired: false);
+                waiver = new WaiverNote(valid.Approver, valid.Justification, valid.Expires, Expired: false);
             }
             else if (expired is not null)
             {
-                note = new WaiverNote(expired.Approver, expired.Justification, expired.Expires, Expired: true);
+                waiver = new WaiverNote(expired.Approver, expired.Justification, expired.Expires, Expired: true);
             }
         }
-        var message = note is { Expired: true }
-            ? $"{outcome.Message} (waiver approved by {note.Approver} expired on {note.Expires:yyyy-MM-dd} and was ignored)"
+        else if (status == ControlStatus.Manual
+                 && catalog.Attestations.Where(a => a.ControlId == control.Id && a.InForce(now) && a.Hosts.Matches(host))
+                     .OrderByDescending(a => a.Expires).ThenBy(a => a.Id, StringComparer.Ordinal).FirstOrDefault() is { } a)
+        {
+            status = ControlStatus.Attested;
+            attestation = new AttestationNote(a.Id, a.Attestor, a.Statement, a.EvidenceRef, a.RecordedAt, a.Expires);
+        }
+        var message = waiver is { Expired: true }
+            ? $"{outcome.Message} (waiver approved by {waiver.Approver} expired on {waiver.Expires:yyyy-MM-dd} and was ignored)"
+            : attestation is not null ? $"attested by {attestation.Attestor} until {attestation.Expires:yyyy-MM-dd HH:mm}Z: {attestation.Statement}"
             : outcome.Message;
         return new ControlResult
         {
@@ -67,7 +130,8 @@ public static class Evaluator
             Remediation = status is ControlStatus.Fail or ControlStatus.Waived or ControlStatus.Error or ControlStatus.Manual
                 ? (evidence.Host.Platform == "windows" ? control.Remediation.Windows : null) ?? control.Remediation.Linux
                 : null,
-            Waiver = note,
+            Waiver = waiver,
+            Attestation = attestation,
         };
     }
 
@@ -84,25 +148,34 @@ public static class Evaluator
         }
     }
 
-    private static Summary Summarise(Catalog.Catalog catalog, IReadOnlyList<ControlResult> results)
+    /// <summary>
+    /// Climbs the ladder: a level's host controls are met when each of its automated controls (with that level's
+    /// parameters) passes or does not apply; it is attested when its manual controls are attested too. A catalogue
+    /// without a level's profile cannot claim that level or any above.
+    /// </summary>
+    private static RandStanding Ladder(Catalog.Catalog catalog, Func<string, IReadOnlyList<ControlResult>> results)
     {
-        var byId = results.ToDictionary(r => r.ControlId, StringComparer.Ordinal);
-        var achieved = 0;
-        for (var level = 1; level <= 5; level++)
+        var levels = new List<IReadOnlyList<ControlResult>>();
+        foreach (var profileId in RandLadder)
         {
-            // A level that no control of the catalogue evidences cannot be claimed.
-            if (!catalog.Controls.Values.Any(c => c.RandLevel == level)) break;
-            var required = catalog.Controls.Values.Where(c => c.RandLevel <= level).Select(c => c.Id).ToList();
-            var met = required.All(id => byId.TryGetValue(id, out var r) && r.Status is not (ControlStatus.Fail or ControlStatus.Error));
-            if (!met) break;
-            achieved = level;
+            if (!catalog.Profiles.ContainsKey(profileId)) break;
+            var level = results(profileId);
+            if (!level.All(r => r.Status is ControlStatus.Pass or ControlStatus.NotApplicable or ControlStatus.Manual or ControlStatus.Attested)) break;
+            levels.Add(level);
         }
+        var attested = levels.TakeWhile(level => level.All(r => r.Status != ControlStatus.Manual)).Count();
+        var pending = levels.Count == 0 ? 0 : levels[^1].Count(r => r.Status == ControlStatus.Manual);
+        return new RandStanding(RandLevels.Format(levels.Count), RandLevels.Format(attested), pending);
+    }
+
+    private static Summary Summarise(IReadOnlyList<ControlResult> results, RandStanding rand)
+    {
         int Count(ControlStatus s) => results.Count(r => r.Status == s);
         return new Summary
         {
             Pass = Count(ControlStatus.Pass), Fail = Count(ControlStatus.Fail), Error = Count(ControlStatus.Error),
             NotApplicable = Count(ControlStatus.NotApplicable), Waived = Count(ControlStatus.Waived), Manual = Count(ControlStatus.Manual),
-            RandLevelAchieved = RandLevels.Format(achieved),
+            Attested = Count(ControlStatus.Attested), Rand = rand,
         };
     }
 }

@@ -62,7 +62,18 @@ public sealed record ControlResult
     public string? Remediation { get; init; }
     /// <summary>The waiver that applied or that was ignored because it had expired; null when none matched.</summary>
     public WaiverNote? Waiver { get; init; }
+    /// <summary>The attestation in force that made a manual control <c>attested</c>; null otherwise.</summary>
+    public AttestationNote? Attestation { get; init; }
 }
+
+/// <summary>The manual attestation behind an <c>attested</c> result.</summary>
+/// <param name="Id">The attestation's id.</param>
+/// <param name="Attestor">Who attested.</param>
+/// <param name="Statement">What they stated.</param>
+/// <param name="EvidenceRef">A URL or <c>sha256:</c> of the supporting document, when given.</param>
+/// <param name="RecordedAt">When it was recorded.</param>
+/// <param name="Expires">When it stops being in force.</param>
+public sealed record AttestationNote(string Id, string Attestor, string Statement, string? EvidenceRef, DateTimeOffset RecordedAt, DateTimeOffset Expires);
 
 /// <summary>A waiver that matched a failing control.</summary>
 /// <param name="Approver">Who approved it.</param>
@@ -84,11 +95,31 @@ public sealed record Summary
     public required int NotApplicable { get; init; }
     /// <summary>Failures covered by a valid waiver.</summary>
     public required int Waived { get; init; }
-    /// <summary>Controls a person must attest.</summary>
+    /// <summary>Manual controls no attestation in force covers (pending a person's attestation).</summary>
     public required int Manual { get; init; }
-    /// <summary>
-    /// The highest RAND level (<c>SL0</c>–<c>SL5</c>) whose controls, cumulatively, were all evaluated and none failed or
-    /// erred (waived, not-applicable and manual do not block). <c>SL0</c> when SL1 is not met.
-    /// </summary>
-    public required string RandLevelAchieved { get; init; }
+    /// <summary>Manual controls a person's attestation in force covers.</summary>
+    public required int Attested { get; init; }
+    /// <summary>Where the host stands on the RAND SL1–SL5 ladder, whatever profile this report was judged against.</summary>
+    public required RandStanding Rand { get; init; }
+}
+
+/// <summary>
+/// Where a host stands on the RAND ladder (profiles <c>rand-sl1</c>…<c>rand-sl5</c>, each level judged with its own
+/// parameters). Two figures, never one: what the host shows, and what is also vouched for by people.
+/// </summary>
+/// <param name="HostControlsMet">
+/// The highest level <c>SLn</c> such that, at every level up to it, every automated control passes or does not apply:
+/// none fails, errs or is waived (a waiver is an accepted risk, not a met control). <c>SL0</c> when SL1 is not met.
+/// </param>
+/// <param name="Attested">
+/// The highest level up to <paramref name="HostControlsMet"/> at which every manual control up to it also holds an
+/// attestation in force.
+/// </param>
+/// <param name="PendingAttestations">Manual controls up to <paramref name="HostControlsMet"/> that no attestation in force covers.</param>
+public sealed record RandStanding(string HostControlsMet, string Attested, int PendingAttestations)
+{
+    /// <summary>How reports and pages say it: <c>RAND SL3 host controls met; attested SL1, 4 attestations pending</c>.</summary>
+    public override string ToString() =>
+        $"RAND {HostControlsMet} host controls met; attested {Attested}" +
+        (PendingAttestations == 0 ? "" : $", {PendingAttestations} attestation{(PendingAttestations == 1 ? "" : "s")} pending");
 }
