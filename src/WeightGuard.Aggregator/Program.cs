@@ -8,6 +8,7 @@ var root = new RootCommand("weightguard-aggregator: enrols WeightGuard agents, v
     TokensCommand.CreateEnrollment(),
     TokensCommand.CreateApi(),
     WeightGuard.Aggregator.Export.ExportCommand.Create(),
+    PolicyCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))

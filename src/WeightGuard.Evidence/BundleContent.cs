@@ -17,7 +17,7 @@ public sealed record BundleContent
     public string? PreviousManifestSha256 { get; init; }
     /// <summary>
     /// The catalogue that produced the verdicts, as files relative to the catalogue root: <c>controls/ID.yaml</c>,
-    /// <c>profiles/ID.yaml</c> and optionally <c>waivers.yaml</c>.
+    /// <c>profiles/ID.yaml</c> and optionally <c>waivers.yaml</c> and <c>attestations.yaml</c>.
     /// </summary>
     public required IReadOnlyList<CatalogFile> Catalog { get; init; }
     /// <summary>The hosts and their reports.</summary>
@@ -53,13 +53,8 @@ public sealed record HostTpmKeys(byte[] AkPublic, byte[] EkPublic, byte[]? EkCer
 /// <summary>One stored report.</summary>
 /// <param name="ReportJson">The <c>weightguard.report/v1</c> JSON exactly as the agent submitted it (the quote covers these bytes' evidence).</param>
 /// <param name="Attestation">The quote submitted with it, event log included; null for a host without a TPM.</param>
-/// <param name="Verdicts">The aggregator's own re-evaluation of the report's evidence.</param>
-public sealed record BundleReport(byte[] ReportJson, QuoteAttestation? Attestation, AggregatorVerdicts Verdicts);
-
-/// <summary>The aggregator's verdicts on one report: the profile it judged against and the evaluator's output.</summary>
-/// <param name="ProfileId">The profile.</param>
-/// <param name="Evaluation">The results and summary, as <see cref="Core.Evaluation.Evaluator.Judge"/> returned them with <c>now</c> = the report's <c>finishedAt</c>.</param>
-public sealed record AggregatorVerdicts(string ProfileId, Core.Evaluation.Evaluation Evaluation);
+/// <param name="Verdicts">The aggregator's own judgement of the report's evidence when it arrived (<see cref="VerdictsDocument.Judge"/>).</param>
+public sealed record BundleReport(byte[] ReportJson, QuoteAttestation? Attestation, VerdictsDocument Verdicts);
 
 /// <summary>The aggregator's signing certificate (with its private key) and the certificates above it to embed.</summary>
 /// <param name="Certificate">The signer; must hold its private key.</param>

@@ -1,3 +1,5 @@
+using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Reports;
 
 namespace WeightGuard.Evidence;
@@ -34,8 +36,39 @@ public sealed record HostDocument(string AgentId, string Hostname, string Attest
     public const string None = "none";
 }
 
-/// <summary><c>verdicts.json</c>: the aggregator's re-evaluation of one report.</summary>
+/// <summary>
+/// <c>verdicts.json</c>: the aggregator's judgement of one report as made when it arrived — against every profile the
+/// policy then assigned the host, for its enrolled name and labels, with the waivers and manual attestations then in
+/// force — which the offline verifier re-derives byte for byte from the report's evidence and the bundled catalogue.
+/// </summary>
+/// <param name="JudgedAt">The instant judged (when the aggregator received the report).</param>
+/// <param name="Labels">The host's labels the judgement matched waivers and attestations on.</param>
+/// <param name="Profiles">One per profile judged against.</param>
+/// <param name="Rand">The host's RAND standing.</param>
+/// <param name="Waivers">The waivers in force for the host then (ids as in <c>waivers.yaml</c>).</param>
+/// <param name="Attestations">The manual attestations in force for the host then (ids as in <c>attestations.yaml</c>).</param>
+public sealed record VerdictsDocument(DateTimeOffset JudgedAt, IReadOnlyList<string> Labels, IReadOnlyList<ProfileVerdicts> Profiles, RandStanding Rand,
+    IReadOnlyList<string> Waivers, IReadOnlyList<string> Attestations)
+{
+    /// <summary>Judges <paramref name="evidence"/> of <paramref name="host"/> against <paramref name="profiles"/> at <paramref name="at"/>: the one way both the exporter and the verifier make this document.</summary>
+    /// <exception cref="KeyNotFoundException">A profile is not in the catalogue.</exception>
+    public static VerdictsDocument Judge(Catalog catalog, Core.Evidence.Evidence evidence, HostSubject host, IReadOnlyList<string> profiles, DateTimeOffset at)
+    {
+        var judged = Evaluator.Judge(catalog, profiles, evidence, host, at);
+        return new VerdictsDocument(at, host.Labels, profiles.Distinct(StringComparer.Ordinal).Select(p =>
+            {
+                var resolved = catalog.Resolve(p);
+                return new ProfileVerdicts(new ProfileInfo(p, resolved.Definition.Title, resolved.Digest), judged.Profiles[p].Results, judged.Profiles[p].Summary);
+            }).ToList(), judged.Rand, judged.Waivers.Select(w => w.Identity).ToList(), judged.Attestations.Select(a => a.Id).ToList());
+    }
+
+    /// <summary><paramref name="report"/> once per profile judged, its results being the aggregator's: what the findings files list.</summary>
+    public IEnumerable<Report> Findings(Report report) =>
+        Profiles.Select(p => report with { Profile = p.Profile, Results = p.Results, Summary = p.Summary });
+}
+
+/// <summary>The aggregator's verdicts on one report against one profile.</summary>
 /// <param name="Profile">The profile judged against.</param>
 /// <param name="Results">One result per control, as the evaluator orders them.</param>
-/// <param name="Summary">Counts and RAND level achieved.</param>
-public sealed record VerdictsDocument(string Profile, IReadOnlyList<ControlResult> Results, Summary Summary);
+/// <param name="Summary">Counts and the host's RAND standing.</param>
+public sealed record ProfileVerdicts(ProfileInfo Profile, IReadOnlyList<ControlResult> Results, Summary Summary);

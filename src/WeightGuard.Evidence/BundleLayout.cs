@@ -21,6 +21,8 @@ public enum BundleFileKind
     CatalogProfile,
     /// <summary><c>catalog/waivers.yaml</c>.</summary>
     CatalogWaivers,
+    /// <summary><c>catalog/attestations.yaml</c>: the manual attestations judged with.</summary>
+    CatalogAttestations,
     /// <summary><c>hosts/AGENT/host.json</c>.</summary>
     Host,
     /// <summary><c>hosts/AGENT/reports/REPORT/report.json</c>.</summary>
@@ -66,7 +68,7 @@ public static partial class BundleLayout
 
     /// <summary>True when <paramref name="path"/> (relative to the catalogue root) is a place the layout has for a catalogue file.</summary>
     public static bool IsCatalogPath(string path) => Classify(CatalogFolder + path).Kind is
-        BundleFileKind.CatalogControl or BundleFileKind.CatalogProfile or BundleFileKind.CatalogWaivers;
+        BundleFileKind.CatalogControl or BundleFileKind.CatalogProfile or BundleFileKind.CatalogWaivers or BundleFileKind.CatalogAttestations;
 
     /// <summary>What <paramref name="path"/> holds in the layout.</summary>
     public static BundlePath Classify(string path)
@@ -78,6 +80,7 @@ public static partial class BundleLayout
             case FindingsCsv: return new(BundleFileKind.FindingsCsv);
             case FindingsOcsf: return new(BundleFileKind.FindingsOcsf);
             case "catalog/waivers.yaml": return new(BundleFileKind.CatalogWaivers);
+            case "catalog/attestations.yaml": return new(BundleFileKind.CatalogAttestations);
         }
         var parts = path.Split('/');
         if (parts is ["catalog", "controls", var c] && CatalogFileName().IsMatch(c)) return new(BundleFileKind.CatalogControl);

@@ -18,6 +18,7 @@ internal static class BundledCatalog
         var controls = Sources(BundleFileKind.CatalogControl);
         var profiles = Sources(BundleFileKind.CatalogProfile);
         var waivers = Sources(BundleFileKind.CatalogWaivers);
+        var attestations = Sources(BundleFileKind.CatalogAttestations);
         if (problems.Count > before) return null;
         if (controls.Count == 0 || profiles.Count == 0)
         {
@@ -26,7 +27,10 @@ internal static class BundledCatalog
         }
         var result = CatalogLoader.Load(controls, profiles, waivers);
         foreach (var error in result.Errors) problems.Add(new BundleProblem($"{error.Location.File}:{error.Location.Line}", error.Message));
-        return result.Catalog;
+        if (result.Catalog is not { } catalog || attestations.Count == 0) return result.Catalog;
+        var (attested, errors) = CatalogLoader.LoadAttestations(attestations[0], catalog);
+        foreach (var error in errors) problems.Add(new BundleProblem($"{error.Location.File}:{error.Location.Line}", error.Message));
+        return errors.Count > 0 ? null : catalog.WithAttestations(attested);
     }
 
     private static CatalogSource? Text(string path, byte[] bytes, List<BundleProblem> problems)

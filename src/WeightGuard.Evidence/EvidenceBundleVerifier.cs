@@ -46,7 +46,7 @@ public static class EvidenceBundleVerifier
                 .Verify(host.Key, host.Select(p => p.ReportId).OfType<string>().Distinct());
             return (Reports: hostReports, Problems: hostProblems, Counts: hostCounts);
         }).ToList();
-        var reports = new List<Report?>();
+        var reports = new List<IReadOnlyList<Report>?>();
         foreach (var host in checkedHosts)
         {
             reports.AddRange(host.Reports);
@@ -55,8 +55,9 @@ public static class EvidenceBundleVerifier
         }
         if (reports.All(r => r is not null))
         {
-            CheckFindings(entries, BundleLayout.FindingsCsv, new CsvReportWriter(), reports!, problems);
-            CheckFindings(entries, BundleLayout.FindingsOcsf, new OcsfReportWriter(), reports!, problems);
+            var findings = reports.SelectMany(r => r!).ToList();
+            CheckFindings(entries, BundleLayout.FindingsCsv, new CsvReportWriter(), findings, problems);
+            CheckFindings(entries, BundleLayout.FindingsOcsf, new OcsfReportWriter(), findings, problems);
         }
         return new BundleVerification { Problems = problems, Manifest = manifest, Signature = signature, Counts = counts };
     }

@@ -22,7 +22,7 @@ public static class EvidenceBundleWriter
         foreach (var file in content.Catalog)
         {
             if (!BundleLayout.IsCatalogPath(file.Path))
-                throw new ArgumentException($"catalogue file '{file.Path}' is not controls/ID.yaml, profiles/ID.yaml or waivers.yaml", nameof(content));
+                throw new ArgumentException($"catalogue file '{file.Path}' is not controls/ID.yaml, profiles/ID.yaml, waivers.yaml or attestations.yaml", nameof(content));
             Add(files, BundleLayout.CatalogFolder + file.Path, file.Content);
         }
 
@@ -42,9 +42,8 @@ public static class EvidenceBundleWriter
                     Add(files, folder + "attestation.json", Json(attestation with { EventLog = null }, BundleJsonContext.Default.QuoteAttestation));
                     if (attestation.EventLog is { } log) Add(files, folder + "eventlog.bin", EventLogBytes(log, host.AgentId));
                 }
-                var verdicts = source.Verdicts;
-                Add(files, folder + "verdicts.json", VerdictsJson(verdicts.ProfileId, verdicts.Evaluation));
-                findings.Add(report with { Results = verdicts.Evaluation.Results, Summary = verdicts.Evaluation.Summary });
+                Add(files, folder + "verdicts.json", VerdictsJson(source.Verdicts));
+                findings.AddRange(source.Verdicts.Findings(report));
             }
         }
         Add(files, BundleLayout.FindingsCsv, Render(new CsvReportWriter(), findings));
@@ -68,9 +67,8 @@ public static class EvidenceBundleWriter
         return Convert.ToHexStringLower(SHA256.HashData(manifest));
     }
 
-    /// <summary><c>verdicts.json</c> bytes for an evaluation; the verifier renders its re-evaluation the same way and compares bytes.</summary>
-    internal static byte[] VerdictsJson(string profileId, Core.Evaluation.Evaluation evaluation) =>
-        Json(new VerdictsDocument(profileId, evaluation.Results, evaluation.Summary), BundleJsonContext.Default.VerdictsDocument);
+    /// <summary><c>verdicts.json</c> bytes; the verifier renders its re-derivation the same way and compares bytes.</summary>
+    internal static byte[] VerdictsJson(VerdictsDocument verdicts) => Json(verdicts, BundleJsonContext.Default.VerdictsDocument);
 
     /// <summary>The findings file of one format for the reports given (their results being the aggregator's verdicts).</summary>
     internal static byte[] Render(IFindingsWriter writer, IEnumerable<Report> reports)

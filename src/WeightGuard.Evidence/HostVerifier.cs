@@ -14,8 +14,11 @@ namespace WeightGuard.Evidence;
 /// </summary>
 internal sealed class HostVerifier(IReadOnlyDictionary<string, byte[]> entries, Catalog? catalog, List<BundleProblem> problems, VerificationCounts counts)
 {
-    /// <summary>Verifies the host and returns its reports with the bundle's verdicts as results (null when one did not parse), for the findings check.</summary>
-    public List<Report?> Verify(string agentId, IEnumerable<string> reportIds)
+    /// <summary>
+    /// Verifies the host and returns, per report, its findings: the report once per profile with the bundle's verdicts as
+    /// results (null when one did not parse), for the findings check.
+    /// </summary>
+    public List<IReadOnlyList<Report>?> Verify(string agentId, IEnumerable<string> reportIds)
     {
         counts.Hosts++;
         var hostPath = BundleLayout.HostFile(agentId);
@@ -67,7 +70,7 @@ internal sealed class HostVerifier(IReadOnlyDictionary<string, byte[]> entries, 
         }
     }
 
-    private Report? VerifyReport(string folder, string reportId, HostDocument? host, TpmtPublic? ak)
+    private IReadOnlyList<Report>? VerifyReport(string folder, string reportId, HostDocument? host, TpmtPublic? ak)
     {
         counts.Reports++;
         var reportPath = folder + "report.json";
@@ -91,7 +94,7 @@ internal sealed class HostVerifier(IReadOnlyDictionary<string, byte[]> entries, 
             problems.Add(new BundleProblem(reportPath, $"the report is from host '{report.Host.Hostname}' (machine id {report.Host.MachineId ?? "none"}), " +
                 $"not from '{host.Hostname}' (machine id {host.MachineId ?? "none"}) whose folder holds it"));
         if (host is not null) CheckAttestation(folder, document.RootElement, host, ak);
-        return CheckVerdicts(folder, report);
+        return CheckVerdicts(folder, report, host);
     }
 
     private void CheckAttestation(string folder, JsonElement report, HostDocument host, TpmtPublic? ak)
@@ -118,17 +121,17 @@ internal sealed class HostVerifier(IReadOnlyDictionary<string, byte[]> entries, 
         if (check.EventLogReplayed) counts.EventLogsReplayed++;
     }
 
-    private Report? CheckVerdicts(string folder, Report report)
+    private IReadOnlyList<Report>? CheckVerdicts(string folder, Report report, HostDocument? host)
     {
         var path = folder + "verdicts.json";
         if (!entries.TryGetValue(path, out var raw)) { problems.Add(new BundleProblem(path, "missing")); return null; }
         if (Read(path, BundleJsonContext.Default.VerdictsDocument) is not { } claimed) return null;
-        if (catalog is not null)
+        if (catalog is not null && host is not null)
         {
-            if (VerdictReplay.Difference(catalog, report, claimed, raw) is { } difference) problems.Add(new BundleProblem(path, difference));
+            if (VerdictReplay.Difference(catalog, report, host.Hostname, claimed, raw) is { } difference) problems.Add(new BundleProblem(path, difference));
             else counts.VerdictsReproduced++;
         }
-        return report with { Results = claimed.Results, Summary = claimed.Summary };
+        return claimed.Findings(report).ToList();
     }
 
     private T? Read<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class

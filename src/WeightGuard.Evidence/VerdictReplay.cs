@@ -1,34 +1,41 @@
 using WeightGuard.Core.Catalog;
-using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Reports;
 using WeightGuard.Reporting;
 
 namespace WeightGuard.Evidence;
 
 /// <summary>
-/// Re-derives a report's verdicts from its evidence with the bundled catalogue, <c>now</c> being the report's
-/// <c>finishedAt</c> (so waivers judge as they did), and demands that <c>verdicts.json</c> is exactly that.
+/// Re-derives a report's verdicts from its evidence with the bundled catalogue (waivers and attestations included, each
+/// applying only while it was in force), for the host's enrolled name and the labels and instant the document states,
+/// and demands that <c>verdicts.json</c> is exactly that.
 /// </summary>
 internal static class VerdictReplay
 {
-    /// <summary>Null when <paramref name="file"/> is the re-evaluation byte for byte; otherwise the first difference.</summary>
-    public static string? Difference(Catalog catalog, Report report, VerdictsDocument claimed, byte[] file)
+    /// <summary>Null when <paramref name="file"/> is the re-derivation byte for byte; otherwise the first difference.</summary>
+    public static string? Difference(Catalog catalog, Report report, string hostname, VerdictsDocument claimed, byte[] file)
     {
-        if (!catalog.Profiles.ContainsKey(claimed.Profile)) return $"profile '{claimed.Profile}' is not in the bundled catalogue";
-        var evaluation = Evaluator.Evaluate(catalog, claimed.Profile, report.Evidence, report.FinishedAt);
-        if (EvidenceBundleWriter.VerdictsJson(claimed.Profile, evaluation).AsSpan().SequenceEqual(file)) return null;
+        if (claimed.Profiles.Select(p => p.Profile.Id).FirstOrDefault(p => !catalog.Profiles.ContainsKey(p)) is { } unknown)
+            return $"profile '{unknown}' is not in the bundled catalogue";
+        var derived = VerdictsDocument.Judge(catalog, report.Evidence, new HostSubject(hostname, claimed.Labels),
+            claimed.Profiles.Select(p => p.Profile.Id).ToList(), claimed.JudgedAt);
+        if (EvidenceBundleWriter.VerdictsJson(derived).AsSpan().SequenceEqual(file)) return null;
 
-        var mine = evaluation.Results.ToDictionary(r => r.ControlId, StringComparer.Ordinal);
-        foreach (var theirs in claimed.Results)
+        foreach (var (theirs, mine) in claimed.Profiles.Zip(derived.Profiles))
         {
-            if (!mine.Remove(theirs.ControlId, out var derived)) return $"{theirs.ControlId} is not a control of profile '{claimed.Profile}'";
-            if (derived.Status != theirs.Status)
-                return $"{theirs.ControlId} is '{Statuses.Name(theirs.Status)}' here, but the evidence gives '{Statuses.Name(derived.Status)}' ({derived.Message})";
-            if (derived.Message != theirs.Message) return $"{theirs.ControlId} says \"{theirs.Message}\", but the evidence gives \"{derived.Message}\"";
+            var byId = mine.Results.ToDictionary(r => r.ControlId, StringComparer.Ordinal);
+            foreach (var result in theirs.Results)
+            {
+                if (!byId.Remove(result.ControlId, out var d)) return $"{result.ControlId} is not a control of profile '{theirs.Profile.Id}'";
+                if (d.Status != result.Status)
+                    return $"{result.ControlId} ({theirs.Profile.Id}) is '{Statuses.Name(result.Status)}' here, but the evidence gives '{Statuses.Name(d.Status)}' ({d.Message})";
+                if (d.Message != result.Message) return $"{result.ControlId} says \"{result.Message}\", but the evidence gives \"{d.Message}\"";
+            }
+            if (byId.Count > 0) return $"{byId.Keys.Order(StringComparer.Ordinal).First()} of profile '{theirs.Profile.Id}' has no verdict";
         }
-        if (mine.Count > 0) return $"{mine.Keys.Order(StringComparer.Ordinal).First()} of profile '{claimed.Profile}' has no verdict";
-        if (claimed.Summary != evaluation.Summary)
-            return $"the summary ({claimed.Summary.Rand}, {claimed.Summary.Fail} fail) is not the re-evaluation's ({evaluation.Summary.Rand}, {evaluation.Summary.Fail} fail)";
-        return "differs from the re-evaluation of the report's evidence (order, references, remediation or waiver notes)";
+        if (claimed.Rand != derived.Rand) return $"the RAND standing ({claimed.Rand}) is not the re-derivation's ({derived.Rand})";
+        if (!claimed.Waivers.SequenceEqual(derived.Waivers) || !claimed.Attestations.SequenceEqual(derived.Attestations))
+            return $"the waivers and attestations in force ({string.Join(", ", claimed.Waivers.Concat(claimed.Attestations))}) are not those of the bundled " +
+                   $"catalogue at {claimed.JudgedAt:O} ({string.Join(", ", derived.Waivers.Concat(derived.Attestations))})";
+        return "differs from the re-derivation of the report's evidence (order, references, remediation or notes)";
     }
 }

@@ -46,7 +46,8 @@ public sealed class CsvReportWriter : IFindingsWriter
         output.Write(new UTF8Encoding(false).GetBytes(text.ToString()));
     }
 
-    private static void Row(StringBuilder text, IReadOnlyList<string> cells)
+    /// <summary>One record: its fields (see <see cref="Cell"/>) and CRLF.</summary>
+    public static void Row(StringBuilder text, IReadOnlyList<string> cells)
     {
         for (var i = 0; i < cells.Count; i++)
         {

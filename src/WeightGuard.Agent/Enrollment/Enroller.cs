@@ -12,7 +12,7 @@ namespace WeightGuard.Agent.Enrollment;
 /// <param name="Token">The enrolment token text, <c>wg1.SECRET.CAPIN</c>.</param>
 /// <param name="Tpm">Which TPM to enrol with; <c>auto</c> enrols without one when the host has none.</param>
 /// <param name="StateDirectory">Where the identity is saved.</param>
-/// <param name="Hostname">The host's name, as the fleet view shows it.</param>
+/// <param name="Hostname">The name the host enrols with: its identity at the aggregator.</param>
 /// <param name="MachineId">The host's machine id, when known.</param>
 public sealed record EnrollmentOptions(Uri Server, string Token, TpmSelector Tpm, string StateDirectory, string Hostname, string? MachineId);
 

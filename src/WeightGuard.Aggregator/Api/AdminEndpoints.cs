@@ -1,3 +1,4 @@
+using WeightGuard.Core;
 using System.Text.Json;
 using WeightGuard.Aggregator.Enrollment;
 using WeightGuard.Aggregator.Pki;

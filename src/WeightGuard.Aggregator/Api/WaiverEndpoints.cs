@@ -1,3 +1,4 @@
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Aggregator.Waivers;
@@ -15,7 +16,10 @@ namespace WeightGuard.Aggregator.Api;
 /// <param name="Expires">Last day (UTC) it holds.</param>
 public sealed record WaiverView(Guid? Id, string Source, string ControlId, string Hosts, string Justification, string Approver, DateOnly Expires);
 
-/// <summary>The admin's waiver routes: list, add and delete stored waivers beside the catalogue's read-only ones.</summary>
+/// <summary>
+/// The admin's waiver routes: list, add and withdraw stored waivers beside the catalogue's read-only ones. Each change
+/// judges the fleet's latest reports again at once, so every page and the API agree.
+/// </summary>
 internal static class WaiverEndpoints
 {
     private const long MaxBodyBytes = 16 * 1024;
@@ -26,20 +30,26 @@ internal static class WaiverEndpoints
 
         api.MapGet("", async (Catalog catalog, IAggregatorStore store, CancellationToken cancel) =>
             catalog.Waivers.Select(w => new WaiverView(null, "catalogue", w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires))
-                .Concat((await store.ListWaiversAsync(cancel)).Select(View)).ToList());
+                .Concat((await store.ListWaiversAsync(cancel)).Where(w => w.WithdrawnAt is null).Select(View)).ToList());
 
-        api.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
+        api.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, FleetJudge judge, TimeProvider time, CancellationToken cancel) =>
         {
             var request = await AdminEndpoints.ReadAsync<WaiverRequest>(http, MaxBodyBytes, cancel);
             StoredWaiver waiver;
             try { waiver = request.Accept(catalog, http.HttpContext.User.Identity!.Name!, time.GetUtcNow()); }
             catch (ArgumentException e) { throw ProblemException.BadRequest(e.Message); }
             await store.AddWaiverAsync(waiver, cancel);
+            await judge.RejudgeAsync(null, cancel);
             return Results.Created($"/api/v1/waivers/{waiver.WaiverId}", View(waiver));
         });
 
-        api.MapDelete("/{waiverId:guid}", async (Guid waiverId, IAggregatorStore store, CancellationToken cancel) =>
-            await store.DeleteWaiverAsync(waiverId, cancel) ? Results.NoContent() : throw ProblemException.NotFound($"no stored waiver {waiverId}"));
+        api.MapDelete("/{waiverId:guid}", async (Guid waiverId, IAggregatorStore store, FleetJudge judge, TimeProvider time, CancellationToken cancel) =>
+        {
+            // Withdrawn, not erased: reports judged while it stood still re-derive with it.
+            if (!await store.WithdrawWaiverAsync(waiverId, time.GetUtcNow(), cancel)) throw ProblemException.NotFound($"no standing waiver {waiverId}");
+            await judge.RejudgeAsync(null, cancel);
+            return Results.NoContent();
+        });
     }
 
     private static WaiverView View(StoredWaiver w) => new(w.WaiverId, "stored", w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires);

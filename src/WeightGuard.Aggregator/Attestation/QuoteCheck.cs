@@ -21,7 +21,10 @@ public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time)
     /// <summary>Attestation state of a report from an agent enrolled without a TPM.</summary>
     public const string Absent = "absent";
 
-    /// <summary>Checks the attestation; returns <see cref="Verified"/> or <see cref="Absent"/>, or throws a 4xx problem naming the first defect.</summary>
+    /// <summary>
+    /// Checks the attestation; returns <see cref="Verified"/> or <see cref="Absent"/>, or throws an
+    /// <see cref="AttestationRefusedException"/> carrying the 4xx problem that names the first defect.
+    /// </summary>
     /// <param name="agent">The enrolled agent that sent the report.</param>
     /// <param name="attestation">The submission's attestation, if any.</param>
     /// <param name="report">The report exactly as received.</param>
@@ -30,28 +33,36 @@ public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time)
     {
         if (agent.AkPublic is null)
             return attestation is null ? Absent
-                : throw ProblemException.BadRequest("this agent enrolled without a TPM, so it has no attestation key to quote with");
-        if (attestation is null) throw ProblemException.BadRequest("this agent enrolled with a TPM: its reports must carry an attestation");
+                : throw Refused("attestation", ProblemException.BadRequest("this agent enrolled without a TPM, so it has no attestation key to quote with"));
+        if (attestation is null) throw Refused("attestation", ProblemException.BadRequest("this agent enrolled with a TPM: its reports must carry an attestation"));
 
-        var nonce = Base64Field.DecodeHex(attestation.Nonce, "attestation.nonce", EvidenceBinding.NonceLength);
-        var eventLog = attestation.EventLog is { } log ? Base64Field.Decode(log, "attestation.eventLog", TcgEventLogParser.MaxLogSize) : null;
+        byte[] nonce;
+        byte[]? eventLog;
+        try
+        {
+            nonce = Base64Field.DecodeHex(attestation.Nonce, "attestation.nonce", EvidenceBinding.NonceLength);
+            eventLog = attestation.EventLog is { } log ? Base64Field.Decode(log, "attestation.eventLog", TcgEventLogParser.MaxLogSize) : null;
+        }
+        catch (ProblemException e) { throw Refused("attestation", e); }
 
         switch (await store.ConsumeNonceAsync(Convert.ToHexStringLower(nonce), agent.AgentId, time.GetUtcNow(), cancel))
         {
             case NonceCheck.Accepted: break;
-            case NonceCheck.Unknown: throw ProblemException.Forbidden("attestation.nonce was not issued by this aggregator");
-            case NonceCheck.OtherAgent: throw ProblemException.Forbidden("attestation.nonce was issued to another agent");
-            case NonceCheck.AlreadyUsed: throw ProblemException.Forbidden("attestation.nonce was already used (a replayed report)");
-            case NonceCheck.Expired: throw ProblemException.Forbidden($"attestation.nonce expired (nonces live {AgentProtocol.NonceLifetime.TotalMinutes:0} minutes)");
+            case NonceCheck.Unknown: throw Refused("nonce", ProblemException.Forbidden("attestation.nonce was not issued by this aggregator"));
+            case NonceCheck.OtherAgent: throw Refused("nonce", ProblemException.Forbidden("attestation.nonce was issued to another agent"));
+            case NonceCheck.AlreadyUsed: throw Refused("nonce", ProblemException.Forbidden("attestation.nonce was already used (a replayed report)"));
+            case NonceCheck.Expired: throw Refused("nonce", ProblemException.Forbidden($"attestation.nonce expired (nonces live {AgentProtocol.NonceLifetime.TotalMinutes:0} minutes)"));
         }
 
         var check = ReportAttestation.Verify(report, attestation, eventLog, TpmtPublic.Parse(agent.AkPublic));
         if (check.QuoteProblems.Count > 0)
-            throw check.Malformed ? ProblemException.BadRequest($"attestation: {check.QuoteProblems[0]}")
-                : ProblemException.Forbidden($"the quote does not verify: {check.QuoteProblems[0]}");
+            throw Refused("quote", check.Malformed ? ProblemException.BadRequest($"attestation: {check.QuoteProblems[0]}")
+                : ProblemException.Forbidden($"the quote does not verify: {check.QuoteProblems[0]}"));
         if (check.EventLogProblems.Count > 0)
-            throw check.Malformed ? ProblemException.BadRequest($"attestation.eventLog: {check.EventLogProblems[0]}")
-                : ProblemException.Forbidden($"the event log does not replay to the quoted PCRs: {check.EventLogProblems[0]}");
+            throw Refused("event-log", check.Malformed ? ProblemException.BadRequest($"attestation.eventLog: {check.EventLogProblems[0]}")
+                : ProblemException.Forbidden($"the event log does not replay to the quoted PCRs: {check.EventLogProblems[0]}"));
         return Verified;
     }
+
+    private static AttestationRefusedException Refused(string check, ProblemException problem) => new(check, problem);
 }

@@ -1,3 +1,4 @@
+using WeightGuard.Core;
 using System.CommandLine;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Enrollment;

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Authentication;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Dashboard.Pages;
 using WeightGuard.Aggregator.Export;
+using WeightGuard.Aggregator.Attestations;
 using WeightGuard.Aggregator.Hosting;
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Core.Catalog;
@@ -64,10 +66,23 @@ public static class DashboardEndpoints
         });
         viewer.MapGet("", OverviewAsync);
         viewer.MapGet("/hosts/{agentId}", HostAsync);
+        viewer.MapGet("/hosts.csv", async (HttpContext http, FleetStatus status, IAggregatorStore store, CancellationToken cancel) =>
+        {
+            var fleet = await FleetView.LoadAsync(status, store, FleetView.FilterFrom(http.Request), cancel);
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(fleet.ToCsv()), "text/csv; charset=utf-8", "weightguard-hosts.csv");
+        });
         viewer.MapGet("/controls/{controlId}", async (HttpContext http, string controlId, string? status, Catalog catalog, IAggregatorStore store,
-            CancellationToken cancel) => catalog.Controls.TryGetValue(controlId, out var control)
-            ? new HtmlPage(ControlPage.Render(http, control, await store.ControlAcrossFleetAsync(controlId, cancel), status is { Length: > 0 } ? status : null))
-            : MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such control", $"This aggregator's catalogue has no control {controlId}."));
+            FleetJudge judge, CancellationToken cancel) =>
+        {
+            if (!catalog.Controls.TryGetValue(controlId, out var control))
+                return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such control", $"This aggregator's catalogue has no control {controlId}.");
+            await judge.RefreshDueAsync(cancel);
+            return new HtmlPage(ControlPage.Render(http, control, await store.ControlAcrossFleetAsync(controlId, cancel), status is { Length: > 0 } ? status : null));
+        });
+        viewer.MapGet("/policy", async (HttpContext http, IAggregatorStore store, FleetJudge judge, CancellationToken cancel) =>
+            new HtmlPage(PolicyPage.Render(http, PolicyEndpoints.View(await judge.PolicyAsync(cancel), await store.GetPolicyAsync(cancel)), null, null)));
+        viewer.MapGet("/attestations", async (HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
+            new HtmlPage(AttestationsPage.Render(http, catalog, await AttestationViewsAsync(store, time, cancel), null, null)));
 
         var auditor = app.MapGroup(DashboardPaths.Export).RequireAuthorization(DashboardAuthentication.Policy(Roles.Auditor));
         auditor.MapGet("", (HttpContext http) => new HtmlPage(ExportPage.Render(http, null)));
@@ -78,6 +93,10 @@ public static class DashboardEndpoints
             new HtmlPage(WaiversPage.Render(http, catalog, await store.ListWaiversAsync(cancel), time.GetUtcNow(), null)));
         admin.MapPost("/waivers", AddWaiverAsync);
         admin.MapPost("/waivers/{waiverId:guid}/delete", DeleteWaiverAsync);
+        admin.MapPost("/policy", ApplyPolicyAsync);
+        var attestor = app.MapGroup(DashboardPaths.Attestations).RequireAuthorization(DashboardAuthentication.Policy(Roles.Auditor));
+        attestor.MapPost("", AddAttestationAsync);
+        attestor.MapPost("/{attestationId:guid}/withdraw", WithdrawAttestationAsync);
         admin.MapPost("/hosts/{agentId}/labels", SetLabelsAsync);
         admin.MapPost("/hosts/{agentId}/baseline", SetBaselineAsync);
     }
@@ -95,43 +114,43 @@ public static class DashboardEndpoints
         return Results.Redirect(DashboardPaths.IsLocal(returnUrl) ? returnUrl : DashboardPaths.Root);
     }
 
-    private static async Task<IResult> OverviewAsync(HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, int? page,
-        CancellationToken cancel)
+    private static async Task<IResult> OverviewAsync(HttpContext http, Catalog catalog, FleetStatus status, IAggregatorStore store, TimeProvider time,
+        int? page, CancellationToken cancel)
     {
         var filter = FleetView.FilterFrom(http.Request);
-        var fleet = await FleetView.LoadAsync(store, filter, cancel);
+        var fleet = await FleetView.LoadAsync(status, store, filter, cancel);
         var trendProfile = filter.Profile is { } p && catalog.Profiles.ContainsKey(p) ? p
-            : fleet.Hosts.Where(h => h.Latest is not null).GroupBy(h => h.Latest!.ProfileId).MaxBy(g => g.Count())?.Key ?? catalog.Profiles.Keys.First();
+            : fleet.Hosts.SelectMany(h => h.Assessments).GroupBy(a => a.Profile).MaxBy(g => g.Count())?.Key ?? FleetPolicy.UnassignedProfile;
         var since = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(1 - TrendDays);
         var trend = await store.ComplianceOverTimeAsync(trendProfile, since, cancel);
         return new HtmlPage(OverviewPage.Render(http, catalog, fleet, filter, trendProfile, trend, page ?? 1));
     }
 
-    private static async Task<IResult> HostAsync(HttpContext http, string agentId, JudgedCatalog judged, IAggregatorStore store, CancellationToken cancel)
+    private static async Task<IResult> HostAsync(HttpContext http, string agentId, FleetStatus status, FleetJudge judge, IAggregatorStore store,
+        TimeProvider time, CancellationToken cancel)
     {
-        var catalog = await judged.CurrentAsync(cancel);
-        if (await store.GetHostAsync(agentId, HostHistory, cancel) is not { } detail)
+        if (await status.HostAsync(agentId, HostHistory, cancel) is not var (host, detail))
             return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such host", $"No host has agent id {agentId}.");
-        var labels = (await store.HostLabelsAsync(cancel)).GetValueOrDefault(agentId) ?? [];
-        IReadOnlyList<ControlResult>? results = null;
+        IReadOnlyDictionary<string, Evaluation>? results = null;
         JsonElement? evidence = null;
-        if (detail.Host.Latest is { } latest && await store.GetReportBodyAsync(latest.ReportId, cancel) is { } body && catalog.Profiles.ContainsKey(body.ProfileId))
+        if (detail.Host.Latest is { } latest && await store.GetReportBodyAsync(latest.ReportId, cancel) is { } body)
         {
             using var document = JsonDocument.Parse(body.ReportJson);
             evidence = document.RootElement.Clone();
             var report = JsonSerializer.Deserialize(body.ReportJson, WeightGuardJsonContext.Default.Report)!;
-            // The same judgement ingest made: the catalogue as judged now (stored waivers included), at the time the report was received.
-            results = Evaluator.Evaluate(catalog, body.ProfileId, report.Evidence, body.ReceivedAt).Results;
+            // The fleet's one judgement, made now: the same function and inputs as the stored current judgement.
+            results = FleetJudge.Judge(await judge.InputsAsync(cancel), new HostSubject(host.Name, host.Labels), latest.ReportId, report, time.GetUtcNow(),
+                host.PcrDrift).Evaluations;
         }
         var baseline = await store.GetPcrBaselineAsync(agentId, cancel);
         IReadOnlyList<PcrComparison> drift = [];
         if (baseline is not null && detail.History.FirstOrDefault(r => r.Attestation == "verified") is { } verified
             && await store.GetReportBodyAsync(verified.ReportId, cancel) is { AttestationJson: { } quoted })
             drift = PcrDrift.Compare(baseline.AttestationJson, quoted);
-        return new HtmlPage(Pages.HostPage.Render(http, new HostPageModel(detail, labels, results, evidence, baseline, drift)));
+        return new HtmlPage(Pages.HostPage.Render(http, new HostPageModel(host, detail, results, evidence, baseline, drift)));
     }
 
-    private static async Task<IResult> SetLabelsAsync(HttpContext http, string agentId, IAggregatorStore store, CancellationToken cancel)
+    private static async Task<IResult> SetLabelsAsync(HttpContext http, string agentId, IAggregatorStore store, FleetJudge judge, CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         if (await store.GetAgentAsync(agentId, cancel) is null)
@@ -141,19 +160,23 @@ public static class DashboardEndpoints
             return MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Labels refused",
                 $"A host carries at most {MaxLabels} labels of at most {MaxLabelLength} characters each, without control characters.");
         await store.SetHostLabelsAsync(agentId, labels, cancel);
+        await judge.RejudgeAsync(new HashSet<string>([agentId], StringComparer.Ordinal), cancel);
         return Results.Redirect(DashboardPaths.Host(agentId));
     }
 
-    private static async Task<IResult> SetBaselineAsync(HttpContext http, string agentId, IAggregatorStore store, TimeProvider time, CancellationToken cancel)
+    private static async Task<IResult> SetBaselineAsync(HttpContext http, string agentId, IAggregatorStore store, FleetJudge judge, TimeProvider time,
+        CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         if (!Guid.TryParse(form["reportId"].ToString(), out var reportId)
             || !await store.SetPcrBaselineAsync(agentId, reportId, http.User.Identity!.Name!, time.GetUtcNow(), cancel))
             return MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Baseline refused", "Only a verified report of this host can become its PCR baseline.");
+        await judge.RejudgeAsync(new HashSet<string>([agentId], StringComparer.Ordinal), cancel);
         return Results.Redirect(DashboardPaths.Host(agentId));
     }
 
-    private static async Task<IResult> AddWaiverAsync(HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel)
+    private static async Task<IResult> AddWaiverAsync(HttpContext http, Catalog catalog, IAggregatorStore store, FleetJudge judge, TimeProvider time,
+        CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         var now = time.GetUtcNow();
@@ -163,6 +186,7 @@ public static class DashboardEndpoints
                 throw new ArgumentException("expires must be a date as YYYY-MM-DD");
             var request = new WaiverRequest(form["controlId"].ToString(), form["hosts"].ToString(), form["justification"].ToString(), expires);
             await store.AddWaiverAsync(request.Accept(catalog, http.User.Identity!.Name!, now), cancel);
+            await judge.RejudgeAsync(null, cancel);
         }
         catch (ArgumentException e)
         {
@@ -171,12 +195,64 @@ public static class DashboardEndpoints
         return Results.Redirect(DashboardPaths.Waivers);
     }
 
-    private static async Task<IResult> DeleteWaiverAsync(HttpContext http, Guid waiverId, IAggregatorStore store, CancellationToken cancel)
+    private static async Task<IResult> DeleteWaiverAsync(HttpContext http, Guid waiverId, IAggregatorStore store, FleetJudge judge, TimeProvider time,
+        CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is null) return BadForm(http);
-        return await store.DeleteWaiverAsync(waiverId, cancel)
-            ? Results.Redirect(DashboardPaths.Waivers)
-            : MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such waiver", $"No stored waiver has id {waiverId}.");
+        if (!await store.WithdrawWaiverAsync(waiverId, time.GetUtcNow(), cancel))
+            return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such waiver", $"No standing waiver has id {waiverId}.");
+        await judge.RejudgeAsync(null, cancel);
+        return Results.Redirect(DashboardPaths.Waivers);
+    }
+
+    private static async Task<IResult> ApplyPolicyAsync(HttpContext http, PolicyApplier policies, IAggregatorStore store, FleetJudge judge, CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        var text = form["policy"].ToString();
+        try { await policies.ApplyAsync(text, http.User.Identity!.Name!, cancel); }
+        catch (PolicyRefusedException e)
+        {
+            var view = PolicyEndpoints.View(await judge.PolicyAsync(cancel), await store.GetPolicyAsync(cancel));
+            return new HtmlPage(PolicyPage.Render(http, view, text, e.Message), StatusCodes.Status400BadRequest);
+        }
+        return Results.Redirect(DashboardPaths.Policy);
+    }
+
+    private static async Task<IReadOnlyList<AttestationView>> AttestationViewsAsync(IAggregatorStore store, TimeProvider time, CancellationToken cancel)
+    {
+        var now = time.GetUtcNow();
+        return (await store.ListAttestationsAsync(cancel)).Select(a => AttestationView.Of(a, now)).ToList();
+    }
+
+    private static async Task<IResult> AddAttestationAsync(HttpContext http, Catalog catalog, IAggregatorStore store, FleetJudge judge, TimeProvider time,
+        CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        string? Field(string name) => form[name].ToString() is { Length: > 0 } v ? v : null;
+        var draft = new AttestationsPage.Draft(Field("controlId"), Field("hosts"), Field("labels"), Field("statement"), Field("evidenceRef"), Field("expires"));
+        try
+        {
+            var labels = (draft.Labels ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal);
+            var request = new AttestationRequest(draft.ControlId ?? "", draft.Hosts, labels, draft.Statement ?? "", draft.EvidenceRef, draft.Expires ?? "");
+            await store.AddAttestationAsync(request.Accept(catalog, http.User.Identity!.Name!, time.GetUtcNow()), cancel);
+        }
+        catch (ArgumentException e)
+        {
+            return new HtmlPage(AttestationsPage.Render(http, catalog, await AttestationViewsAsync(store, time, cancel), draft, e.Message), StatusCodes.Status400BadRequest);
+        }
+        await judge.RejudgeAsync(null, cancel);
+        return Results.Redirect(DashboardPaths.Attestations);
+    }
+
+    private static async Task<IResult> WithdrawAttestationAsync(HttpContext http, Guid attestationId, IAggregatorStore store, FleetJudge judge, TimeProvider time,
+        CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is null) return BadForm(http);
+        if (!await store.WithdrawAttestationAsync(attestationId, time.GetUtcNow(), cancel))
+            return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such attestation", $"No standing attestation has id {attestationId}.");
+        await judge.RejudgeAsync(null, cancel);
+        return Results.Redirect(DashboardPaths.Attestations);
     }
 
     private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, CancellationToken cancel)

@@ -17,6 +17,12 @@ public static class DashboardPaths
     public const string Export = Root + "/export";
     /// <summary>The waivers page (admin).</summary>
     public const string Waivers = Root + "/waivers";
+    /// <summary>The fleet policy page.</summary>
+    public const string Policy = Root + "/policy";
+    /// <summary>The manual attestations page.</summary>
+    public const string Attestations = Root + "/attestations";
+    /// <summary>The fleet view as CSV (same filters as the overview).</summary>
+    public const string HostsCsv = Root + "/hosts.csv";
 
     /// <summary>One host's page.</summary>
     public static string Host(string agentId) => $"{Root}/hosts/{Uri.EscapeDataString(agentId)}";

@@ -16,6 +16,8 @@ public static class Layout
             ? Html($"""
                 <nav aria-label="Main"><ul>
                 <li><a href="{DashboardPaths.Root}">Fleet overview</a></li>
+                <li><a href="{DashboardPaths.Policy}">Policy</a></li>
+                <li><a href="{DashboardPaths.Attestations}">Attestations</a></li>
                 {If(DashboardAuthentication.Has(user, Roles.Auditor), Html($"<li><a href=\"{DashboardPaths.Export}\">Export evidence</a></li>"))}
                 {If(DashboardAuthentication.Has(user, Roles.Admin), Html($"<li><a href=\"{DashboardPaths.Waivers}\">Waivers</a></li>"))}
                 </ul>

@@ -18,8 +18,6 @@ public sealed class EnrollmentService(IAggregatorStore store, CertificateAuthori
     /// <summary>How long a credential challenge may wait for its activation.</summary>
     public static readonly TimeSpan ChallengeLifetime = TimeSpan.FromMinutes(5);
 
-    private const int MaxHostname = 253;
-
     /// <summary>The first step: an issued certificate, or a credential challenge for a TPM.</summary>
     public async Task<EnrollmentResult> StartAsync(EnrollmentRequest request, CancellationToken cancel)
     {
@@ -29,8 +27,7 @@ public sealed class EnrollmentService(IAggregatorStore store, CertificateAuthori
         catch (FormatException e) { throw ProblemException.BadRequest($"token: {e.Message}"); }
         if (!token.Pins(ca.Certificate.RawData))
             throw ProblemException.BadRequest("the token pins another CA: it was issued by another aggregator");
-        if (string.IsNullOrWhiteSpace(request.Hostname) || request.Hostname.Length > MaxHostname)
-            throw ProblemException.BadRequest($"hostname must be 1 to {MaxHostname} characters");
+        if (HostNames.Problem(request.Hostname) is { } badName) throw ProblemException.BadRequest("hostname: " + badName);
         if (request.MachineId is { Length: > 128 }) throw ProblemException.BadRequest("machineId exceeds 128 characters");
         var key = ClientKey(request.CertificateRequest);
         var tpm = request.Tpm is null ? null : tpmKeys.Check(request.Tpm);

@@ -8,7 +8,10 @@ namespace WeightGuard.Aggregator.Export;
 /// The catalogue's files, byte for byte, as evidence bundles carry them (<c>controls/ID.yaml</c>, <c>profiles/ID.yaml</c>,
 /// <c>waivers.yaml</c>): the same files the aggregator judges with, so an auditor re-derives the same verdicts.
 /// </summary>
-/// <remarks>Controls and profiles go byte for byte; <see cref="WithWaivers"/> rewrites <c>waivers.yaml</c> to hold the waivers judged with.</remarks>
+/// <remarks>
+/// Controls and profiles go byte for byte; <see cref="WithDecisions"/> rewrites <c>waivers.yaml</c> and <c>attestations.yaml</c>
+/// to hold the waivers and attestations judged with.
+/// </remarks>
 public sealed class CatalogFiles(IReadOnlyList<CatalogFile> files)
 {
     /// <summary>The files.</summary>
@@ -40,11 +43,12 @@ public sealed class CatalogFiles(IReadOnlyList<CatalogFile> files)
             .Concat(waivers.Select(w => new CatalogFile("waivers.yaml", File.ReadAllBytes(w.Path)))).ToList());
     }
 
-    /// <summary>These files with <c>waivers.yaml</c> holding exactly <paramref name="waivers"/> (absent when there are none).</summary>
-    public CatalogFiles WithWaivers(IReadOnlyList<Waiver> waivers)
+    /// <summary>These files with <c>waivers.yaml</c> and <c>attestations.yaml</c> holding exactly those of <paramref name="catalog"/> (each absent when there are none).</summary>
+    public CatalogFiles WithDecisions(Catalog catalog)
     {
-        var files = Files.Where(f => f.Path != "waivers.yaml").ToList();
-        if (waivers.Count > 0) files.Add(new CatalogFile("waivers.yaml", WaiversYaml.Write(waivers)));
+        var files = Files.Where(f => f.Path is not ("waivers.yaml" or "attestations.yaml")).ToList();
+        if (catalog.Waivers.Count > 0) files.Add(new CatalogFile("waivers.yaml", DecisionsYaml.Waivers(catalog.Waivers)));
+        if (catalog.Attestations.Count > 0) files.Add(new CatalogFile("attestations.yaml", DecisionsYaml.Attestations(catalog.Attestations)));
         return new(files);
     }
 }

@@ -2,10 +2,9 @@ using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using WeightGuard.Aggregator.Hosting;
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Storage;
-using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Core.Catalog;
-using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Protocol;
 using WeightGuard.Core.Reports;
 using WeightGuard.Evidence;
@@ -27,11 +26,12 @@ public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports,
 
 /// <summary>
 /// Writes an evidence bundle from the store with the <see cref="EvidenceBundleWriter"/>: each report as submitted with its
-/// quote, the aggregator's verdicts re-derived at the report's <c>finishedAt</c> (as the offline verifier re-derives them),
+/// quote, and the aggregator's judgement of it as made when it arrived (the profiles then assigned, the waivers and
+/// attestations then in force: the offline verifier re-derives exactly that),
 /// signed with the data directory's evidence signing key and chained to the previous export. The command line and the
 /// dashboard both export through this.
 /// </summary>
-public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged, CatalogFiles catalogFiles, DataDirectory data, TimeProvider time)
+public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, CatalogFiles catalogFiles, DataDirectory data, TimeProvider time)
 {
     /// <summary>The bundle's producer, e.g. <c>weightguard-aggregator 0.1.0</c>.</summary>
     public static string Producer { get; } = "weightguard-aggregator " +
@@ -54,14 +54,16 @@ public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged,
     public async Task<ExportResult> WriteAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
         var agentIds = request.AgentIds ?? await AllAgentIdsAsync(cancel);
-        var catalog = await judged.CurrentAsync(cancel);
+        var catalog = (await judge.InputsAsync(cancel)).Catalog;
+        var labels = await store.HostLabelsAsync(cancel);
         var hosts = new List<BundleHost>();
         foreach (var agentId in agentIds.Distinct(StringComparer.Ordinal))
         {
             var agent = await store.GetAgentAsync(agentId, cancel) ?? throw new ArgumentException($"no agent {agentId}");
             if (agent.AkPublic is not null && agent.EkPublic is null)
                 throw new ArgumentException($"agent {agentId} enrolled before the aggregator kept endorsement keys; its quotes cannot be bundled until it enrols again");
-            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, b)).ToList();
+            var host = new HostSubject(agent.Hostname, labels.GetValueOrDefault(agentId) ?? []);
+            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, host, b)).ToList();
             hosts.Add(new BundleHost
             {
                 AgentId = agent.AgentId, Hostname = agent.Hostname, MachineId = agent.MachineId, Reports = reports,
@@ -76,14 +78,14 @@ public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged,
         var content = new BundleContent
         {
             CreatedAt = createdAt, Producer = Producer, PreviousManifestSha256 = await store.LastExportAsync(cancel),
-            Catalog = catalogFiles.WithWaivers(catalog.Waivers).Files, Hosts = hosts,
+            Catalog = catalogFiles.WithDecisions(catalog).Files, Hosts = hosts,
         };
         var manifest = EvidenceBundleWriter.Write(content, new BundleSigningKey(signer, [ca]), output);
         await store.AddExportAsync(manifest, createdAt, request.MadeBy, cancel);
         return new ExportResult(manifest, hosts.Count, hosts.Sum(h => h.Reports.Count), createdAt);
     }
 
-    private static BundleReport Bundled(Catalog catalog, StoredReportBody body)
+    private static BundleReport Bundled(Catalog catalog, HostSubject host, StoredReportBody body)
     {
         Report report;
         QuoteAttestation? attestation;
@@ -93,7 +95,9 @@ public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged,
             attestation = body.AttestationJson is null ? null : JsonSerializer.Deserialize(body.AttestationJson, ProtocolJsonContext.Default.QuoteAttestation);
         }
         catch (JsonException e) { throw new ArgumentException($"stored report {body.ReportId} cannot be read: {e.Message}", e); }
-        var evaluation = Evaluator.Evaluate(catalog, body.ProfileId, report.Evidence, report.FinishedAt);
-        return new BundleReport(System.Text.Encoding.UTF8.GetBytes(body.ReportJson), attestation, new AggregatorVerdicts(body.ProfileId, evaluation));
+        var profiles = body.Judgement.Assessments.Select(a => a.Profile).Where(catalog.Profiles.ContainsKey).ToList();
+        if (profiles.Count == 0) throw new ArgumentException($"stored report {body.ReportId} was judged against profiles this catalogue no longer holds");
+        var verdicts = VerdictsDocument.Judge(catalog, report.Evidence, host, profiles, body.Judgement.JudgedAt);
+        return new BundleReport(System.Text.Encoding.UTF8.GetBytes(body.ReportJson), attestation, verdicts);
     }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using WeightGuard.Aggregator.Cli;
 using WeightGuard.Aggregator.Hosting;
-using WeightGuard.Aggregator.Waivers;
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Core.Catalog;
 
 namespace WeightGuard.Aggregator.Export;
@@ -52,7 +52,8 @@ internal static class ExportCommand
             try
             {
                 var files = dir is null ? CatalogFiles.Embedded(typeof(ExportCommand).Assembly) : CatalogFiles.Directory(dir);
-                var export = new EvidenceExport(store, new JudgedCatalog(loaded.Catalog, store), files, directory, TimeProvider.System);
+                var export = new EvidenceExport(store, new FleetJudge(store, loaded.Catalog, TimeProvider.System,
+                    Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetJudge>.Instance), files, directory, TimeProvider.System);
                 var agents = parse.GetValue(hosts)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 ExportResult result;
                 await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))

@@ -10,6 +10,7 @@ using WeightGuard.Aggregator.Attestation;
 using WeightGuard.Aggregator.Dashboard;
 using WeightGuard.Aggregator.Enrollment;
 using WeightGuard.Aggregator.Ingest;
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Pki;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Waivers;
@@ -57,7 +58,9 @@ public static class AggregatorApp
         services.AddSingleton(new TpmKeyCheck(new EkCertificateValidator(settings.Data.TpmCaDirectory), settings.RequireEkCertificate));
         services.AddSingleton<EnrollmentService>();
         services.AddSingleton<QuoteCheck>();
-        services.AddSingleton<JudgedCatalog>();
+        services.AddSingleton<FleetJudge>();
+        services.AddSingleton<FleetStatus>();
+        services.AddSingleton<PolicyApplier>();
         services.AddSingleton<ReportIngest>();
 
         // Protects the dashboard's session cookies and antiforgery tokens. Ephemeral keys stay off the disk; a restart
@@ -95,6 +98,8 @@ public static class AggregatorApp
         FleetEndpoints.Map(app);
         AdminEndpoints.Map(app);
         WaiverEndpoints.Map(app);
+        PolicyEndpoints.Map(app);
+        AttestationEndpoints.Map(app);
         DashboardEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(() =>
         {

@@ -7,14 +7,11 @@ namespace WeightGuard.Aggregator.Storage;
 /// <param name="ProfileId">The profile it was judged against.</param>
 /// <param name="ReportJson">The report as submitted.</param>
 /// <param name="AttestationJson">The quote as submitted, or null for a host without a TPM.</param>
-public sealed record StoredReportBody(Guid ReportId, string AgentId, DateTimeOffset ReceivedAt, string ProfileId, string ReportJson, string? AttestationJson);
-
-/// <summary>One control's failures across the hosts a <see cref="HostFilter"/> admits, from each host's latest report.</summary>
-/// <param name="ControlId">The control.</param>
-/// <param name="Severity">Its severity.</param>
-/// <param name="Failing">Hosts where it failed.</param>
-/// <param name="Erring">Hosts where it could not be judged.</param>
-public sealed record FailingControl(string ControlId, string Severity, int Failing, int Erring);
+public sealed record StoredReportBody(Guid ReportId, string AgentId, DateTimeOffset ReceivedAt, string ProfileId, string ReportJson, string? AttestationJson)
+{
+    /// <summary>What was judged when it arrived; null only for a report not stored yet.</summary>
+    public ReportJudgement Judgement { get; init; } = null!;
+}
 
 /// <summary>The report whose quoted PCR values a host's later quotes are compared with.</summary>
 /// <param name="ReportId">The baseline report.</param>

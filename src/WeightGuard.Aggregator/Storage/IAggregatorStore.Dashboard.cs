@@ -12,11 +12,8 @@ public partial interface IAggregatorStore
     /// <summary>How many hosts are enrolled.</summary>
     Task<int> CountHostsAsync(CancellationToken cancel = default);
 
-    /// <summary>The hosts <paramref name="filter"/> admits, with their latest report, by host name.</summary>
-    Task<IReadOnlyList<HostRow>> FindHostsAsync(HostFilter filter, CancellationToken cancel = default);
-
-    /// <summary>Controls failed or erred in the latest reports of the hosts <paramref name="filter"/> admits, in control id order.</summary>
-    Task<IReadOnlyList<FailingControl>> FailingControlsAsync(HostFilter filter, CancellationToken cancel = default);
+    /// <summary>Every enrolled host with its latest report and current judgement, by host name.</summary>
+    Task<IReadOnlyList<HostRow>> AllHostsAsync(CancellationToken cancel = default);
 
     /// <summary>Every host's labels, by agent id (hosts without labels are absent), each list in ordinal order.</summary>
     Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> HostLabelsAsync(CancellationToken cancel = default);

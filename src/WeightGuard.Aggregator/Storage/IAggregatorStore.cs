@@ -36,7 +36,10 @@ public partial interface IAggregatorStore : IAsyncDisposable
     /// <summary>Spends a nonce if it is this agent's, unused and unexpired; says why not otherwise.</summary>
     Task<NonceCheck> ConsumeNonceAsync(string nonce, string agentId, DateTimeOffset now, CancellationToken cancel = default);
 
-    /// <summary>Stores a report with its verdicts and makes it its host's latest; false when a report with that id exists.</summary>
+    /// <summary>
+    /// Stores a report with what was judged at receipt and, when it is its host's newest, makes it the latest and its
+    /// judgement the current one; false when a report with that id exists.
+    /// </summary>
     Task<bool> AddReportAsync(StoredReport report, CancellationToken cancel = default);
 
     /// <summary>A stored report's owner and summary, or null when no report has that id.</summary>
@@ -45,13 +48,13 @@ public partial interface IAggregatorStore : IAsyncDisposable
     /// <summary>Enrolled hosts with their latest report, by host name, one page at a time.</summary>
     Task<HostPage> ListHostsAsync(HostQuery query, CancellationToken cancel = default);
 
-    /// <summary>One host with its latest verdicts and up to <paramref name="historyLimit"/> reports, or null.</summary>
+    /// <summary>One host with its current verdicts, up to <paramref name="historyLimit"/> reports and refusals, or null.</summary>
     Task<HostDetail?> GetHostAsync(string agentId, int historyLimit, CancellationToken cancel = default);
 
-    /// <summary>One control's verdict on every host whose latest report judged it, by host name.</summary>
-    Task<IReadOnlyList<ControlOnHost>> ControlAcrossFleetAsync(string controlId, CancellationToken cancel = default);
+    /// <summary>One control's current verdict on every host under every profile it is judged against, by host name.</summary>
+    Task<IReadOnlyList<ControlVerdictOnHost>> ControlAcrossFleetAsync(string controlId, CancellationToken cancel = default);
 
-    /// <summary>Compliance with a profile per day since <paramref name="since"/>, oldest first.</summary>
+    /// <summary>Compliance with a profile per day since <paramref name="since"/>, as judged when each report arrived, oldest first.</summary>
     Task<IReadOnlyList<CompliancePoint>> ComplianceOverTimeAsync(string profileId, DateTimeOffset since, CancellationToken cancel = default);
 
     /// <summary>Records a person's API token by its hash.</summary>

@@ -53,5 +53,44 @@ internal static class Migrations
               waiver_id TEXT PRIMARY KEY, control_id TEXT NOT NULL, host_pattern TEXT NOT NULL, justification TEXT NOT NULL,
               approver TEXT NOT NULL, expires TEXT NOT NULL, created_at BIGINT NOT NULL);
             """),
+        // The fleet verdict decided centrally: the policy, manual attestations, refused submissions, and the current
+        // judgement of every host's latest report per assigned profile. The report columns pass..manual and rand_level
+        // now hold the first assigned profile's counts and the host-controls-met level; the judgement column holds all.
+        (4, """
+            ALTER TABLE agents ADD COLUMN reported_name TEXT;
+            ALTER TABLE agents ADD COLUMN host_controls_met TEXT;
+            ALTER TABLE agents ADD COLUMN attested_level TEXT;
+            ALTER TABLE agents ADD COLUMN pending_attestations BIGINT;
+            ALTER TABLE agents ADD COLUMN pcr_drift BIGINT;
+            ALTER TABLE agents ADD COLUMN judged_report_id TEXT;
+            ALTER TABLE agents ADD COLUMN judged_until BIGINT;
+            ALTER TABLE agents ADD COLUMN last_refused_at BIGINT;
+            ALTER TABLE agents ADD COLUMN last_refusal_check TEXT;
+            ALTER TABLE agents ADD COLUMN last_refusal_detail TEXT;
+            CREATE INDEX agents_judged_until ON agents (judged_until);
+            ALTER TABLE reports ADD COLUMN judgement TEXT;
+            ALTER TABLE waivers ADD COLUMN labels TEXT;
+            ALTER TABLE waivers ADD COLUMN withdrawn_at BIGINT;
+            CREATE TABLE host_assessments (
+              agent_id TEXT NOT NULL, profile_id TEXT NOT NULL, assigned BIGINT NOT NULL, pass BIGINT NOT NULL, fail BIGINT NOT NULL,
+              error BIGINT NOT NULL, not_applicable BIGINT NOT NULL, waived BIGINT NOT NULL, manual BIGINT NOT NULL, attested BIGINT NOT NULL,
+              PRIMARY KEY (agent_id, profile_id));
+            CREATE TABLE host_verdicts (
+              agent_id TEXT NOT NULL, profile_id TEXT NOT NULL, control_id TEXT NOT NULL, status TEXT NOT NULL, severity TEXT NOT NULL,
+              PRIMARY KEY (agent_id, profile_id, control_id));
+            CREATE INDEX host_verdicts_by_control ON host_verdicts (control_id, agent_id);
+            CREATE INDEX host_verdicts_failing ON host_verdicts (status, control_id) WHERE status IN ('fail', 'error');
+            CREATE TABLE report_assessments (
+              report_id TEXT NOT NULL, agent_id TEXT NOT NULL, received_at BIGINT NOT NULL, profile_id TEXT NOT NULL,
+              fail BIGINT NOT NULL, error BIGINT NOT NULL, host_controls_met TEXT NOT NULL, PRIMARY KEY (report_id, profile_id));
+            CREATE INDEX report_assessments_by_profile ON report_assessments (profile_id, received_at);
+            CREATE TABLE fleet_policy (policy_id BIGINT PRIMARY KEY, body TEXT NOT NULL, updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL);
+            CREATE TABLE manual_attestations (
+              attestation_id TEXT PRIMARY KEY, control_id TEXT NOT NULL, hosts TEXT, labels TEXT NOT NULL, statement TEXT NOT NULL,
+              evidence_ref TEXT, attestor TEXT NOT NULL, recorded_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, withdrawn_at BIGINT);
+            CREATE TABLE attestation_events (
+              agent_id TEXT NOT NULL, at BIGINT NOT NULL, check_name TEXT NOT NULL, detail TEXT NOT NULL);
+            CREATE INDEX attestation_events_by_agent ON attestation_events (agent_id, at);
+            """),
     ];
 }

@@ -3,7 +3,7 @@ namespace WeightGuard.Aggregator.Storage;
 /// <summary>The dashboard's and export's queries (see the partial <see cref="IAggregatorStore"/>).</summary>
 public abstract partial class SqlStore
 {
-    private const string BodyColumns = "report_id, agent_id, received_at, profile_id, body, attestation_json";
+    private const string BodyColumns = "report_id, agent_id, received_at, profile_id, body, attestation_json, judgement";
 
     /// <inheritdoc/>
     public async Task<StoredReportBody?> GetReportBodyAsync(Guid reportId, CancellationToken cancel = default)
@@ -33,54 +33,11 @@ public abstract partial class SqlStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<HostRow>> FindHostsAsync(HostFilter filter, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<HostRow>> AllHostsAsync(CancellationToken cancel = default)
     {
-        var (where, parameters) = Where(filter, []);
         await using var db = await OpenAsync(cancel);
-        await using var cmd = Command(db, null,
-            $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id {where} ORDER BY a.hostname, a.agent_id", parameters);
-        return await ReadAll(cmd, ReadHost, cancel);
-    }
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<FailingControl>> FailingControlsAsync(HostFilter filter, CancellationToken cancel = default)
-    {
-        var (where, parameters) = Where(filter, ["v.status IN ('fail', 'error')"]);
-        await using var db = await OpenAsync(cancel);
-        await using var cmd = Command(db, null, $"""
-            SELECT v.control_id, MIN(v.severity), SUM(CASE WHEN v.status = 'fail' THEN 1 ELSE 0 END), SUM(CASE WHEN v.status = 'error' THEN 1 ELSE 0 END)
-            FROM agents a JOIN reports r ON r.report_id = a.latest_report_id JOIN verdicts v ON v.report_id = a.latest_report_id
-            {where} GROUP BY v.control_id ORDER BY v.control_id
-            """, parameters);
-        return await ReadAll(cmd, r => new FailingControl(r.GetString(0), r.GetString(1), (int)Long(r, 2), (int)Long(r, 3)), cancel);
-    }
-
-    /// <summary>
-    /// The WHERE clause of a filter over <c>agents a</c> joined to their latest <c>reports r</c>: one definition of each
-    /// <see cref="HostState"/> in SQL, matching <see cref="HostState.Of"/>.
-    /// </summary>
-    private static (string Sql, (string Name, object? Value)[] Parameters) Where(HostFilter filter, IEnumerable<string> more)
-    {
-        var conditions = new List<string>(more);
-        var parameters = new List<(string, object?)>();
-        void Add(string condition, string name, string value)
-        {
-            conditions.Add(condition);
-            parameters.Add((name, value));
-        }
-        if (filter.Profile is { } profile) Add("r.profile_id = @fprofile", "fprofile", profile);
-        if (filter.Level is { } level) Add("r.rand_level = @flevel", "flevel", level);
-        if (filter.Label is { } label) Add("EXISTS (SELECT 1 FROM host_labels l WHERE l.agent_id = a.agent_id AND l.label = @flabel)", "flabel", label);
-        if (filter.State is { } state)
-            conditions.Add(state switch
-            {
-                HostState.Revoked => "a.revoked_at IS NOT NULL",
-                HostState.NotReported => "a.revoked_at IS NULL AND a.latest_report_id IS NULL",
-                HostState.Compliant => "a.revoked_at IS NULL AND r.fail = 0 AND r.error = 0",
-                HostState.Failing => "a.revoked_at IS NULL AND r.fail + r.error > 0",
-                _ => "1 = 0",
-            });
-        return (conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions), parameters.ToArray());
+        await using var cmd = Command(db, null, $"SELECT {HostColumns} FROM {HostFrom} ORDER BY a.hostname, a.agent_id");
+        return await WithAssessmentsAsync(db, await ReadAll(cmd, ReadHost, cancel), cancel);
     }
 
     /// <inheritdoc/>
@@ -150,5 +107,8 @@ public abstract partial class SqlStore
             ("h", manifestSha256), ("at", Ms(createdAt)), ("by", madeBy));
 
     private static StoredReportBody ReadBody(System.Data.Common.DbDataReader r) => new(Guid.Parse(r.GetString(0)), r.GetString(1),
-        FromMs(Long(r, 2)), r.GetString(3), r.GetString(4), NullableString(r, 5));
+        FromMs(Long(r, 2)), r.GetString(3), r.GetString(4), NullableString(r, 5))
+    {
+        Judgement = System.Text.Json.JsonSerializer.Deserialize<ReportJudgement>(r.GetString(6), JudgementJson)!,
+    };
 }

@@ -8,11 +8,17 @@ namespace WeightGuard.Aggregator.Storage;
 /// </summary>
 public abstract partial class SqlStore : IAggregatorStore
 {
-    private const string ReportColumns =
-        "r.report_id, r.received_at, r.profile_id, r.attestation, r.pass, r.fail, r.error, r.not_applicable, r.waived, r.manual, r.rand_level, r.agent_rand_level";
+    private const string ReportColumns = "r.report_id, r.received_at, r.profile_id, r.attestation, r.judgement, r.agent_rand_level, r.hostname";
 
     private const string HostColumns =
-        "a.agent_id, a.hostname, a.enrolled_at, a.revoked_at, CASE WHEN a.ak_public IS NULL THEN 0 ELSE 1 END, a.ek_certified, " + ReportColumns;
+        "a.agent_id, a.hostname, a.enrolled_at, a.revoked_at, CASE WHEN a.ak_public IS NULL THEN 0 ELSE 1 END, a.ek_certified, " +
+        "a.host_controls_met, a.attested_level, a.pending_attestations, a.pcr_drift, a.judged_until, a.last_refused_at, a.last_refusal_check, " +
+        "a.last_refusal_detail, " + ReportColumns;
+
+    private const string HostFrom = "agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id";
+
+    /// <summary>How judgements are kept as JSON in the <c>reports.judgement</c> column.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions JudgementJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     /// <summary>Nonces are kept this long past their expiry so that a late replay is named as such.</summary>
     private static readonly TimeSpan NonceRetention = TimeSpan.FromHours(1);
@@ -143,64 +149,32 @@ public abstract partial class SqlStore : IAggregatorStore
         using var writer = await EnterWriterAsync(cancel);
         await using var db = await OpenAsync(cancel);
         await using var tx = await db.BeginTransactionAsync(cancel);
-        var s = report.Summary;
         var id = report.ReportId.ToString();
+        var first = report.Judgement.Assessments[0];
         var inserted = await Execute(db, tx, """
             INSERT INTO reports (report_id, agent_id, hostname, received_at, profile_id, attestation, pass, fail, error, not_applicable,
-                                 waived, manual, rand_level, agent_rand_level, body, attestation_json)
-            VALUES (@id, @agent, @host, @at, @profile, @att, @pass, @fail, @error, @na, @waived, @manual, @level, @agentLevel, @body, @attestation)
+                                 waived, manual, rand_level, agent_rand_level, body, attestation_json, judgement)
+            VALUES (@id, @agent, @host, @at, @profile, @att, @pass, @fail, @error, @na, @waived, @manual, @level, @agentLevel, @body, @attestation, @judgement)
             ON CONFLICT (report_id) DO NOTHING
-            """, cancel, ("attestation", report.AttestationJson),
-            ("id", id), ("agent", report.AgentId), ("host", report.Hostname), ("at", Ms(report.ReceivedAt)), ("profile", report.ProfileId),
-            ("att", report.Attestation), ("pass", (long)s.Pass), ("fail", (long)s.Fail), ("error", (long)s.Error), ("na", (long)s.NotApplicable),
-            ("waived", (long)s.Waived), ("manual", (long)s.Manual), ("level", s.RandLevelAchieved), ("agentLevel", report.AgentRandLevel),
-            ("body", report.ReportJson));
+            """, cancel, ("attestation", report.AttestationJson), ("judgement", System.Text.Json.JsonSerializer.Serialize(report.Judgement, JudgementJson)),
+            ("id", id), ("agent", report.AgentId), ("host", report.ReportedName), ("at", Ms(report.ReceivedAt)), ("profile", report.ProfileId),
+            ("att", report.Attestation), ("pass", (long)first.Passed), ("fail", (long)first.Failed), ("error", (long)first.Errors),
+            ("na", (long)first.NotApplicable), ("waived", (long)first.Waived), ("manual", (long)first.Manual),
+            ("level", report.Judgement.Rand.HostControlsMet), ("agentLevel", report.AgentRand), ("body", report.ReportJson));
         if (inserted == 0) return false;
-        await InsertVerdictsAsync(db, tx, id, report.Verdicts, cancel);
-        await Execute(db, tx, """
-            UPDATE agents SET latest_report_id = @id, latest_received_at = @at, hostname = @host
+        foreach (var assessment in report.Judgement.Assessments)
+            await Execute(db, tx, """
+                INSERT INTO report_assessments (report_id, agent_id, received_at, profile_id, fail, error, host_controls_met)
+                VALUES (@id, @agent, @at, @profile, @fail, @error, @level)
+                """, cancel, ("id", id), ("agent", report.AgentId), ("at", Ms(report.ReceivedAt)), ("profile", assessment.Profile),
+                ("fail", (long)assessment.Failed), ("error", (long)assessment.Errors), ("level", report.Judgement.Rand.HostControlsMet));
+        var latest = await Execute(db, tx, """
+            UPDATE agents SET latest_report_id = @id, latest_received_at = @at, reported_name = @host
             WHERE agent_id = @agent AND (latest_received_at IS NULL OR latest_received_at <= @at)
-            """, cancel, ("id", id), ("at", Ms(report.ReceivedAt)), ("host", report.Hostname), ("agent", report.AgentId));
+            """, cancel, ("id", id), ("at", Ms(report.ReceivedAt)), ("host", report.ReportedName), ("agent", report.AgentId)) == 1;
+        if (latest) await WriteJudgementAsync(db, tx, report.AgentId, report.Current, cancel);
         await tx.CommitAsync(cancel);
         return true;
-    }
-
-    /// <summary>
-    /// Verdict rows per INSERT statement. SQLite runs one prepared single-row statement again and again faster than it
-    /// compiles a long multi-row one; PostgreSQL saves round trips with many rows per statement.
-    /// </summary>
-    protected virtual int VerdictRowsPerStatement => 100;
-
-    private async Task InsertVerdictsAsync(DbConnection db, DbTransaction tx, string reportId, IReadOnlyList<StoredVerdict> verdicts, CancellationToken cancel)
-    {
-        DbCommand? cmd = null;
-        try
-        {
-            foreach (var chunk in verdicts.Chunk(VerdictRowsPerStatement))
-            {
-                if (cmd is null || cmd.Parameters.Count != 1 + 4 * chunk.Length)
-                {
-                    if (cmd is not null) await cmd.DisposeAsync();
-                    cmd = Command(db, tx, "INSERT INTO verdicts (report_id, control_id, status, agent_status, severity) VALUES " +
-                        string.Join(", ", chunk.Select((_, i) => $"(@id, @c{i}, @s{i}, @a{i}, @v{i})")), ("id", reportId));
-                    for (var i = 0; i < chunk.Length; i++)
-                        foreach (var name in new[] { "c", "s", "a", "v" }) Add(cmd, $"{name}{i}", null);
-                }
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    var p = 1 + 4 * i;
-                    cmd.Parameters[p].Value = chunk[i].ControlId;
-                    cmd.Parameters[p + 1].Value = chunk[i].Status;
-                    cmd.Parameters[p + 2].Value = (object?)chunk[i].AgentStatus ?? DBNull.Value;
-                    cmd.Parameters[p + 3].Value = chunk[i].Severity;
-                }
-                await cmd.ExecuteNonQueryAsync(cancel);
-            }
-        }
-        finally
-        {
-            if (cmd is not null) await cmd.DisposeAsync();
-        }
     }
 
     /// <inheritdoc/>
@@ -225,9 +199,9 @@ public abstract partial class SqlStore : IAggregatorStore
         await using (var count = Command(db, null, $"SELECT COUNT(*) FROM agents a {where}", ("pattern", pattern)))
             total = (int)Convert.ToInt64(await count.ExecuteScalarAsync(cancel), System.Globalization.CultureInfo.InvariantCulture);
         await using var cmd = Command(db, null,
-            $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id {where} ORDER BY a.hostname, a.agent_id LIMIT @limit OFFSET @offset",
+            $"SELECT {HostColumns} FROM {HostFrom} {where} ORDER BY a.hostname, a.agent_id LIMIT @limit OFFSET @offset",
             ("pattern", pattern), ("limit", (long)query.Limit), ("offset", (long)query.Offset));
-        return new HostPage(total, await ReadAll(cmd, ReadHost, cancel));
+        return new HostPage(total, await WithAssessmentsAsync(db, await ReadAll(cmd, ReadHost, cancel), cancel));
     }
 
     /// <inheritdoc/>
@@ -235,37 +209,36 @@ public abstract partial class SqlStore : IAggregatorStore
     {
         await using var db = await OpenAsync(cancel);
         HostRow host;
-        await using (var cmd = Command(db, null,
-                         $"SELECT {HostColumns} FROM agents a LEFT JOIN reports r ON r.report_id = a.latest_report_id WHERE a.agent_id = @id", ("id", agentId)))
+        await using (var cmd = Command(db, null, $"SELECT {HostColumns} FROM {HostFrom} WHERE a.agent_id = @id", ("id", agentId)))
         {
-            var hosts = await ReadAll(cmd, ReadHost, cancel);
+            var hosts = await WithAssessmentsAsync(db, await ReadAll(cmd, ReadHost, cancel), cancel);
             if (hosts.Count == 0) return null;
             host = hosts[0];
         }
-        IReadOnlyList<StoredVerdict> verdicts = [];
-        if (host.Latest is { } latest)
-        {
-            await using var cmd = Command(db, null,
-                "SELECT control_id, status, agent_status, severity FROM verdicts WHERE report_id = @id ORDER BY control_id", ("id", latest.ReportId.ToString()));
-            verdicts = await ReadAll(cmd, r => new StoredVerdict(r.GetString(0), r.GetString(1), NullableString(r, 2), r.GetString(3)), cancel);
-        }
-        await using var history = Command(db, null,
-            $"SELECT {ReportColumns} FROM reports r WHERE r.agent_id = @id ORDER BY r.received_at DESC LIMIT @limit",
-            ("id", agentId), ("limit", (long)historyLimit));
-        return new HostDetail(host, verdicts, await ReadAll(history, r => ReadReport(r, 0)!, cancel));
+        IReadOnlyList<CurrentVerdict> verdicts;
+        await using (var cmd = Command(db, null,
+                         "SELECT profile_id, control_id, status, severity FROM host_verdicts WHERE agent_id = @id ORDER BY profile_id, control_id", ("id", agentId)))
+            verdicts = await ReadAll(cmd, r => new CurrentVerdict(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)), cancel);
+        IReadOnlyList<ReportRow> history;
+        await using (var cmd = Command(db, null,
+                         $"SELECT {ReportColumns} FROM reports r WHERE r.agent_id = @id ORDER BY r.received_at DESC LIMIT @limit", ("id", agentId), ("limit", (long)historyLimit)))
+            history = await ReadAll(cmd, r => ReadReport(r, 0)!, cancel);
+        await using var refusals = Command(db, null,
+            "SELECT at, check_name, detail FROM attestation_events WHERE agent_id = @id ORDER BY at DESC LIMIT @limit", ("id", agentId), ("limit", (long)historyLimit));
+        return new HostDetail(host, verdicts, history, await ReadAll(refusals, r => new Refusal(FromMs(Long(r, 0)), r.GetString(1), r.GetString(2)), cancel));
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<ControlOnHost>> ControlAcrossFleetAsync(string controlId, CancellationToken cancel = default)
+    public async Task<IReadOnlyList<ControlVerdictOnHost>> ControlAcrossFleetAsync(string controlId, CancellationToken cancel = default)
     {
         await using var db = await OpenAsync(cancel);
         await using var cmd = Command(db, null, """
-            SELECT a.agent_id, a.hostname, a.latest_report_id, a.latest_received_at, v.status, v.agent_status
-            FROM agents a JOIN verdicts v ON v.report_id = a.latest_report_id AND v.control_id = @c
-            ORDER BY a.hostname, a.agent_id
+            SELECT a.agent_id, a.hostname, v.profile_id, v.status, a.judged_report_id, r.received_at
+            FROM host_verdicts v JOIN agents a ON a.agent_id = v.agent_id JOIN reports r ON r.report_id = a.judged_report_id
+            WHERE v.control_id = @c ORDER BY a.hostname, a.agent_id, v.profile_id
             """, ("c", controlId));
-        return await ReadAll(cmd, r => new ControlOnHost(r.GetString(0), r.GetString(1), Guid.Parse(r.GetString(2)), FromMs(Long(r, 3)),
-            r.GetString(4), NullableString(r, 5)), cancel);
+        return await ReadAll(cmd, r => new ControlVerdictOnHost(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Guid.Parse(r.GetString(4)),
+            FromMs(Long(r, 5))), cancel);
     }
 
     /// <inheritdoc/>
@@ -274,11 +247,11 @@ public abstract partial class SqlStore : IAggregatorStore
         const long day = 86_400_000;
         await using var db = await OpenAsync(cancel);
         await using var cmd = Command(db, null, $"""
-            SELECT d, rand_level, COUNT(*), SUM(CASE WHEN fail = 0 AND error = 0 THEN 1 ELSE 0 END)
-            FROM (SELECT received_at / {day} AS d, rand_level, fail, error,
+            SELECT d, host_controls_met, COUNT(*), SUM(CASE WHEN fail = 0 AND error = 0 THEN 1 ELSE 0 END)
+            FROM (SELECT received_at / {day} AS d, host_controls_met, fail, error,
                          ROW_NUMBER() OVER (PARTITION BY agent_id, received_at / {day} ORDER BY received_at DESC) AS n
-                  FROM reports WHERE profile_id = @p AND received_at >= @since) last_of_day
-            WHERE n = 1 GROUP BY d, rand_level ORDER BY d, rand_level
+                  FROM report_assessments WHERE profile_id = @p AND received_at >= @since) last_of_day
+            WHERE n = 1 GROUP BY d, host_controls_met ORDER BY d, host_controls_met
             """, ("p", profileId), ("since", Ms(since)));
         var rows = await ReadAll(cmd, r => (Day: Long(r, 0), Level: r.GetString(1), Hosts: (int)Long(r, 2), Compliant: (int)Long(r, 3)), cancel);
         return rows.GroupBy(x => x.Day).Select(g => new CompliancePoint(
@@ -308,13 +281,17 @@ public abstract partial class SqlStore : IAggregatorStore
     }
 
     private static HostRow ReadHost(DbDataReader r) => new(r.GetString(0), r.GetString(1), FromMs(Long(r, 2)),
-        r.IsDBNull(3) ? null : FromMs(Long(r, 3)), Long(r, 4) != 0, Long(r, 5) != 0, ReadReport(r, 6));
+        r.IsDBNull(3) ? null : FromMs(Long(r, 3)), Long(r, 4) != 0, Long(r, 5) != 0, ReadReport(r, 14))
+    {
+        Rand = r.IsDBNull(6) ? null : new Core.Reports.RandStanding(r.GetString(6), r.GetString(7), (int)Long(r, 8)),
+        PcrDrift = !r.IsDBNull(9) && Long(r, 9) != 0,
+        JudgedUntil = r.IsDBNull(10) ? null : FromMs(Long(r, 10)),
+        LastRefusal = r.IsDBNull(11) ? null : new Refusal(FromMs(Long(r, 11)), r.GetString(12), r.GetString(13)),
+    };
 
     private static ReportRow? ReadReport(DbDataReader r, int at) => r.IsDBNull(at) ? null : new ReportRow(
         Guid.Parse(r.GetString(at)), FromMs(Long(r, at + 1)), r.GetString(at + 2), r.GetString(at + 3),
-        new VerdictCounts((int)Long(r, at + 4), (int)Long(r, at + 5), (int)Long(r, at + 6), (int)Long(r, at + 7), (int)Long(r, at + 8),
-            (int)Long(r, at + 9), r.GetString(at + 10)),
-        r.GetString(at + 11));
+        System.Text.Json.JsonSerializer.Deserialize<ReportJudgement>(r.GetString(at + 4), JudgementJson)!, r.GetString(at + 5), r.GetString(at + 6));
 
     private async Task<int> Write(string sql, CancellationToken cancel, params (string Name, object? Value)[] parameters)
     {

@@ -41,36 +41,19 @@ public enum NonceCheck
     AlreadyUsed,
 }
 
-/// <summary>Counts per status and the RAND level, as stored for each report.</summary>
-/// <param name="Pass">Controls that passed.</param>
-/// <param name="Fail">Controls that failed.</param>
-/// <param name="Error">Controls that could not be judged.</param>
-/// <param name="NotApplicable">Controls that do not apply.</param>
-/// <param name="Waived">Failures covered by a waiver.</param>
-/// <param name="Manual">Controls a person must attest.</param>
-/// <param name="RandLevelAchieved"><c>SL0</c>…<c>SL5</c>.</param>
-public sealed record VerdictCounts(int Pass, int Fail, int Error, int NotApplicable, int Waived, int Manual, string RandLevelAchieved);
-
-/// <summary>One control's verdict in a stored report: the aggregator's (served) and the agent's (kept for comparison).</summary>
-/// <param name="ControlId">The control.</param>
-/// <param name="Status">The aggregator's verdict (kebab-case).</param>
-/// <param name="AgentStatus">What the agent claimed, or null when the agent's report had no result for it.</param>
-/// <param name="Severity">The control's severity.</param>
-public sealed record StoredVerdict(string ControlId, string Status, string? AgentStatus, string Severity);
-
-/// <summary>A verified, re-evaluated report as stored.</summary>
+/// <summary>A verified report as stored, with what was judged when it arrived.</summary>
 /// <param name="ReportId">The report's id (idempotency key).</param>
 /// <param name="AgentId">The agent that submitted it.</param>
-/// <param name="Hostname">The host name in the report.</param>
+/// <param name="ReportedName">The host name the report's evidence gives (the enrolled name is the host's identity).</param>
 /// <param name="ReceivedAt">When the aggregator accepted it.</param>
-/// <param name="ProfileId">The profile it was judged against.</param>
+/// <param name="ProfileId">The profile the agent scanned with (shapes only what the agent printed).</param>
 /// <param name="Attestation"><c>verified</c> or <c>absent</c>.</param>
-/// <param name="Summary">The aggregator's counts.</param>
-/// <param name="AgentRandLevel">The RAND level the agent claimed.</param>
+/// <param name="Judgement">What the aggregator judged at receipt.</param>
+/// <param name="AgentRand">The RAND standing the agent claimed.</param>
 /// <param name="ReportJson">The submitted report, as received.</param>
-/// <param name="Verdicts">One per control of the profile.</param>
-public sealed record StoredReport(Guid ReportId, string AgentId, string Hostname, DateTimeOffset ReceivedAt, string ProfileId,
-    string Attestation, VerdictCounts Summary, string AgentRandLevel, string ReportJson, IReadOnlyList<StoredVerdict> Verdicts)
+/// <param name="Current">The same judgement as the host's current one, made its latest when the report is the newest.</param>
+public sealed record StoredReport(Guid ReportId, string AgentId, string ReportedName, DateTimeOffset ReceivedAt, string ProfileId,
+    string Attestation, ReportJudgement Judgement, string AgentRand, string ReportJson, CurrentJudgement Current)
 {
     /// <summary>The verified quote as submitted (<c>QuoteAttestation</c> JSON, event log included), or null without a TPM; PCR drift and evidence bundles read it.</summary>
     public string? AttestationJson { get; init; }

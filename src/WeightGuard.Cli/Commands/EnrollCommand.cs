@@ -3,6 +3,7 @@ using WeightGuard.Agent;
 using WeightGuard.Agent.Enrollment;
 using WeightGuard.Collectors;
 using WeightGuard.Collectors.Host;
+using WeightGuard.Core.Protocol;
 using WeightGuard.Tpm.Transport;
 
 namespace WeightGuard.Cli.Commands;
@@ -16,9 +17,10 @@ internal static class EnrollCommand
         var token = new Option<string>("--token") { Description = "The one-time enrolment token (wg1.SECRET.CAPIN) from 'weightguard-aggregator tokens create'", Required = true, HelpName = "TOKEN" };
         var tpm = new Option<string>("--tpm") { Description = "Which TPM to enrol with: auto (none if the host has none), none, device:PATH or swtpm:HOST:PORT", DefaultValueFactory = _ => "auto", HelpName = "SELECTOR" };
         var state = AgentOptions.State();
-        var command = new Command("enroll", "Enrol this host with an aggregator (checks the server's CA against the token's pin, proves the TPM's attestation key) and save the identity. Exit 0 prints the agent id; 2 on any failure.")
+        var name = new Option<string?>("--name") { Description = "The name this host enrols with, its identity at the aggregator (RFC 1123, at most 253 characters); default: this machine's host name", HelpName = "NAME" };
+        var command = new Command("enroll", "Enrol this host with an aggregator (checks the server's CA against the token's pin, proves the TPM's attestation key) under its name (--name) and save the identity. Exit 0 prints the agent id; 2 on any failure.")
         {
-            server, token, tpm, state,
+            server, token, tpm, state, name,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -29,7 +31,9 @@ internal static class EnrollCommand
                 try { selector = TpmSelector.Parse(parse.GetValue(tpm)!); }
                 catch (FormatException e) { throw new AgentException("--tpm: " + e.Message); }
                 var host = new HostIdentityCollector(HostRoot.Live).Collect();
-                var id = await Enroller.Enroll(new EnrollmentOptions(url, parse.GetValue(token)!, selector, parse.GetValue(state)!, host.Hostname, host.MachineId), cancel);
+                var enrolledName = parse.GetValue(name) ?? host.Hostname;
+                if (HostNames.Problem(enrolledName) is { } problem) throw new AgentException("--name: " + problem);
+                var id = await Enroller.Enroll(new EnrollmentOptions(url, parse.GetValue(token)!, selector, parse.GetValue(state)!, enrolledName, host.MachineId), cancel);
                 Console.Out.WriteLine(id);
                 return ExitCodes.Ok;
             }

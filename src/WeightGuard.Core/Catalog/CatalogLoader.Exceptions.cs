@@ -76,7 +76,7 @@ public static partial class CatalogLoader
             result.Add(new Waiver
             {
                 ControlId = control!, HostPattern = hosts!.Hosts ?? "*", Labels = hosts.Labels, Justification = justification!, Approver = approver!,
-                Expires = expires, Source = r.At(map), RecordedAt = recorded, WithdrawnAt = withdrawn,
+                Expires = expires, Source = r.At(map), RecordedAt = recorded, WithdrawnAt = withdrawn, Id = r.Scalar(e, "id", map, required: false),
             });
         }
         return result;

@@ -21,6 +21,11 @@ public sealed record Waiver
     public DateTimeOffset? RecordedAt { get; init; }
     /// <summary>When it was withdrawn, or null; judgements from then on ignore it.</summary>
     public DateTimeOffset? WithdrawnAt { get; init; }
+    /// <summary>Its id (a stored waiver's, kept when exported); null for a catalogue waiver, known by where it is written.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>What judgements that relied on it call it: its id, else its file and line.</summary>
+    public string Identity => Id ?? Source.ToString();
 
     /// <summary>The hosts it covers.</summary>
     public HostSelector Hosts => new(HostPattern, Labels);

@@ -14,7 +14,10 @@ public sealed record Evaluation(IReadOnlyList<ControlResult> Results, Summary Su
 /// <summary>One host's evidence judged against several profiles at once, with its one RAND standing.</summary>
 /// <param name="Profiles">The evaluation per profile id, in the order asked.</param>
 /// <param name="Rand">Where the host stands on the RAND ladder.</param>
-public sealed record HostJudgement(IReadOnlyDictionary<string, Evaluation> Profiles, RandStanding Rand);
+/// <param name="Waivers">The waivers in force for this host at the instant judged (whether or not a control needed them).</param>
+/// <param name="Attestations">The manual attestations in force for this host at the instant judged.</param>
+public sealed record HostJudgement(IReadOnlyDictionary<string, Evaluation> Profiles, RandStanding Rand, IReadOnlyList<Waiver> Waivers,
+    IReadOnlyList<ManualAttestation> Attestations);
 
 /// <summary>
 /// Judges evidence against profiles. Pure and deterministic: the same evidence, catalogue (controls, profiles, waivers,
@@ -67,7 +70,9 @@ public static class Evaluator
             var results = Results(id);
             profiles[id] = new Evaluation(results, Summarise(results, rand));
         }
-        return new HostJudgement(profiles, rand);
+        return new HostJudgement(profiles, rand,
+            catalog.Waivers.Where(w => w.Existed(now) && !w.IsExpired(now) && w.Matches(host)).ToList(),
+            catalog.Attestations.Where(a => a.InForce(now) && a.Hosts.Matches(host)).ToList());
     }
 
     private static string CacheKey(string controlId, IReadOnlyDictionary<string, ParamValue> parameters)

@@ -6,7 +6,7 @@ namespace WeightGuard.Core.Protocol;
 /// <summary>An agent asks to enrol. Binary fields are base64.</summary>
 /// <param name="Token">The enrolment token (<see cref="EnrollmentToken"/>).</param>
 /// <param name="CertificateRequest">A PKCS#10 request (PEM) for the agent's TLS client key; its key never leaves the host.</param>
-/// <param name="Hostname">The host's name, for people reading the fleet.</param>
+/// <param name="Hostname">The name the host enrols with: its identity at the aggregator (RFC 1123, at most 253 characters).</param>
 /// <param name="MachineId">The host's machine id, when it has one.</param>
 /// <param name="Tpm">The TPM's keys, when the host has a TPM.</param>
 public sealed record EnrollmentRequest(string Token, string CertificateRequest, string Hostname, string? MachineId = null, TpmEnrollment? Tpm = null);
@@ -67,5 +67,5 @@ public sealed record QuoteAttestation(string Nonce, string Quoted, string Signat
 /// <param name="ReportId">The report's id.</param>
 /// <param name="Duplicate">True when this report had already been stored (the submission changed nothing).</param>
 /// <param name="Attestation"><c>verified</c>, or <c>absent</c> for an agent enrolled without a TPM.</param>
-/// <param name="Summary">The aggregator's own verdict summary after re-evaluating the evidence.</param>
-public sealed record SubmissionResult(Guid ReportId, bool Duplicate, string Attestation, Summary Summary);
+/// <param name="Rand">The host's RAND standing as the aggregator judged the evidence (its own verdict, not the agent's).</param>
+public sealed record SubmissionResult(Guid ReportId, bool Duplicate, string Attestation, RandStanding Rand);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Checks.Kinds;
 using WeightGuard.Core.Reports;
@@ -9,13 +10,13 @@ using static WeightGuard.Aggregator.Dashboard.Markup;
 namespace WeightGuard.Aggregator.Dashboard.Pages;
 
 /// <summary>What the host page shows, loaded by the endpoint.</summary>
-/// <param name="Detail">The host, its latest stored verdicts and recent reports.</param>
-/// <param name="Labels">Its labels.</param>
-/// <param name="Results">The aggregator's re-evaluation of its latest report (messages, evidence, remediation); null without a report.</param>
+/// <param name="Host">The host as every page shows it (state, assessments, RAND standing).</param>
+/// <param name="Detail">Its recent reports and refusals.</param>
+/// <param name="Results">The fleet judgement of its latest report per profile (messages, evidence, remediation); null without a report.</param>
 /// <param name="Evidence">The latest report's JSON, which the results' evidence pointers point into.</param>
 /// <param name="Baseline">The PCR baseline, or null without a verified quote.</param>
 /// <param name="Drift">The latest verified quote's PCRs against the baseline.</param>
-public sealed record HostPageModel(HostDetail Detail, IReadOnlyList<string> Labels, IReadOnlyList<ControlResult>? Results, JsonElement? Evidence,
+public sealed record HostPageModel(HostView Host, HostDetail Detail, IReadOnlyDictionary<string, Core.Evaluation.Evaluation>? Results, JsonElement? Evidence,
     PcrBaseline? Baseline, IReadOnlyList<PcrComparison> Drift);
 
 /// <summary>
@@ -29,30 +30,41 @@ public static class HostPage
     /// <summary>Renders the page.</summary>
     public static Markup Render(HttpContext http, HostPageModel model)
     {
-        var host = model.Detail.Host;
-        var latest = host.Latest;
+        var host = model.Host;
+        var latest = host.LatestReport;
         var lastVerified = model.Detail.History.FirstOrDefault(r => r.Attestation == "verified");
         var admin = DashboardAuthentication.Has(http.User, Roles.Admin);
-        return Layout.Page(http, host.Hostname, Html($"""
-            <h1>{host.Hostname}</h1>
+        return Layout.Page(http, host.Name, Html($"""
+            <h1>{host.Name}{OverviewPage.Flags(host)}</h1>
             <dl class="facts">
-            <dt>Agent id</dt><dd><code>{host.AgentId}</code></dd>
-            <dt>State</dt><dd><span class="state {HostState.Of(host)}">{HostState.Of(host)}</span></dd>
-            <dt>Enrolled</dt><dd>{host.EnrolledAt:yyyy-MM-dd HH:mm} UTC{(host.RevokedAt is { } r ? $", revoked {r:yyyy-MM-dd HH:mm} UTC" : "")}</dd>
+            <dt>State</dt><dd><span class="state {host.State}">{host.State}</span>{If(host.Unassigned, Html($" (no policy assignment covers this host: judged against {Core.Catalog.FleetPolicy.UnassignedProfile})"))}</dd>
+            <dt>RAND</dt><dd>{(host.Rand is { } rand ? rand.ToString() : "no report yet")}</dd>
+            <dt>Profiles</dt><dd>{Join(host.Assessments.Select(a => Html($"""<p><strong>{a.Profile}</strong>: <span class="state {a.State}">{a.State}</span>; {a.Failed} failed, {a.Errors} could not be checked, {a.Waived} waived, {a.Attested} attested, {a.PendingAttestations} awaiting attestation, {a.Passed} passed</p>""")))}</dd>
+            <dt>Enrolled as</dt><dd>{host.Name}, agent <code>{host.AgentId}</code>, {host.EnrolledAt:yyyy-MM-dd HH:mm} UTC{(host.RevokedAt is { } r ? $", revoked {r:yyyy-MM-dd HH:mm} UTC" : "")}</dd>
+            {If(host.NameMismatch, Html($"<dt>Name mismatch</dt><dd>Its latest report names the host {host.ReportedName}; waivers, attestations and policy match the enrolled name {host.Name}.</dd>"))}
             <dt>TPM</dt><dd>{(host.HasTpm ? host.EkCertified ? "enrolled with a TPM; EK certificate chained to a manufacturer CA" : "enrolled with a TPM; EK not certified" : "enrolled without a TPM")}</dd>
-            <dt>Latest report</dt><dd>{(latest is null ? "none yet" : $"{latest.ReceivedAt:yyyy-MM-dd HH:mm} UTC against {latest.ProfileId}: RAND {latest.Summary.RandLevelAchieved} (the agent claimed {latest.AgentRandLevel}); attestation {latest.Attestation}")}</dd>
+            <dt>Latest report</dt><dd>{(latest is null ? "none yet" : $"{latest.ReceivedAt:yyyy-MM-dd HH:mm} UTC (the agent scanned with {latest.ScannedProfile}); attestation {latest.Attestation}")}</dd>
             <dt>Last verified quote</dt><dd>{(lastVerified is null ? "none" : $"{lastVerified.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC")}</dd>
-            <dt>Labels</dt><dd>{(model.Labels.Count == 0 ? "none" : string.Join(", ", model.Labels))}</dd>
+            {If(host.LastRefusal is not null, Html($"<dt>Last refused submission</dt><dd>{host.LastRefusal?.At:yyyy-MM-dd HH:mm:ss} UTC, {host.LastRefusal?.Check}: {host.LastRefusal?.Detail}</dd>"))}
+            <dt>Labels</dt><dd>{(host.Labels.Count == 0 ? "none" : string.Join(", ", host.Labels))}</dd>
             </dl>
-            {If(admin, LabelForm(http, host.AgentId, model.Labels))}
+            {If(admin, LabelForm(http, host.AgentId, host.Labels))}
             {Drift(http, model, admin)}
-            <section aria-labelledby="controls"><h2 id="controls">Controls</h2>
-            {(model.Results is { } results ? Controls(results, model.Evidence!.Value) : Html($"<p>No report yet.</p>"))}
-            </section>
+            {(model.Results is { } results ? Join(results.Select(p => Html($"""
+                <section aria-labelledby="controls-{p.Key}"><h2 id="controls-{p.Key}">Controls of {p.Key}</h2>
+                {Controls(p.Value.Results, model.Evidence!.Value)}
+                </section>
+                """))) : Html($"<p>No report yet.</p>"))}
             <section aria-labelledby="history"><h2 id="history">Recent reports</h2>
-            <table><caption>Newest first</caption><thead><tr><th scope="col">Received (UTC)</th><th scope="col">Profile</th><th scope="col">RAND level</th><th scope="col">Failed</th><th scope="col">Errors</th><th scope="col">Attestation</th></tr></thead>
-            <tbody>{Join(model.Detail.History.Select(h => Html($"<tr><td>{h.ReceivedAt:yyyy-MM-dd HH:mm:ss}</td><td>{h.ProfileId}</td><td>{h.Summary.RandLevelAchieved}</td><td>{h.Summary.Fail}</td><td>{h.Summary.Error}</td><td>{h.Attestation}</td></tr>")))}</tbody></table>
+            <table><caption>Newest first, each as judged when it arrived</caption><thead><tr><th scope="col">Received (UTC)</th><th scope="col">Judged against</th><th scope="col">RAND</th><th scope="col">Waivers and attestations in force</th><th scope="col">Attestation</th></tr></thead>
+            <tbody>{Join(model.Detail.History.Select(h => Html($"<tr><td>{h.ReceivedAt:yyyy-MM-dd HH:mm:ss}</td><td>{string.Join("; ", h.Judgement.Assessments.Select(a => $"{a.Profile}: {a.Failed} failed, {a.Errors} errors"))}</td><td>{h.Judgement.Rand}</td><td>{string.Join(", ", h.Judgement.Waivers.Concat(h.Judgement.Attestations))}</td><td>{h.Attestation}</td></tr>")))}</tbody></table>
             </section>
+            {If(model.Detail.Refusals.Count > 0, Html($"""
+                <section aria-labelledby="refusals"><h2 id="refusals">Refused submissions</h2>
+                <table><caption>Submissions whose attestation did not hold, newest first</caption><thead><tr><th scope="col">When (UTC)</th><th scope="col">Check</th><th scope="col">Expected and found</th></tr></thead>
+                <tbody>{Join(model.Detail.Refusals.Select(f => Html($"<tr><td>{f.At:yyyy-MM-dd HH:mm:ss}</td><td>{f.Check}</td><td>{f.Detail}</td></tr>")))}</tbody></table>
+                </section>
+                """))}
             """));
     }
 
@@ -64,7 +76,7 @@ public static class HostPage
 
     private static Markup Drift(HttpContext http, HostPageModel model, bool admin)
     {
-        if (!model.Detail.Host.HasTpm) return Empty;
+        if (!model.Host.HasTpm) return Empty;
         if (model.Baseline is not { } baseline)
             return Html($"<section aria-labelledby=\"pcr\"><h2 id=\"pcr\">PCR drift</h2><p>No verified quote yet.</p></section>");
         var drifted = model.Drift.Count(d => d.Drifted);
@@ -77,7 +89,7 @@ public static class HostPage
             <thead><tr><th scope="col">PCR</th><th scope="col">Baseline</th><th scope="col">Latest</th><th scope="col">Drift</th></tr></thead>
             <tbody>{Join(model.Drift.Select(d => Html($"<tr class=\"{(d.Drifted ? "drift" : "")}\"><td>{d.Bank}:{d.Index}</td><td><code>{d.Baseline}</code></td><td><code>{d.Latest}</code></td><td>{(d.Drifted ? "changed" : "same")}</td></tr>")))}</tbody></table>
             {If(admin && latest is not null && latest.ReportId != baseline.ReportId, Html($"""
-                <form method="post" action="{DashboardPaths.Host(model.Detail.Host.AgentId)}/baseline" class="inline">{Layout.AntiforgeryField(http)}
+                <form method="post" action="{DashboardPaths.Host(model.Host.AgentId)}/baseline" class="inline">{Layout.AntiforgeryField(http)}
                 <input type="hidden" name="reportId" value="{latest?.ReportId}"><button type="submit">Make the latest verified quote the baseline</button></form>
                 """))}
             </section>
@@ -85,11 +97,12 @@ public static class HostPage
     }
 
     private static Markup Controls(IReadOnlyList<ControlResult> results, JsonElement report) => Html($"""
-        <table class="controls"><caption>Every control of the profile, failures first, as the aggregator judged the latest report</caption>
+        <table class="controls"><caption>Every control of the profile, failures first, as the aggregator judges the latest report now</caption>
         <thead><tr><th scope="col">Control</th><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Finding, evidence and remediation</th></tr></thead>
         <tbody>{Join(results.OrderBy(r => Order(r.Status)).ThenBy(r => HostState.SeverityRank(r.Severity.ToString().ToLowerInvariant())).ThenBy(r => r.ControlId, StringComparer.Ordinal).Select(r => Html($"""
             <tr><td><a href="{DashboardPaths.Control(r.ControlId)}">{r.ControlId}</a><br>{r.Title}</td><td><span class="status {Statuses.Name(r.Status)}">{Statuses.Name(r.Status)}</span></td><td>{r.Severity.ToString().ToLowerInvariant()}</td>
             <td><p>{r.Message}</p>{If(r.Waiver is not null, Html($"<p class=\"waiver\">Waiver by {r.Waiver?.Approver}{(r.Waiver?.Expired == true ? ", expired " : ", valid until ")}{r.Waiver?.Expires:yyyy-MM-dd}: {r.Waiver?.Justification}</p>"))}
+            {If(r.Attestation is not null, Html($"<p class=\"waiver\">Attested by {r.Attestation?.Attestor} until {r.Attestation?.Expires:yyyy-MM-dd HH:mm} UTC{(r.Attestation?.EvidenceRef is { } e ? $"; evidence {e}" : "")}</p>"))}
             {If(r.Remediation is not null, Html($"<p class=\"remediation\"><strong>Remediation:</strong> {r.Remediation}</p>"))}
             {If(r.Evidence.Count > 0, Html($"<details><summary>Evidence ({r.Evidence.Count})</summary>{Join(r.Evidence.Take(10).Select(p => Html($"<p class=\"pointer\"><code>{p}</code></p><pre>{EvidenceText(report, p)}</pre>")))}</details>"))}</td></tr>
             """)))}</tbody></table>

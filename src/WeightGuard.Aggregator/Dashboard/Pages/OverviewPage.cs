@@ -1,3 +1,4 @@
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Catalog;
 using static WeightGuard.Aggregator.Dashboard.Markup;
@@ -5,8 +6,9 @@ using static WeightGuard.Aggregator.Dashboard.Markup;
 namespace WeightGuard.Aggregator.Dashboard.Pages;
 
 /// <summary>
-/// The fleet overview: hosts per RAND level achieved, compliance per profile, the compliance trend, failing controls
-/// ranked by hosts affected and severity, and the hosts themselves (paged), all under the filters in the query string.
+/// The fleet overview: hosts per RAND level (host controls met, and attested), each assigned profile's hosts per state,
+/// the compliance trend, what to fix first (failing controls by severity, then hosts affected), and the hosts themselves
+/// (sortable, searchable, paged, downloadable as CSV), all under the filters in the query string.
 /// </summary>
 public static class OverviewPage
 {
@@ -16,47 +18,50 @@ public static class OverviewPage
     private static readonly string[] Levels = ["SL0", "SL1", "SL2", "SL3", "SL4", "SL5"];
 
     /// <summary>Renders the page for <paramref name="filter"/>.</summary>
-    public static Markup Render(HttpContext http, Catalog catalog, FleetView fleet, HostFilter filter, string trendProfile,
+    public static Markup Render(HttpContext http, Catalog catalog, FleetView fleet, FleetFilter filter, string trendProfile,
         IReadOnlyList<CompliancePoint> trend, int page)
     {
         var hosts = fleet.Hosts;
-        var reported = hosts.Where(h => h.Latest is not null).ToList();
-        var perLevel = Levels.Select(l => (l, reported.Count(h => h.Latest!.Summary.RandLevelAchieved == l))).ToList();
-        var perProfile = reported.GroupBy(h => h.Latest!.ProfileId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (Profile: g.Key, Hosts: g.Count(), Compliant: g.Count(h => HostState.Of(h) == HostState.Compliant))).ToList();
+        var judged = hosts.Where(h => h.Rand is not null).ToList();
+        var perLevel = Levels.Select(l => (Level: l, Met: judged.Count(h => h.Rand!.HostControlsMet == l), Attested: judged.Count(h => h.Rand!.Attested == l))).ToList();
+        var perProfile = hosts.SelectMany(h => h.Assessments).GroupBy(a => a.Profile, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Where(g => filter.Profile is null || g.Key == filter.Profile).ToList();
         var pages = Math.Max(1, (hosts.Count + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
+        var states = HostState.All.Select(s => (State: s, Hosts: hosts.Count(h => FleetView.StateOf(h, filter) == s))).Where(s => s.Hosts > 0).ToList();
 
         return Layout.Page(http, "Fleet overview", Html($"""
             <h1>Fleet overview</h1>
-            <p class="lead">{hosts.Count} of {fleet.Total} hosts shown; {reported.Count(h => HostState.Of(h) == HostState.Compliant)} compliant, {reported.Count(h => HostState.Of(h) == HostState.Failing)} failing, {hosts.Count - reported.Count} without a report.</p>
+            <p class="lead">{hosts.Count} of {fleet.Fleet.Hosts.Count} hosts shown: {string.Join(", ", states.Select(s => $"{s.Hosts} {s.State}"))}.
+            Hosts are judged against the profiles the <a href="{DashboardPaths.Policy}">fleet policy</a> assigns them{If(hosts.Any(h => h.Unassigned), Html($"; {hosts.Count(h => h.Unassigned)} no assignment covers are judged against {FleetPolicy.UnassignedProfile} and marked unassigned"))}.</p>
             {Filters(catalog, fleet, filter)}
-            <section aria-labelledby="levels"><h2 id="levels">Hosts per RAND level achieved</h2>
-            {SvgCharts.Bars("Hosts per RAND level achieved", perLevel)}
-            <table><caption>Hosts per RAND level (latest report of each host shown)</caption>
-            <thead><tr><th scope="col">Level</th><th scope="col">Hosts</th></tr></thead>
-            <tbody>{Join(perLevel.Select(p => Html($"<tr><td>{p.l}</td><td>{p.Item2}</td></tr>")))}</tbody></table>
+            <section aria-labelledby="levels"><h2 id="levels">Hosts per RAND level</h2>
+            {SvgCharts.Bars("Hosts per RAND level whose host controls are met", perLevel.Select(p => (p.Level, p.Met)).ToList())}
+            <table><caption>RAND level per host: host controls met (automated controls pass at every level up to it) and attested (manual controls up to it also attested by people; no waivers)</caption>
+            <thead><tr><th scope="col">Level</th><th scope="col">Host controls met</th><th scope="col">Attested</th></tr></thead>
+            <tbody>{Join(perLevel.Select(p => Html($"<tr><td>{p.Level}</td><td>{p.Met}</td><td>{p.Attested}</td></tr>")))}</tbody></table>
             </section>
-            <section aria-labelledby="profiles"><h2 id="profiles">Compliance per profile</h2>
-            <table><caption>Hosts judged against each profile in their latest report</caption>
-            <thead><tr><th scope="col">Profile</th><th scope="col">Hosts</th><th scope="col">Compliant</th><th scope="col">Share</th></tr></thead>
-            <tbody>{Join(perProfile.Select(p => Html($"<tr><td>{p.Profile}</td><td>{p.Hosts}</td><td>{p.Compliant}</td><td>{100.0 * p.Compliant / p.Hosts:0}%</td></tr>")))}</tbody></table>
+            <section aria-labelledby="profiles"><h2 id="profiles">Compliance per assigned profile</h2>
+            <table><caption>Hosts judged against each profile, by state</caption>
+            <thead><tr><th scope="col">Profile</th><th scope="col">Hosts</th>{Join(HostState.All.Select(s => Html($"<th scope=\"col\">{s}</th>")))}</tr></thead>
+            <tbody>{Join(perProfile.Select(g => Html($"""<tr><td><a href="{DashboardPaths.With(DashboardPaths.Root, (filter with { Profile = g.Key }).Query())}">{g.Key}</a></td><td>{g.Count()}</td>{Join(HostState.All.Select(s => Html($"<td>{g.Count(a => a.State == s)}</td>")))}</tr>""")))}</tbody></table>
             </section>
             <section aria-labelledby="trend"><h2 id="trend">Compliance trend: {trendProfile}, last 30 days</h2>
             {SvgCharts.Trend($"Share of hosts compliant with {trendProfile} per day", trend)}
-            <p class="hint">Each host's last report of each day; the profile filter chooses the profile (label, level and state filters do not apply here).</p>
+            <p class="hint">Each host's last report of each day, as judged when it arrived; the profile filter chooses the profile.</p>
             </section>
-            <section aria-labelledby="failing"><h2 id="failing">Failing controls</h2>
+            <section aria-labelledby="failing"><h2 id="failing">Fix first</h2>
             {FailingTable(catalog, fleet.Failing)}
             </section>
             <section aria-labelledby="hosts"><h2 id="hosts">Hosts</h2>
-            {HostTable(fleet, hosts.Skip((page - 1) * PageSize).Take(PageSize))}
+            <p><a href="{DashboardPaths.With(DashboardPaths.HostsCsv, filter.Query())}">Download these hosts as CSV</a></p>
+            {HostTable(hosts.Skip((page - 1) * PageSize).Take(PageSize), filter)}
             {Pager(filter, page, pages)}
             </section>
             """));
     }
 
-    private static Markup Filters(Catalog catalog, FleetView fleet, HostFilter filter)
+    private static Markup Filters(Catalog catalog, FleetView fleet, FleetFilter filter)
     {
         Markup Select(string name, string label, IEnumerable<string> options, string? selected) => Html($"""
             <div><label for="f-{name}">{label}</label><select id="f-{name}" name="{name}"><option value="">any</option>{Join(options.Select(o =>
@@ -64,8 +69,9 @@ public static class OverviewPage
             """);
         return Html($"""
             <form method="get" action="{DashboardPaths.Root}" class="filters" aria-label="Filters">
-            {Select("profile", "Profile", catalog.Profiles.Keys, filter.Profile)}
-            {Select("level", "RAND level", Levels, filter.Level)}
+            <div><label for="f-search">Host name</label><input id="f-search" name="search" value="{filter.Search}" maxlength="200"></div>
+            {Select("profile", "Assigned profile", fleet.JudgedProfiles.Union(catalog.Profiles.Keys).Order(StringComparer.Ordinal), filter.Profile)}
+            {Select("level", "RAND host controls met", Levels, filter.Level)}
             {Select("label", "Label", fleet.AllLabels, filter.Label)}
             {Select("status", "State", HostState.All, filter.State)}
             <div><button type="submit">Apply filters</button> <a href="{DashboardPaths.Root}">Clear</a></div>
@@ -76,21 +82,28 @@ public static class OverviewPage
     private static Markup FailingTable(Catalog catalog, IReadOnlyList<FailingControl> failing) => failing.Count == 0
         ? Html($"<p>No control fails or errs on the hosts shown.</p>")
         : Html($"""
-            <table><caption>Controls failing or erring in the latest reports, most hosts affected first, then most severe</caption>
+            <table><caption>Controls failing or erring on the hosts shown under their assigned profiles: most severe first, then most hosts affected</caption>
             <thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Severity</th><th scope="col">Hosts failing</th><th scope="col">Hosts erring</th></tr></thead>
             <tbody>{Join(failing.Select(c => Html($"""<tr><td><a href="{DashboardPaths.Control(c.ControlId)}">{c.ControlId}</a></td><td>{(catalog.Controls.TryGetValue(c.ControlId, out var d) ? d.Title : "")}</td><td><span class="sev {c.Severity}">{c.Severity}</span></td><td>{c.Failing}</td><td>{c.Erring}</td></tr>""")))}</tbody></table>
             """);
 
-    private static Markup HostTable(FleetView fleet, IEnumerable<HostRow> hosts) => Html($"""
-        <table class="hosts"><caption>Hosts by name with their latest report</caption>
-        <thead><tr><th scope="col">Host</th><th scope="col">Labels</th><th scope="col">State</th><th scope="col">Profile</th><th scope="col">RAND level</th><th scope="col">Failed</th><th scope="col">Errors</th><th scope="col">Attestation</th><th scope="col">Last report (UTC)</th></tr></thead>
-        <tbody>{Join(hosts.Select(h => Html($"""<tr><td><a href="{DashboardPaths.Host(h.AgentId)}">{h.Hostname}</a></td><td>{string.Join(", ", fleet.LabelsOf(h.AgentId))}</td><td><span class="state {HostState.Of(h)}">{HostState.Of(h)}</span></td><td>{h.Latest?.ProfileId}</td><td>{h.Latest?.Summary.RandLevelAchieved}</td><td>{h.Latest?.Summary.Fail}</td><td>{h.Latest?.Summary.Error}</td><td>{h.Latest?.Attestation}</td><td>{h.Latest?.ReceivedAt:yyyy-MM-dd HH:mm}</td></tr>""")))}</tbody></table>
-        """);
+    private static Markup HostTable(IEnumerable<HostView> hosts, FleetFilter filter)
+    {
+        Markup Head(string column, string label) => Html($"""<th scope="col"><a href="{DashboardPaths.With(DashboardPaths.Root, (filter with { Sort = column, Descending = filter.Sort == column && !filter.Descending }).Query())}">{label}</a>{(filter.Sort == column || filter.Sort is null && column == "name" ? filter.Descending ? " ▼" : " ▲" : "")}</th>""");
+        return Html($"""
+            <table class="hosts"><caption>Hosts{(filter.Profile is { } p ? $" judged against {p}" : "")}; click a heading to sort</caption>
+            <thead><tr>{Head("name", "Host")}<th scope="col">Labels</th>{Head("state", "State")}<th scope="col">Profiles</th>{Head("rand", "RAND host controls met")}{Head("attested", "Attested")}{Head("failed", "Failed")}{Head("errors", "Errors")}<th scope="col">Attestation</th>{Head("last", "Last report (UTC)")}</tr></thead>
+            <tbody>{Join(hosts.Select(h => Html($"""<tr><td><a href="{DashboardPaths.Host(h.AgentId)}">{h.Name}</a>{Flags(h)}</td><td>{string.Join(", ", h.Labels)}</td><td><span class="state {FleetView.StateOf(h, filter)}">{FleetView.StateOf(h, filter)}</span></td><td>{string.Join(", ", h.Assessments.Select(a => a.Profile))}{(h.Unassigned ? " (unassigned)" : "")}</td><td>{h.Rand?.HostControlsMet}</td><td>{h.Rand?.Attested}{(h.Rand is { PendingAttestations: > 0 } r ? $" ({r.PendingAttestations} pending)" : "")}</td><td>{FleetView.FailedOf(h, filter)}</td><td>{FleetView.ErrorsOf(h, filter)}</td><td>{h.LatestReport?.Attestation}</td><td>{h.LatestReport?.ReceivedAt:yyyy-MM-dd HH:mm}</td></tr>""")))}</tbody></table>
+            """);
+    }
 
-    private static Markup Pager(HostFilter f, int page, int pages) => pages == 1 ? Empty : Html($"""
+    /// <summary>Warnings beside a host's name: its reports name another host, or another host enrolled with its name.</summary>
+    public static Markup Flags(HostView h) => Html($"""{If(h.NameMismatch, Html($" <span class=\"flag\">name mismatch: reports say {h.ReportedName}</span>"))}{If(h.DuplicateName, Html($" <span class=\"flag\">duplicate name</span>"))}{If(h.PcrDrift, Html($" <span class=\"flag\">PCR drift</span>"))}""");
+
+    private static Markup Pager(FleetFilter f, int page, int pages) => pages == 1 ? Empty : Html($"""
         <nav aria-label="Pages" class="pager"><p>Page {page} of {pages}.
-        {If(page > 1, Html($"<a href=\"{DashboardPaths.With(DashboardPaths.Root, ("profile", f.Profile), ("level", f.Level), ("label", f.Label), ("status", f.State), ("page", page - 1))}\">Previous</a>"))}
-        {If(page < pages, Html($"<a href=\"{DashboardPaths.With(DashboardPaths.Root, ("profile", f.Profile), ("level", f.Level), ("label", f.Label), ("status", f.State), ("page", page + 1))}\">Next</a>"))}
+        {If(page > 1, Html($"<a href=\"{DashboardPaths.With(DashboardPaths.Root, f.Query(("page", page - 1)))}\">Previous</a>"))}
+        {If(page < pages, Html($"<a href=\"{DashboardPaths.With(DashboardPaths.Root, f.Query(("page", page + 1)))}\">Next</a>"))}
         </p></nav>
         """);
 }

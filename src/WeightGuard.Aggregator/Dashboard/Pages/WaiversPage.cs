@@ -7,7 +7,7 @@ namespace WeightGuard.Aggregator.Dashboard.Pages;
 
 /// <summary>
 /// The waivers the aggregator judges with (admin): the catalogue's, read-only, and the stored ones, which admins add with
-/// the form and delete here.
+/// the form and withdraw here (a withdrawn waiver still explains the reports judged while it stood).
 /// </summary>
 public static class WaiversPage
 {
@@ -15,15 +15,15 @@ public static class WaiversPage
     public static Markup Render(HttpContext http, Catalog catalog, IReadOnlyList<StoredWaiver> stored, DateTimeOffset now, string? error) =>
         Layout.Page(http, "Waivers", Html($"""
         <h1>Waivers</h1>
-        <p>A waived failure does not block a RAND level; an expired waiver is ignored. Reports are judged with both lists below when they arrive.</p>
-        <table><caption>{stored.Count} stored waiver(s), added here</caption>
+        <p>A waived failure is an accepted risk: the host's state does not count it as failing, but no RAND level counts it as met. An expired waiver is ignored. Adding or withdrawing one judges every host's latest report again at once.</p>
+        <table><caption>{stored.Count(w => w.WithdrawnAt is null)} stored waiver(s), added here</caption>
         <thead><tr>{Headings}<th scope="col"></th></tr></thead>
-        <tbody>{Join(stored.Select(w => Html($"""<tr>{Cells(w.ToWaiver(), now)}<td><form method="post" action="{DashboardPaths.Waivers}/{w.WaiverId}/delete" class="inline">{Layout.AntiforgeryField(http)}<button type="submit">Delete</button></form></td></tr>""")))}</tbody></table>
+        <tbody>{Join(stored.Where(w => w.WithdrawnAt is null).Select(w => Html($"""<tr>{Cells(w.ToWaiver(), now)}<td><form method="post" action="{DashboardPaths.Waivers}/{w.WaiverId}/delete" class="inline">{Layout.AntiforgeryField(http)}<button type="submit">Withdraw</button></form></td></tr>""")))}</tbody></table>
         <h2>Add a waiver</h2>
         {If(error is not null, Html($"<p class=\"error\" role=\"alert\">{error}</p>"))}
         <form method="post" action="{DashboardPaths.Waivers}" class="export">{Layout.AntiforgeryField(http)}
         <div><label for="controlId">Control</label> <select id="controlId" name="controlId">{Join(catalog.Controls.Keys.Order(StringComparer.Ordinal).Select(id => Html($"<option>{id}</option>")))}</select></div>
-        <div><label for="hosts">Hosts (glob with * and ?)</label> <input id="hosts" name="hosts" required maxlength="{WaiverRequest.MaxHostsLength}"></div>
+        <div><label for="hosts">Hosts (glob with * and ? on the enrolled name)</label> <input id="hosts" name="hosts" required maxlength="{WaiverRequest.MaxHostsLength}"></div>
         <div><label for="justification">Justification</label> <textarea id="justification" name="justification" required maxlength="{WaiverRequest.MaxJustificationLength}"></textarea></div>
         <div><label for="expires">Last valid day (UTC, after today)</label> <input id="expires" name="expires" type="date" required></div>
         <button type="submit">Add the waiver</button>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace WeightGuard.Aggregator.Enrollment;
+namespace WeightGuard.Core;
 
 /// <summary>Durations written as a number and a unit: <c>90s</c>, <c>30m</c>, <c>24h</c>, <c>7d</c>.</summary>
 public static class Durations

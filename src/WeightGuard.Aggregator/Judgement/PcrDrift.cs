@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using WeightGuard.Core.Protocol;
 
-namespace WeightGuard.Aggregator.Dashboard;
+namespace WeightGuard.Aggregator.Judgement;
 
 /// <summary>One quoted PCR in the baseline quote and in the latest one.</summary>
 /// <param name="Bank">The PCR bank, e.g. <c>sha256</c>.</param>
