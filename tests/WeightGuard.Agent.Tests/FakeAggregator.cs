@@ -158,7 +158,7 @@ internal sealed class FakeAggregator : IAsyncDisposable
             var verdict = Verify(agent, swapped?.RootElement ?? document.RootElement.GetProperty("report"), submission.Attestation);
             if (verdict != "verified" && verdict != "absent") return Results.Problem(title: "Attestation failed", detail: verdict, statusCode: 422);
             var duplicate = !Reports.TryAdd(submission.Report.ReportId, verdict);
-            return Results.Json(new SubmissionResult(submission.Report.ReportId, duplicate, verdict, submission.Report.Summary),
+            return Results.Json(new SubmissionResult(submission.Report.ReportId, duplicate, verdict, submission.Report.Summary.Rand),
                 ProtocolJsonContext.Default.SubmissionResult);
         });
     }

@@ -75,7 +75,7 @@ public class BundleVerificationTests
         var verdicts = JsonSerializer.Deserialize(bundle.Get(Fleet.ReportFolder(Fleet.Gpu1, Fleet.Gpu1Report) + "verdicts.json"),
             BundleJsonContext.Default.VerdictsDocument)!;
 
-        var plat = verdicts.Results.Single(r => r.ControlId == "WG-PLAT-001");
+        var plat = verdicts.Profiles.Single().Results.Single(r => r.ControlId == "WG-PLAT-001");
         Assert.That(plat.Status, Is.EqualTo(ControlStatus.Waived), "the waiver expired on 2026-01-31, after the report");
         Assert.That(DateTimeOffset.UtcNow, Is.GreaterThan(new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero)));
         Assert.That(BundleEditor.Verify(Fleet.Bundle()).Problems, Is.Empty);
@@ -90,7 +90,7 @@ public class BundleVerificationTests
         var first = content with
         {
             PreviousManifestSha256 = null,
-            Hosts = [.. content.Hosts, new BundleHost { AgentId = "agent-edge-04", Hostname = "edge-04", Reports = [new BundleReport(json, null, Fleet.Verdicts(json, catalog))] }],
+            Hosts = [.. content.Hosts, new BundleHost { AgentId = "agent-edge-04", Hostname = "edge-04", Reports = [new BundleReport(json, null, Fleet.Verdicts(json, catalog, "edge-04"))] }],
         };
         var result = BundleEditor.Verify(Fleet.Bundle(content: first));
 

@@ -97,7 +97,7 @@ internal static class Fleet
         {
             ReportId = id, Host = observed.Host, Agent = new AgentInfo("0.1.0"), StartedAt = FinishedAt.AddSeconds(-2), FinishedAt = FinishedAt,
             Profile = new ProfileInfo(Profile, "RAND SL3", "sha256:00"), Evidence = observed, Results = [],
-            Summary = new Summary { Pass = 0, Fail = 0, Error = 0, NotApplicable = 0, Waived = 0, Manual = 0, RandLevelAchieved = "SL0" },
+            Summary = new Summary { Pass = 0, Fail = 0, Error = 0, NotApplicable = 0, Waived = 0, Manual = 0, Attested = 0, Rand = new RandStanding("SL0", "SL0", 0) },
         };
     }
 
@@ -108,10 +108,10 @@ internal static class Fleet
         return JsonSerializer.SerializeToUtf8Bytes(report with { Results = evaluation.Results, Summary = evaluation.Summary }, WeightGuardJsonContext.Default.Report);
     }
 
-    public static AggregatorVerdicts Verdicts(byte[] reportJson, Catalog catalog)
+    public static VerdictsDocument Verdicts(byte[] reportJson, Catalog catalog, string hostname)
     {
         var report = JsonSerializer.Deserialize(reportJson, WeightGuardJsonContext.Default.Report)!;
-        return new AggregatorVerdicts(Profile, Evaluator.Evaluate(catalog, Profile, report.Evidence, report.FinishedAt));
+        return VerdictsDocument.Judge(catalog, report.Evidence, HostSubject.Named(hostname), [Profile], report.FinishedAt);
     }
 
     private static BundleContent Build()
@@ -126,7 +126,7 @@ internal static class Fleet
             return new BundleHost
             {
                 AgentId = agent, Hostname = hostname, MachineId = machineId, Tpm = keys,
-                Reports = [new BundleReport(json, attestation, Verdicts(json, catalog))],
+                Reports = [new BundleReport(json, attestation, Verdicts(json, catalog, hostname))],
             };
         }
         var cpuJson = Submitted(NewReport(Cpu3Report, "cpu-03", "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3"), catalog);
@@ -140,7 +140,7 @@ internal static class Fleet
             [
                 TpmHost(Gpu1, "gpu-01", "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", Gpu1Report, ecc: false),
                 TpmHost(Gpu2, "gpu-02", "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2", Gpu2Report, ecc: true),
-                new BundleHost { AgentId = Cpu3, Hostname = "cpu-03", MachineId = "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3", Reports = [new BundleReport(cpuJson, null, Verdicts(cpuJson, catalog))] },
+                new BundleHost { AgentId = Cpu3, Hostname = "cpu-03", MachineId = "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3", Reports = [new BundleReport(cpuJson, null, Verdicts(cpuJson, catalog, "cpu-03"))] },
             ],
         };
     }

@@ -149,13 +149,17 @@ public class TamperingTests
     {
         var editor = Genuine();
         var verdicts = JsonSerializer.Deserialize(editor.Get(Gpu2 + "verdicts.json"), BundleJsonContext.Default.VerdictsDocument)!;
-        var failing = verdicts.Results.First(r => r.Status == ControlStatus.Fail);
-        var forged = verdicts with { Results = verdicts.Results.Select(r => r == failing ? r with { Status = ControlStatus.Pass } : r).ToList() };
+        var profile = verdicts.Profiles.Single();
+        var failing = profile.Results.First(r => r.Status == ControlStatus.Fail);
+        var forged = verdicts with
+        {
+            Profiles = [profile with { Results = profile.Results.Select(r => r == failing ? r with { Status = ControlStatus.Pass } : r).ToList() }],
+        };
         var bytes = JsonSerializer.SerializeToUtf8Bytes(forged, BundleJsonContext.Default.VerdictsDocument);
         var result = BundleEditor.Verify(editor.Set(Gpu2 + "verdicts.json", bytes).Resign(TestPki.Aggregator).ToBytes());
 
         Assert.That(result.Problems[0].File, Is.EqualTo(Gpu2 + "verdicts.json"));
-        Assert.That(result.Problems[0].Defect, Does.StartWith($"{failing.ControlId} is 'pass' here, but the evidence gives 'fail' ("));
+        Assert.That(result.Problems[0].Defect, Does.StartWith($"{failing.ControlId} ({profile.Profile.Id}) is 'pass' here, but the evidence gives 'fail' ("));
         Assert.That(result.Problems.Select(p => p.File), Does.Contain(BundleLayout.FindingsCsv), "the findings no longer list the verdicts");
     }
 

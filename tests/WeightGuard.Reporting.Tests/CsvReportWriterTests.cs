@@ -18,7 +18,7 @@ public class CsvReportWriterTests
         Profile = new ProfileInfo("rand-sl1", "RAND SL1", "sha256:" + new string('0', 64)),
         Evidence = new Evidence { Host = new HostIdentity { Hostname = "h", Os = "o", Kernel = "k", Arch = "a", Platform = "linux" } },
         Results = results,
-        Summary = new Summary { Pass = 0, Fail = 1, Error = 0, NotApplicable = 0, Waived = 0, Manual = 0, RandLevelAchieved = "SL0" },
+        Summary = new Summary { Pass = 0, Fail = 1, Error = 0, NotApplicable = 0, Waived = 0, Manual = 0, Attested = 0, Rand = new RandStanding("SL0", "SL0", 0) },
     };
 
     private static ControlResult Result(string id, string title, string message, string? remediation = null, ControlStatus status = ControlStatus.Fail) => new()

@@ -26,7 +26,7 @@ public class HtmlReportWriterTests
                 References = new Dictionary<string, IReadOnlyList<string>> { ["rand"] = ["SL1"] }, Remediation = "chmod o-r",
             },
         ],
-        Summary = new Summary { Pass = 0, Fail = 1, Error = 0, NotApplicable = 0, Waived = 0, Manual = 0, RandLevelAchieved = "SL0" },
+        Summary = new Summary { Pass = 0, Fail = 1, Error = 0, NotApplicable = 0, Waived = 0, Manual = 0, Attested = 0, Rand = new RandStanding("SL0", "SL0", 0) },
     };
 
     [Test]

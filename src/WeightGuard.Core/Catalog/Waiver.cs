@@ -24,8 +24,8 @@ public sealed record Waiver
     /// <summary>Its id (a stored waiver's, kept when exported); null for a catalogue waiver, known by where it is written.</summary>
     public string? Id { get; init; }
 
-    /// <summary>What judgements that relied on it call it: its id, else its file and line.</summary>
-    public string Identity => Id ?? Source.ToString();
+    /// <summary>What judgements that relied on it call it: its id, else what it waives where until when (the same wherever the file is loaded from).</summary>
+    public string Identity => Id ?? $"{ControlId} on {Hosts} until {Expires:yyyy-MM-dd}";
 
     /// <summary>The hosts it covers.</summary>
     public HostSelector Hosts => new(HostPattern, Labels);
