@@ -34,7 +34,8 @@ public sealed class EnrolAndUploadTests
         var state = Path.Combine(_directory, "state");
         var token = aggregator.CreateEnrollmentToken();
 
-        var enrol = Programs.RunWeightGuard("enroll", "--server", aggregator.Url.ToString(), "--token", token, "--tpm", tpm, "--state", state);
+        var enrol = Programs.RunWeightGuard("enroll", "--server", aggregator.Url.ToString(), "--token", token, "--tpm", tpm, "--state", state,
+            "--name", "gpu-e2e-01");
         Assert.That(enrol.ExitCode, Is.EqualTo(0), enrol.Stderr);
         var agentId = enrol.Stdout.Trim();
 
@@ -49,35 +50,38 @@ public sealed class EnrolAndUploadTests
         });
 
         var host = aggregator.FleetHost(agentId);
-        var latest = host.GetProperty("latest");
+        var latest = host.GetProperty("latestReport");
         var agentSummary = printed.RootElement.GetProperty("summary");
         Assert.Multiple(() =>
         {
-            Assert.That(host.GetProperty("hostname").GetString(), Is.EqualTo("gpu-e2e-01"));
+            Assert.That(host.GetProperty("name").GetString(), Is.EqualTo("gpu-e2e-01"));
+            Assert.That(host.GetProperty("nameMismatch").GetBoolean(), Is.False);
             Assert.That(host.GetProperty("hasTpm").GetBoolean(), Is.True);
             Assert.That(host.GetProperty("ekCertified").GetBoolean(), Is.True, "the swtpm's EK certificate chains to tpm-ca/");
             Assert.That(latest.GetProperty("reportId").GetGuid(), Is.EqualTo(reportId));
             Assert.That(latest.GetProperty("attestation").GetString(), Is.EqualTo("verified"));
-            Assert.That(latest.GetProperty("summary").GetProperty("randLevelAchieved").GetString(),
-                Is.EqualTo(agentSummary.GetProperty("randLevelAchieved").GetString()), "the aggregator re-judges the same evidence alike");
-            Assert.That(latest.GetProperty("summary").GetProperty("fail").GetInt32(), Is.EqualTo(agentSummary.GetProperty("fail").GetInt32()));
+            Assert.That(host.GetProperty("rand").GetProperty("hostControlsMet").GetString(),
+                Is.EqualTo(agentSummary.GetProperty("rand").GetProperty("hostControlsMet").GetString()), "the aggregator re-judges the same evidence alike");
+            Assert.That(host.GetProperty("unassigned").GetBoolean(), Is.True, "no policy applied: judged against rand-sl1 and marked unassigned");
+            Assert.That(host.GetProperty("assessments").EnumerateArray().Select(a => a.GetProperty("profile").GetString()), Is.EqualTo(new[] { "rand-sl1" }));
         });
 
         var detail = aggregator.Get($"/api/v1/hosts/{agentId}");
-        var agentVerdicts = printed.RootElement.GetProperty("results").EnumerateArray()
+        var local = Programs.RunWeightGuard("scan", "--root", tree, "--format", "json", "--profile", "rand-sl1");
+        using var localReport = JsonDocument.Parse(local.Stdout);
+        var agentVerdicts = localReport.RootElement.GetProperty("results").EnumerateArray()
             .ToDictionary(r => r.GetProperty("controlId").GetString()!, r => r.GetProperty("status").GetString());
         var verdicts = detail.GetProperty("verdicts").EnumerateArray()
-            .ToDictionary(v => v.GetProperty("controlId").GetString()!, v => (Status: v.GetProperty("status").GetString(), Agent: v.GetProperty("agentStatus").GetString()));
+            .ToDictionary(v => v.GetProperty("controlId").GetString()!, v => v.GetProperty("status").GetString());
         Assert.Multiple(() =>
         {
-            Assert.That(verdicts.Keys, Is.EquivalentTo(agentVerdicts.Keys));
-            Assert.That(verdicts.Values.Select(v => v.Status), Does.Contain("fail"), "the aggregator's own verdicts are served");
-            Assert.That(verdicts.ToDictionary(v => v.Key, v => v.Value.Agent), Is.EquivalentTo(agentVerdicts), "the agent's claims are kept beside them");
+            Assert.That(verdicts, Is.EquivalentTo(agentVerdicts), "the aggregator judges the same evidence against rand-sl1 as a local scan does");
+            Assert.That(verdicts.Values, Does.Contain("fail"), "the aggregator's own verdicts are served");
             Assert.That(detail.GetProperty("history").EnumerateArray().Select(r => r.GetProperty("reportId").GetGuid()), Is.EqualTo(new[] { reportId }));
         });
 
         var again = Programs.RunWeightGuard("enroll", "--server", aggregator.Url.ToString(), "--token", token, "--tpm", tpm,
-            "--state", Path.Combine(_directory, "second-state"));
+            "--state", Path.Combine(_directory, "second-state"), "--name", "gpu-e2e-02");
         Assert.Multiple(() =>
         {
             Assert.That(again.ExitCode, Is.EqualTo(2), "a used token enrols no second host");
