@@ -161,7 +161,7 @@ public sealed class StorageChainResolverTests
             Assert.That(e.Chain.Single(l => l.Kind == "md").Details["level"], Is.EqualTo("raid1"));
             Assert.That(e.Chain.Single(l => l.Kind == "md").Below, Is.EqualTo(new[] { "nvme0n1p2", "nvme1n1p2" }));
             Assert.That(e.Verdict.Encrypted, Is.EqualTo(EncryptionState.Encrypted));
-            Assert.That(e.Volumes.Single().Luks!.Weaknesses, Has.Some.Contains("legacy cbc mode"));
+            Assert.That(e.Volumes.Single().Luks!.Findings.Select(f => f.Code), Has.Member(LuksFindingCode.CbcMode));
             Assert.That(e.Volumes.Single().Unlock.Select(u => u.Method), Is.EqualTo(new[] { "passphrase" }));
         });
     }
