@@ -25,14 +25,15 @@ internal static class Luks2MetadataReader
         var stray = json.Span[end..].IndexOfAnyExcept((byte)0);
         if (stray >= 0) throw new LuksFormatException(jsonStart + end + stray, "non-NUL byte after the JSON text");
         if (json.Span[end - 1] != (byte)'}') throw new LuksFormatException(jsonStart + end - 1, "bytes after the JSON object");
+        var text = LuksJson.ValidUtf8(json[..end]);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json[..end], new JsonDocumentOptions { MaxDepth = LuksHeaderParser.MaxJsonDepth });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = LuksHeaderParser.MaxJsonDepth });
         }
         catch (JsonException e)
         {
-            throw new LuksFormatException(LuksHeaderParser.JsonErrorOffset(json.Span[..end], jsonStart, e),
+            throw new LuksFormatException(LuksHeaderParser.JsonErrorOffset(text.Span, jsonStart, e),
                 $"JSON area is not valid JSON: {FirstSentence(e.Message)}");
         }
         using (document)

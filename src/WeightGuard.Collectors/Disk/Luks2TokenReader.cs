@@ -92,7 +92,7 @@ internal static class Luks2TokenReader
         if (Base64Url.DecodeFromChars(base64Url, bytes, out _, out var written) != System.Buffers.OperationStatus.Done) return null;
         try
         {
-            var doc = JsonDocument.Parse(bytes.AsMemory(0, written), new JsonDocumentOptions { MaxDepth = LuksHeaderParser.MaxJsonDepth });
+            var doc = JsonDocument.Parse(LuksJson.ValidUtf8(bytes.AsMemory(0, written)), new JsonDocumentOptions { MaxDepth = LuksHeaderParser.MaxJsonDepth });
             if (doc.RootElement.ValueKind == JsonValueKind.Object) return doc;
             doc.Dispose();
             return null;

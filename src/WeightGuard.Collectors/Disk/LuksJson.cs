@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace WeightGuard.Collectors.Disk;
 
@@ -9,6 +11,14 @@ namespace WeightGuard.Collectors.Disk;
 /// </summary>
 internal static class LuksJson
 {
+    /// <summary>
+    /// <paramref name="text"/> with invalid UTF-8 sequences replaced by U+FFFD. json-c, which cryptsetup and clevis use,
+    /// does not check UTF-8, while System.Text.Json refuses such a string only when it is read; replacing leaves the
+    /// structure and every valid string as cryptsetup reads them.
+    /// </summary>
+    public static ReadOnlyMemory<byte> ValidUtf8(ReadOnlyMemory<byte> text) =>
+        Utf8.IsValid(text.Span) ? text : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(text.Span));
+
     /// <summary>The property <paramref name="name"/> of <paramref name="e"/> when <paramref name="e"/> is an object and has it.</summary>
     public static JsonElement? Property(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : null;

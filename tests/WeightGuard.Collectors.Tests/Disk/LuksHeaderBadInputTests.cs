@@ -323,6 +323,22 @@ public sealed class LuksHeaderBadInputTests
         Assert.That((string.Join(',', token.Tpm2Pcrs!), token.Tpm2PcrBank, token.Tpm2Pin), Is.EqualTo(("0,7,14", "sha384", false)));
     }
 
+    /// <summary>Found by the fuzz run: invalid UTF-8 inside a JSON string crashed the reader. json-c does not check
+    /// UTF-8, so cryptsetup reads such a header; so does WeightGuard, the bad bytes read as U+FFFD.</summary>
+    [Test]
+    public void Invalid_utf8_inside_a_json_string_is_read()
+    {
+        var image = Luks2();
+        image.ImportToken("""{"type":"opaque","keyslots":["0"],"note":"QQQQ"}""");
+        foreach (var copy in new long[] { 0, 16384 })
+        {
+            var at = Encoding.ASCII.GetString(Luks2Rewriter.ReadAt(image.Path, copy, 16384)).IndexOf("QQQQ", StringComparison.Ordinal);
+            Luks2Rewriter.Poke(image.Path, copy + at, [0xF5, 0xC0, 0x80, 0xFF], copyOffset: copy);
+        }
+        var summary = LuksSummarizer.Summarize(LuksHeaderParser.ParseFile(image.Path));
+        Assert.That((summary.Tokens.Single().Type, summary.Findings.Count), Is.EqualTo(("opaque", 0)));
+    }
+
     [Test]
     public void Unreadable_clevis_header_leaves_the_pin_unknown_instead_of_failing()
     {
