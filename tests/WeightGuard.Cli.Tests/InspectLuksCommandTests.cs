@@ -90,6 +90,9 @@ public sealed class InspectLuksCommandTests
         Assert.That(code, Is.Zero, stderr);
     }
 
+    private static string ClevisToken(string protectedHeader) =>
+        """{"type":"clevis","keyslots":["0"],"jwe":{"protected":""" + $"\"{protectedHeader}\"" + "}}";
+
     private static string Protected(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Regression: a clevis sss threshold written as a string crashed the token reader (InvalidOperationException).</summary>
@@ -98,7 +101,8 @@ public sealed class InspectLuksCommandTests
     {
         var image = Format(Fast);
         var inner = Protected("""{"alg":"ECDH-ES","clevis":{"pin":"tpm2","tpm2":{"pcr_ids":"7"}}}""");
-        ImportToken(image, $$"""{"type":"clevis","keyslots":["0"],"jwe":{"protected":"{{Protected($$"""{"alg":"ECDH-ES","clevis":{"pin":"sss","sss":{"t":"1","jwe":["{{inner}}.x.y.z.w"]}}}""")}}"}}""");
+        var sss = Protected("""{"alg":"ECDH-ES","clevis":{"pin":"sss","sss":{"t":"1","jwe":[""" + $"\"{inner}.x.y.z.w\"" + "]}}}");
+        ImportToken(image, ClevisToken(sss));
         var (code, stdout, stderr) = Weightguard("inspect", "luks", image);
         Assert.That((code, stderr), Is.EqualTo((0, "")));
         var token = JsonDocument.Parse(stdout).RootElement.GetProperty("tokens")[0];
@@ -115,7 +119,7 @@ public sealed class InspectLuksCommandTests
     public void Clevis_pcr_ids_as_strings_are_read()
     {
         var image = Format(Fast);
-        ImportToken(image, $$"""{"type":"clevis","keyslots":["0"],"jwe":{"protected":"{{Protected("""{"clevis":{"pin":"tpm2","tpm2":{"pcr_ids":["0","7"],"pcr_bank":"sha256"}}}""")}}"}}""");
+        ImportToken(image, ClevisToken(Protected("""{"clevis":{"pin":"tpm2","tpm2":{"pcr_ids":["0","7"],"pcr_bank":"sha256"}}}""")));
         var (code, stdout, stderr) = Weightguard("inspect", "luks", image);
         Assert.That((code, stderr), Is.EqualTo((0, "")));
         var pcrs = JsonDocument.Parse(stdout).RootElement.GetProperty("tokens")[0].GetProperty("tpm2Pcrs");
@@ -127,9 +131,12 @@ public sealed class InspectLuksCommandTests
     public void Token_fields_of_unexpected_types_do_not_refuse_the_header()
     {
         var image = Format(Fast);
-        ImportToken(image, """{"type":"systemd-tpm2","keyslots":["0"],"tpm2-pcrs":"7","tpm2-pin":"yes","tpm2-pcr-bank":1}""");
+        ImportToken(image, """{"type":"systemd-tpm2","keyslots":["0"],"tpm2-blob":"AA==","tpm2-pcrs":[7],"tpm2-pcr-bank":"sha256","tpm2-policy-hash":"00","tpm2-pin":false}""");
+        Luks2Rewriter.EditJson(image, j => j.Replace("\"tpm2-pcrs\":[7]", "\"tpm2-pcrs\":\"7\"").Replace("\"tpm2-pin\":false", "\"tpm2-pin\":\"yes\"")
+            .Replace("\"tpm2-pcr-bank\":\"sha256\"", "\"tpm2-pcr-bank\":1"));
         var (code, stdout, stderr) = Weightguard("inspect", "luks", image);
         Assert.That((code, stderr), Is.EqualTo((0, "")));
+        Assert.That(ExternalTool.Run(ExternalTool.Require("cryptsetup"), ["isLuks", image]).ExitCode, Is.Zero, "cryptsetup accepts it too");
         Assert.That(JsonDocument.Parse(stdout).RootElement.GetProperty("tokens")[0].GetProperty("type").GetString(), Is.EqualTo("systemd-tpm2"));
     }
 

@@ -138,9 +138,9 @@ public static class LuksHeaderParser
             throw new LuksFormatException((long)Math.Min(size, long.MaxValue), $"device of {size} bytes is smaller than the LUKS2 header and keyslots area ({areasEnd} bytes)");
 
         var findings = new List<LuksFinding>();
-        var using_ = $"using the {chosen.Name} copy (seqid {chosen.Header!.Seqid})";
-        if (other?.Problem is { } problem) findings.Add(LuksFinding.Of(LuksFindingCode.HeaderCopyDamaged, other.Name, $"{problem}; {using_}"));
-        else if (other is null) findings.Add(LuksFinding.Of(LuksFindingCode.HeaderCopyDamaged, "secondary", $"is missing; {using_}"));
+        var usedCopy = $"using the {chosen.Name} copy (seqid {chosen.Header!.Seqid})";
+        if (other?.Problem is { } problem) findings.Add(LuksFinding.Of(LuksFindingCode.HeaderCopyDamaged, other.Name, $"{problem}; {usedCopy}"));
+        else if (other is null) findings.Add(LuksFinding.Of(LuksFindingCode.HeaderCopyDamaged, "secondary", $"is missing; {usedCopy}"));
         else if (!other.Json.Span.SequenceEqual(chosen.Json.Span))
             findings.Add(LuksFinding.Of(LuksFindingCode.HeaderCopiesDiverge, null, chosen.Header.Seqid.ToString(CultureInfo.InvariantCulture)));
         var copies = new[] { p, s }.Where(c => c?.Header is not null)

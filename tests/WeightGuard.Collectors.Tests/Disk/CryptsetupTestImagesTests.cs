@@ -8,12 +8,21 @@ namespace WeightGuard.Collectors.Tests.Disk;
 /// licence keeps out of this repository: <c>WEIGHTGUARD_CRYPTSETUP_TESTS</c> names a directory holding cryptsetup's
 /// <c>tests/</c> at the commit tests/fixtures/luks/SOURCES.md pins. Every LUKS-looking file in them is judged by
 /// WeightGuard and by <c>cryptsetup luksDump</c> (on a copy: it may repair what it reads); both must accept or both
-/// refuse. Without the variable the test is skipped, in CI too (the data is optional, not a tool).
+/// refuse, except for the deliberate differences listed with their reasons. Without the variable the test is skipped, in CI too (the data is optional, not a tool).
 /// </summary>
 [TestFixture]
 public sealed class CryptsetupTestImagesTests
 {
     private const string Variable = "WEIGHTGUARD_CRYPTSETUP_TESTS";
+
+    /// <summary>Where WeightGuard differs on purpose, and why.</summary>
+    private static readonly Dictionary<string, string> Deliberate = new(StringComparer.Ordinal)
+    {
+        // One header copy is overwritten by an LVM2 physical-volume label. cryptsetup refuses to auto-recover a device
+        // on which blkid finds another signature; WeightGuard does not probe other formats, reads the intact copy and
+        // reports the damaged one (header-copy-damaged), which fails WG-DISK-002.
+        ["blkid-luks2-pv.img"] = "cryptsetup exit 1, WeightGuard accepts",
+    };
 
     [Test]
     public void WeightGuard_and_cryptsetup_agree_on_the_shipped_images()
@@ -59,9 +68,15 @@ public sealed class CryptsetupTestImagesTests
                 judged++;
                 if (theirs.ExitCode == 0) accepted++;
                 if ((theirs.ExitCode == 0) == (ours is null)) agreed++;
-                else disagreements.Add($"{Path.GetRelativePath(work, image)}: cryptsetup exit {theirs.ExitCode}, WeightGuard {ours ?? "accepts"}");
+                else
+                {
+                    var name = Path.GetRelativePath(work, image);
+                    var difference = $"cryptsetup exit {theirs.ExitCode}, WeightGuard {ours ?? "accepts"}";
+                    if (Deliberate.GetValueOrDefault(name) != difference) disagreements.Add($"{name}: {difference}");
+                }
             }
-            TestContext.Progress.WriteLine($"cryptsetup test images: {judged} files; cryptsetup accepts {accepted}, rejects {judged - accepted}; WeightGuard agrees on {agreed}");
+            TestContext.Progress.WriteLine($"cryptsetup test images: {judged} files; cryptsetup accepts {accepted}, rejects {judged - accepted}; WeightGuard agrees on {agreed} " +
+                                         $"(deliberate differences: {string.Join(", ", Deliberate.Keys)})");
             Assert.That(disagreements, Is.Empty);
         }
         finally
