@@ -117,17 +117,32 @@ public sealed class LuksMutator(int seed)
         if (size == 0 || size > data.Length) return SetBytes(data);
         var area = data.AsSpan(4096, size - 4096);
         var end = area.IndexOf((byte)0);
-        JsonNode? root;
+        byte[] text;
         try
         {
-            root = JsonNode.Parse(Encoding.UTF8.GetString(end < 0 ? area : area[..end]));
+            text = EditJson(Encoding.UTF8.GetString(end < 0 ? area : area[..end]));
         }
         catch (Exception)
         {
-            // Already broken JSON (the reader's exception types vary by entry point): edit bytes instead.
+            // JSON that System.Text.Json will not edit (broken, too deep, duplicate keys): edit bytes instead.
             return SetBytes(data);
         }
-        if (root is null) return data;
+        if (text.Length >= size - 4096) return data;
+        var both = _random.Next(3) != 0 && 2 * size <= data.Length;
+        foreach (var copy in both ? [0, size] : new[] { 0 })
+        {
+            var json = data.AsSpan(copy + 4096, size - 4096);
+            json.Clear();
+            text.CopyTo(json);
+        }
+        return data;
+    }
+
+    /// <summary>One structural edit of the JSON text: a value replaced by one of another type, a member deleted or
+    /// added, an array item duplicated or removed.</summary>
+    private byte[] EditJson(string json)
+    {
+        var root = JsonNode.Parse(json) ?? throw new FormatException("null JSON");
         var nodes = new List<JsonNode>();
         Collect(root, nodes);
         var target = nodes[_random.Next(nodes.Count)];
@@ -149,16 +164,7 @@ public sealed class LuksMutator(int seed)
                 if (target is JsonArray a && a.Count > 0) a.RemoveAt(_random.Next(a.Count));
                 break;
         }
-        var text = Encoding.UTF8.GetBytes(root.ToJsonString());
-        if (text.Length >= size - 4096) return data;
-        var both = _random.Next(3) != 0 && 2 * size <= data.Length;
-        foreach (var copy in both ? [0, size] : new[] { 0 })
-        {
-            var json = data.AsSpan(copy + 4096, size - 4096);
-            json.Clear();
-            text.CopyTo(json);
-        }
-        return data;
+        return Encoding.UTF8.GetBytes(root.ToJsonString());
     }
 
     private static void Replace(JsonNode target, JsonNode? value)

@@ -410,6 +410,23 @@ public sealed class StorageChainResolverTests
         });
     }
 
+    /// <summary>Regression: a keyslot af that is not an object crashed the storage walker (and so scan --root). Now the
+    /// header is refused as cryptsetup refuses it, and the volume names the problem.</summary>
+    [Test]
+    public void Luks_header_cryptsetup_rejects_is_a_problem_not_a_crash()
+    {
+        var image = LuksDevice("sda2", "--type", "luks2");
+        Luks2Rewriter.EditJson(image.Path, j => j.Replace("\"af\":{\"type\":\"luks1\",\"stripes\":4000,\"hash\":\"sha256\"}", "\"af\":\"x\""));
+        _host.Disk("sda", "8:0", Sata).Partition("sda", "sda2", "8:2", 2)
+            .Dm("dm-0", "253:0", "data", "CRYPT-LUKS2-x-data", "sda2").Mount("/data", "253:0", "ext4", "/dev/mapper/data");
+        var e = Resolver().Resolve("/data");
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Volumes.Single().Luks, Is.Null);
+            Assert.That(e.Volumes.Single().Problems.Single(), Does.Contain("primary header fails validation: keyslot 0: af is not an object"));
+        });
+    }
+
     [Test]
     public void Null_cipher_luks_volume_is_not_encrypted()
     {
