@@ -21,11 +21,12 @@ public class StorageCheckKindTests
         return Checks.CheckHarness.Run(check, Host() with { Storage = storage }, overrides);
     }
 
-    private static LuksSummary Luks(int version = 2, string kdf = "argon2id", long memory = 1048576, long iterations = 1000, params string[] weaknesses) =>
+    private static LuksSummary Luks(int version = 2, string kdf = "argon2id", long memory = 1048576, long iterations = 1000, string hash = "sha256",
+        params LuksFinding[] findings) =>
         new(version, "6f1d-" + version + kdf, null, "aes-xts-plain64", 512, 4096, 16777216, null,
             [new LuksKeyslotSummary(0, "luks2", 512, "aes-xts-plain64", null,
-                kdf == "pbkdf2" ? new PbkdfSummary(kdf, "sha256", iterations, null, null, null) : new PbkdfSummary(kdf, null, null, 4, memory, 4), 4000)],
-            [], true, [], true, weaknesses);
+                kdf == "pbkdf2" ? new PbkdfSummary(kdf, hash, iterations, null, null, null) : new PbkdfSummary(kdf, null, null, 4, memory, 4), 4000)],
+            [], true, [], "crypt", true, findings);
 
     private static EncryptedVolume Volume(LuksSummary? luks = null, int? keyBits = 512, string cipher = "aes-xts-plain64", params UnlockMethod[] unlock) =>
         new("data", luks is null ? "PLAIN" : "LUKS2", "/dev/sda2", cipher, keyBits, luks, null, unlock, []);
@@ -58,6 +59,21 @@ public class StorageCheckKindTests
     }
 
     [Test]
+    public void Opal_only_volumes_count_as_encrypted_only_when_allowed()
+    {
+        var check = new WeightsOnEncryptedStorageCheck();
+        var opal = Luks(findings: LuksFinding.Of(LuksFindingCode.OpalDriveManaged)) with { SegmentType = "hw-opal", Cipher = "none" };
+        var storage = Storage([Path("/models", Encrypted, Volume(opal, keyBits: 256, cipher: "none"))]);
+        var refused = Run(check, storage);
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.Status, Is.EqualTo(ControlStatus.Fail));
+            Assert.That(refused.Message, Does.Contain("drive-managed keys cannot be checked from the host (allow-opal is false)"));
+            Assert.That(Run(check, storage, ("allow-opal", ParamValue.Of("true"))).Status, Is.EqualTo(ControlStatus.Pass));
+        });
+    }
+
+    [Test]
     public void Missing_storage_evidence_is_an_error()
     {
         var check = new SwapEncryptedCheck();
@@ -78,7 +94,17 @@ public class StorageCheckKindTests
             Assert.That(With(Luks(kdf: "pbkdf2", iterations: 2_000_000), ("allowed-kdfs", ParamValue.Of(["argon2id"]))).Message, Does.Contain("pbkdf2 is not an allowed KDF"));
             Assert.That(With(Luks(version: 1, kdf: "pbkdf2", iterations: 2_000_000)).Message, Does.Contain("LUKS1 header"));
             Assert.That(With(Luks(version: 1, kdf: "pbkdf2", iterations: 2_000_000), ("allow-luks1", ParamValue.Of("true"))).Status, Is.EqualTo(ControlStatus.Pass));
-            Assert.That(With(Luks(weaknesses: "aes-ecb: ecb mode, equal plaintext blocks give equal ciphertext")).Message, Does.Contain("ecb mode"));
+            Assert.That(With(Luks(findings: LuksFinding.Of(LuksFindingCode.EcbMode, "aes-ecb"))).Message, Does.Contain("aes-ecb: ecb mode").And.Contain("[ecb-mode]"));
+            Assert.That(With(Luks(findings: LuksFinding.Of(LuksFindingCode.CbcMode, "aes-cbc-essiv:sha256")), ("accept-findings", ParamValue.Of(["cbc-mode"]))).Status,
+                Is.EqualTo(ControlStatus.Pass), "an accepted finding code does not fail");
+            var damaged = LuksFinding.Of(LuksFindingCode.HeaderCopyDamaged, "primary", "fails validation: keyslot 1 area overlaps keyslot 0; using the secondary copy (seqid 3)");
+            Assert.That(With(Luks(findings: damaged)).Message, Does.Contain("primary header fails validation: keyslot 1 area overlaps keyslot 0; using the secondary copy (seqid 3)"));
+            Assert.That(With(Luks(kdf: "pbkdf2", iterations: 2_000_000, hash: "sha1")).Message, Does.Contain("pbkdf2 with sha1, a rejected hash"),
+                "sha1 is judged although pbkdf2 is allowed");
+            Assert.That(With(Luks(kdf: "pbkdf2", iterations: 2_000_000, hash: "sha1"), ("reject-pbkdf2-hashes", ParamValue.Of(Array.Empty<string>()))).Status,
+                Is.EqualTo(ControlStatus.Pass));
+            Assert.That(With(Luks(findings: LuksFinding.Of(LuksFindingCode.OpalDriveManaged))).Status, Is.EqualTo(ControlStatus.Pass),
+                "drive-managed encryption is WG-DISK-001's allow-opal, not a weak parameter");
             Assert.That(Run(check, Storage([Path("/m", Plain)])).Status, Is.EqualTo(ControlStatus.NotApplicable));
         });
     }

@@ -11,7 +11,7 @@ internal static class InspectLuksCommand
     public static Command Create()
     {
         var target = new Argument<string>("target") { Description = "A LUKS device, partition, image file or header backup" };
-        var command = new Command("luks", "Print a LUKS1/LUKS2 header (cipher, key size, key slots, tokens, weaknesses) as JSON")
+        var command = new Command("luks", "Print a LUKS1/LUKS2 header as cryptsetup reads it (segment, cipher, key size, key slots, tokens, header copies, findings) as JSON")
         {
             target,
         };

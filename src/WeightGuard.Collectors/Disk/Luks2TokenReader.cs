@@ -8,38 +8,35 @@ namespace WeightGuard.Collectors.Disk;
 /// <summary>
 /// Reads one LUKS2 token object into what it says about unlocking: systemd-tpm2 PCR binding and PIN, systemd-fido2
 /// requirements, and for clevis the pin named by the JWE protected header (tpm2, tang, or sss with its inner pins).
-/// Blobs, credentials and JWE ciphertext are never kept.
+/// Blobs, credentials and JWE ciphertext are never kept. cryptsetup validates only a token's type and keyslots, so any
+/// other field of an unexpected type reads as absent.
 /// </summary>
 internal static class Luks2TokenReader
 {
     /// <summary>clevis sss can nest sss; real configurations use one or two levels.</summary>
     private const int MaxClevisNesting = 4;
 
-    public static LuksTokenSummary Read(Luks2MetadataReader.JsonFields j, int id, JsonElement e, string path)
+    public static LuksTokenSummary Read(int id, JsonElement e)
     {
-        var type = j.String(e, "type", path);
-        var keyslots = j.StringArray(e, "keyslots", path);
-        var token = new LuksTokenSummary(id, type, keyslots);
+        var type = LuksJson.String(e, "type")!;
+        var token = new LuksTokenSummary(id, type, LuksJson.Strings(e, "keyslots"));
         return type switch
         {
             "systemd-tpm2" => token with
             {
                 // systemd ≥ 252 writes tpm2-hash-pcrs; older releases wrote tpm2-pcrs.
-                Tpm2Pcrs = j.OptionalIntArray(e, "tpm2-hash-pcrs", path) ?? j.OptionalIntArray(e, "tpm2-pcrs", path),
-                Tpm2PcrBank = j.OptionalString(e, "tpm2-pcr-bank", path),
-                Tpm2Pin = j.OptionalBool(e, "tpm2-pin", path),
-                Tpm2PubkeyPcrs = j.OptionalIntArray(e, "tpm2-pubkey-pcrs", path),
+                Tpm2Pcrs = LuksJson.Ints(e, "tpm2-hash-pcrs") ?? LuksJson.Ints(e, "tpm2-pcrs"),
+                Tpm2PcrBank = LuksJson.String(e, "tpm2-pcr-bank"),
+                Tpm2Pin = LuksJson.Bool(e, "tpm2-pin"),
+                Tpm2PubkeyPcrs = LuksJson.Ints(e, "tpm2-pubkey-pcrs"),
             },
             "systemd-fido2" => token with
             {
-                Fido2ClientPinRequired = j.OptionalBool(e, "fido2-clientPin-required", path),
-                Fido2UserPresenceRequired = j.OptionalBool(e, "fido2-up-required", path),
-                Fido2UserVerificationRequired = j.OptionalBool(e, "fido2-uv-required", path),
+                Fido2ClientPinRequired = LuksJson.Bool(e, "fido2-clientPin-required"),
+                Fido2UserPresenceRequired = LuksJson.Bool(e, "fido2-up-required"),
+                Fido2UserVerificationRequired = LuksJson.Bool(e, "fido2-uv-required"),
             },
-            "clevis" => e.TryGetProperty("jwe", out var jwe) && jwe.ValueKind == JsonValueKind.Object &&
-                        jwe.TryGetProperty("protected", out var p) && p.ValueKind == JsonValueKind.String
-                ? Clevis(token, p.GetString()!, 0)
-                : token,
+            "clevis" => LuksJson.Object(e, "jwe") is { } jwe && LuksJson.String(jwe, "protected") is { } p ? Clevis(token, p, 0) : token,
             _ => token,
         };
     }
@@ -65,7 +62,8 @@ internal static class Luks2TokenReader
             case "tang" when StringProperty(config, "url") is { } url:
                 return token with { ClevisTangUrls = [.. token.ClevisTangUrls ?? [], url] };
             case "sss" when config.ValueKind == JsonValueKind.Object && depth < MaxClevisNesting:
-                if (depth == 0 && config.TryGetProperty("t", out var t) && t.TryGetInt32(out var threshold))
+                // clevis writes t as a number; a string or anything else leaves the threshold unknown.
+                if (depth == 0 && LuksJson.Property(config, "t") is { ValueKind: JsonValueKind.Number } t && t.TryGetInt32(out var threshold))
                     token = token with { ClevisSssThreshold = threshold };
                 if (!config.TryGetProperty("jwe", out var shares) || shares.ValueKind != JsonValueKind.Array) return token;
                 foreach (var share in shares.EnumerateArray())
@@ -94,7 +92,7 @@ internal static class Luks2TokenReader
         if (Base64Url.DecodeFromChars(base64Url, bytes, out _, out var written) != System.Buffers.OperationStatus.Done) return null;
         try
         {
-            var doc = JsonDocument.Parse(bytes.AsMemory(0, written), new JsonDocumentOptions { MaxDepth = LuksHeaderParser.MaxJsonDepth });
+            var doc = JsonDocument.Parse(LuksJson.ValidUtf8(bytes.AsMemory(0, written)), new JsonDocumentOptions { MaxDepth = LuksHeaderParser.MaxJsonDepth });
             if (doc.RootElement.ValueKind == JsonValueKind.Object) return doc;
             doc.Dispose();
             return null;
@@ -105,23 +103,18 @@ internal static class Luks2TokenReader
         }
     }
 
-    /// <summary>clevis writes <c>pcr_ids</c> as a comma-separated string ("0,7"); accept an array too.</summary>
-    private static IReadOnlyList<int>? PcrIds(JsonElement config)
+    /// <summary>clevis writes <c>pcr_ids</c> as a comma-separated string ("0,7"); accept an array of numbers or
+    /// numeric strings too.</summary>
+    private static IReadOnlyList<int>? PcrIds(JsonElement config) => LuksJson.Property(config, "pcr_ids") switch
     {
-        if (!config.TryGetProperty("pcr_ids", out var ids)) return null;
-        var list = new List<int>();
-        if (ids.ValueKind == JsonValueKind.String)
-        {
-            foreach (var part in ids.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pcr)) list.Add(pcr);
-        }
-        else if (ids.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in ids.EnumerateArray())
-                if (item.TryGetInt32(out var pcr)) list.Add(pcr);
-        }
-        return list;
-    }
+        { ValueKind: JsonValueKind.String } ids => ids.GetString()!
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pcr) ? pcr : (int?)null)
+            .OfType<int>().ToList(),
+        { ValueKind: JsonValueKind.Array } => LuksJson.Ints(config, "pcr_ids"),
+        null => null,
+        _ => [],
+    };
 
     private static IReadOnlyList<int>? Merge(IReadOnlyList<int>? a, IReadOnlyList<int>? b) =>
         a is null ? b : b is null ? a : a.Union(b).Order().ToList();

@@ -20,6 +20,7 @@ public sealed record LuksHeader(Luks1Header? Luks1, Luks2Header? Luks2)
 /// <param name="MkDigestIterations">PBKDF2 iterations of the volume-key digest.</param>
 /// <param name="Uuid">The header UUID.</param>
 /// <param name="Keyslots">All eight key slots, active or not.</param>
+/// <param name="Findings">Damage cryptsetup tolerates (a key-slot state that is neither enabled nor disabled).</param>
 public sealed record Luks1Header(
     string CipherName,
     string CipherMode,
@@ -28,21 +29,24 @@ public sealed record Luks1Header(
     uint KeyBytes,
     uint MkDigestIterations,
     string Uuid,
-    IReadOnlyList<Luks1Keyslot> Keyslots);
+    IReadOnlyList<Luks1Keyslot> Keyslots,
+    IReadOnlyList<LuksFinding> Findings);
 
 /// <summary>One LUKS1 key slot (48 bytes).</summary>
 /// <param name="Index">0–7.</param>
-/// <param name="Active">True for <c>LUKS_KEY_ENABLED</c> (0x00AC71F3), false for <c>LUKS_KEY_DISABLED</c> (0x0000DEAD).</param>
+/// <param name="Active">True for <c>LUKS_KEY_ENABLED</c> (0x00AC71F3); any other state is disabled, as cryptsetup reads it.</param>
 /// <param name="Iterations">PBKDF2 iterations.</param>
 /// <param name="KeyMaterialOffset">Start of the key material, in sectors.</param>
 /// <param name="Stripes">Anti-forensic stripes.</param>
 public sealed record Luks1Keyslot(int Index, bool Active, uint Iterations, uint KeyMaterialOffset, uint Stripes);
 
 /// <summary>A LUKS2 header: the binary header copy in use, every copy found, and the JSON metadata.</summary>
-/// <param name="Binary">The copy whose metadata is used (valid checksum, highest seqid).</param>
+/// <param name="Binary">The copy cryptsetup uses (valid checksum and metadata; the higher seqid, the primary on a tie).</param>
 /// <param name="Copies">Every binary header copy found (primary first).</param>
 /// <param name="Metadata">The JSON metadata of <see cref="Binary"/>.</param>
-public sealed record Luks2Header(Luks2BinaryHeader Binary, IReadOnlyList<Luks2BinaryHeader> Copies, Luks2Metadata Metadata);
+/// <param name="Findings">Damage to the other copy (or divergence between equal copies), with the copy used.</param>
+public sealed record Luks2Header(Luks2BinaryHeader Binary, IReadOnlyList<Luks2BinaryHeader> Copies, Luks2Metadata Metadata,
+    IReadOnlyList<LuksFinding> Findings);
 
 /// <summary>The 4096-byte LUKS2 binary header (<c>struct luks2_hdr_disk</c>), without salt and checksum bytes.</summary>
 /// <param name="Offset">Where this copy starts.</param>
@@ -55,6 +59,8 @@ public sealed record Luks2Header(Luks2BinaryHeader Binary, IReadOnlyList<Luks2Bi
 /// <param name="Subsystem">The subsystem label, or empty.</param>
 /// <param name="HdrOffset">The offset this copy claims for itself.</param>
 /// <param name="ChecksumValid">Whether the checksum over <see cref="HdrSize"/> bytes verifies.</param>
+/// <param name="InUse">Whether this is the copy cryptsetup uses.</param>
+/// <param name="Problem">Why this copy is not usable (checksum, validation, older seqid), or null.</param>
 public sealed record Luks2BinaryHeader(
     ulong Offset,
     bool Primary,
@@ -65,7 +71,9 @@ public sealed record Luks2BinaryHeader(
     string Uuid,
     string Subsystem,
     ulong HdrOffset,
-    bool ChecksumValid);
+    bool ChecksumValid,
+    bool InUse = false,
+    string? Problem = null);
 
 /// <summary>The LUKS2 JSON metadata objects.</summary>
 /// <param name="Keyslots">The <c>keyslots</c> object, by id.</param>
@@ -91,10 +99,10 @@ public sealed record Luks2Metadata(
 public sealed record Luks2Keyslot(int Id, string Type, int KeySize, int? Priority, Luks2Af? Af, Luks2Area Area, PbkdfSummary? Kdf);
 
 /// <summary>A LUKS2 keyslot <c>af</c> object.</summary>
-/// <param name="Type"><c>luks1</c>.</param>
-/// <param name="Stripes">Stripes (4000).</param>
-/// <param name="Hash">The AF hash.</param>
-public sealed record Luks2Af(string Type, int Stripes, string Hash);
+/// <param name="Type"><c>luks1</c> (validated for <c>luks2</c> keyslots only; null when not a string).</param>
+/// <param name="Stripes">Stripes (4000), or null when not an integer.</param>
+/// <param name="Hash">The AF hash, or null when not a string.</param>
+public sealed record Luks2Af(string? Type, int? Stripes, string? Hash);
 
 /// <summary>A LUKS2 keyslot <c>area</c> object.</summary>
 /// <param name="Type"><c>raw</c> (or <c>none</c>, <c>journal</c>, <c>checksum</c>, <c>datashift</c> during re-encryption).</param>
@@ -106,13 +114,16 @@ public sealed record Luks2Area(string Type, ulong Offset, ulong Size, string? En
 
 /// <summary>A LUKS2 segment object.</summary>
 /// <param name="Id">The segment id.</param>
-/// <param name="Type"><c>crypt</c> or <c>linear</c>.</param>
+/// <param name="Type"><c>crypt</c>, <c>linear</c>, <c>hw-opal</c>, <c>hw-opal-crypt</c>, or another type cryptsetup stores as is.</param>
 /// <param name="Offset">Byte offset of the data.</param>
 /// <param name="Size">Byte size, or null for <c>dynamic</c> (to the end of the device).</param>
 /// <param name="Encryption">The data cipher (crypt segments).</param>
 /// <param name="SectorSize">Encryption sector size (crypt segments; 512 otherwise).</param>
 /// <param name="Integrity">The dm-integrity algorithm (authenticated encryption), or null.</param>
-public sealed record Luks2Segment(int Id, string Type, ulong Offset, ulong? Size, string? Encryption, int SectorSize, string? Integrity);
+/// <param name="Flags">The segment flags (<c>backup-final</c>, <c>in-reencryption</c>…).</param>
+/// <param name="OpalKeyBits">OPAL segments: the drive's locking-range key size in bits (<c>opal_key_size</c>), or null.</param>
+public sealed record Luks2Segment(int Id, string Type, ulong Offset, ulong? Size, string? Encryption, int SectorSize, string? Integrity,
+    IReadOnlyList<string> Flags, int? OpalKeyBits);
 
 /// <summary>A LUKS2 digest object (which keyslots hold the key of which segments).</summary>
 /// <param name="Id">The digest id.</param>

@@ -1,28 +1,23 @@
+using System.Globalization;
 using WeightGuard.Core.Evidence;
 
 namespace WeightGuard.Collectors.Disk;
 
-/// <summary>Floors below which a key-derivation setting is named as a weakness.</summary>
-/// <param name="Pbkdf2MinIterations">cryptsetup's one-second benchmark gives PBKDF2-SHA256 well over a million
-/// iterations on current CPUs; fewer than this means a forced or very old setting.</param>
-/// <param name="Argon2MinMemoryKiB">RFC 9106's second recommended Argon2id setting uses 64 MiB.</param>
-public sealed record LuksWeaknessFloors(long Pbkdf2MinIterations = 100_000, long Argon2MinMemoryKiB = 65_536);
-
-/// <summary>Turns a parsed <see cref="LuksHeader"/> into the <see cref="LuksSummary"/> that evidence and
-/// <c>weightguard inspect luks</c> carry, naming legacy modes and weak key-derivation settings.</summary>
+/// <summary>
+/// Turns a parsed <see cref="LuksHeader"/> into the <see cref="LuksSummary"/> that evidence and
+/// <c>weightguard inspect luks</c> carry. It states facts as <see cref="LuksFinding"/> codes (legacy modes, what the
+/// data segment is, header damage) and applies no thresholds: key-derivation costs are judged by the checks.
+/// </summary>
 public static class LuksSummarizer
 {
-    private static readonly LuksWeaknessFloors DefaultFloors = new();
-
-    /// <summary>Summarises <paramref name="header"/>; <paramref name="floors"/> defaults to <see cref="LuksWeaknessFloors"/>'s defaults.</summary>
-    public static LuksSummary Summarize(LuksHeader header, LuksWeaknessFloors? floors = null)
+    /// <summary>Summarises <paramref name="header"/>.</summary>
+    public static LuksSummary Summarize(LuksHeader header)
     {
-        floors ??= DefaultFloors;
-        var summary = header.Luks1 is { } l1 ? FromLuks1(l1) : FromLuks2(header.Luks2!);
-        return summary with { Weaknesses = Weaknesses(summary, floors) };
+        var (summary, found) = header.Luks1 is { } l1 ? FromLuks1(l1) : FromLuks2(header.Luks2!);
+        return summary with { Findings = [.. SegmentFindings(summary), .. CipherFindings(summary), .. found] };
     }
 
-    private static LuksSummary FromLuks1(Luks1Header h)
+    private static (LuksSummary, IReadOnlyList<LuksFinding>) FromLuks1(Luks1Header h)
     {
         var keyBits = (int)h.KeyBytes * 8;
         var slots = h.Keyslots.Where(s => s.Active)
@@ -30,57 +25,71 @@ public static class LuksSummarizer
                 new PbkdfSummary("pbkdf2", h.HashSpec, s.Iterations, null, null, null), (int)Math.Min(s.Stripes, int.MaxValue)))
             .ToList();
         var cipher = $"{h.CipherName}-{h.CipherMode}";
-        return new LuksSummary(1, h.Uuid, null, cipher, keyBits, 512, (ulong)h.PayloadOffset * 512, h.HashSpec, slots, [],
-            ChecksumValid: null, Headers: [], Encrypted: IsEncrypting(cipher), Weaknesses: []);
+        var summary = new LuksSummary(1, h.Uuid, null, cipher, keyBits, 512, (ulong)h.PayloadOffset * 512, h.HashSpec, slots, [],
+            ChecksumValid: null, Headers: [], SegmentType: "crypt", Encrypted: IsEncrypting(cipher), Findings: []);
+        return (summary, [LuksFinding.Of(LuksFindingCode.Luks1), .. h.Findings]);
     }
 
-    private static LuksSummary FromLuks2(Luks2Header h)
+    private static (LuksSummary, IReadOnlyList<LuksFinding>) FromLuks2(Luks2Header h)
     {
         var m = h.Metadata;
-        // The data segment is the first crypt segment (during re-encryption there can be several).
-        var segment = m.Segments.FirstOrDefault(s => s.Type == "crypt");
-        var segmentId = segment?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The data segment is the first regular one; backup segments only describe a re-encryption in progress.
+        var segment = m.Segments.FirstOrDefault(s => !s.Flags.Any(f => f.StartsWith("backup-", StringComparison.Ordinal)));
+        var segmentId = segment?.Id.ToString(CultureInfo.InvariantCulture);
         var keySlotIds = m.Digests.Where(d => segmentId is not null && d.Segments.Contains(segmentId)).SelectMany(d => d.Keyslots).ToHashSet();
-        var dataKeyBits = m.Keyslots.Where(k => keySlotIds.Contains(k.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        var dataKeyBits = m.Keyslots.Where(k => keySlotIds.Contains(k.Id.ToString(CultureInfo.InvariantCulture)))
             .Select(k => (int?)k.KeySize * 8).FirstOrDefault();
         var slots = m.Keyslots.Select(k => new LuksKeyslotSummary(k.Id, k.Type, k.KeySize * 8, k.Area.Encryption, k.Priority, k.Kdf, k.Af?.Stripes)).ToList();
-        var cipher = segment?.Encryption ?? "none";
+        var type = segment?.Type ?? "none";
+        var hostCipher = type is "crypt" or "hw-opal-crypt";
+        var cipher = hostCipher ? segment!.Encryption ?? "none" : "none";
+        // hw-opal-crypt: the volume key is split between the drive and dm-crypt; the dm-crypt part is the host's key.
+        var keyBits = type == "hw-opal" ? segment!.OpalKeyBits : type == "hw-opal-crypt" && segment!.OpalKeyBits is { } opal ? dataKeyBits - opal : dataKeyBits;
         var label = h.Binary.Label.Length == 0 ? null : h.Binary.Label;
         // Both copies must be present and verify; a missing or corrupt copy is damage even when the other one is good.
         var checksumValid = h.Copies.Count == 2 && h.Copies.All(c => c.ChecksumValid);
-        return new LuksSummary(2, h.Binary.Uuid, label, cipher, dataKeyBits, segment?.SectorSize ?? 512, segment?.Offset ?? 0, null,
-            slots, m.Tokens, checksumValid, h.Copies.Select(c => new LuksHeaderCopy(c.Offset, c.Seqid, c.ChecksumValid)).ToList(),
-            Encrypted: segment is not null && IsEncrypting(cipher), Weaknesses: []);
+        var encrypted = type.StartsWith("hw-opal", StringComparison.Ordinal) || (type == "crypt" && IsEncrypting(cipher));
+        var summary = new LuksSummary(2, h.Binary.Uuid, label, cipher, keyBits, segment?.SectorSize ?? 512, segment?.Offset ?? 0, null,
+            slots, m.Tokens, checksumValid, h.Copies.Select(c => new LuksHeaderCopy(c.Offset, c.Seqid, c.ChecksumValid, c.InUse, c.Problem)).ToList(),
+            type, encrypted, Findings: []);
+        return (summary, h.Findings);
     }
 
     private static bool IsEncrypting(string cipher) => !cipher.StartsWith("cipher_null", StringComparison.Ordinal);
 
-    private static IReadOnlyList<string> Weaknesses(LuksSummary s, LuksWeaknessFloors floors)
+    /// <summary>What the data segment is, when it is not plain dm-crypt.</summary>
+    private static IEnumerable<LuksFinding> SegmentFindings(LuksSummary s)
     {
-        var list = new List<string>();
-        if (!s.Encrypted) list.Add(s.Cipher == "none" ? "no crypt segment: data is not encrypted" : $"{s.Cipher}: data is not encrypted");
-        var (chain, iv) = SplitMode(s.Cipher);
-        if (chain == "ecb" && s.Encrypted) list.Add($"{s.Cipher}: ecb mode, equal plaintext blocks give equal ciphertext");
-        if (chain == "cbc" && iv is "plain" or "plain64" or "plain64be" or "null")
-            list.Add($"{s.Cipher}: cbc with predictable IVs ({iv}) is open to watermarking");
-        else if (chain == "cbc") list.Add($"{s.Cipher}: legacy cbc mode (xts is the current default)");
-        if (iv == "plain") list.Add($"{s.Cipher}: 32-bit plain IV repeats on volumes over 2 TiB");
-        if (iv == "null" && chain != "cbc") list.Add($"{s.Cipher}: null IV, every sector uses the same IV");
-        if (s.Version == 1) list.Add("luks1: PBKDF2 only and no metadata checksum");
-        foreach (var slot in s.Keyslots)
+        switch (s.SegmentType)
         {
-            if (slot.Pbkdf is not { } kdf) continue;
-            if (kdf.Type == "pbkdf2")
-            {
-                if (kdf.Iterations < floors.Pbkdf2MinIterations)
-                    list.Add($"keyslot {slot.Id}: pbkdf2 with {kdf.Iterations} iterations (below {floors.Pbkdf2MinIterations})");
-                if (kdf.Hash is "sha1" or "md5" or "ripemd160")
-                    list.Add($"keyslot {slot.Id}: pbkdf2 with {kdf.Hash}");
-            }
-            else if (kdf.Type.StartsWith("argon2", StringComparison.Ordinal) && kdf.Memory < floors.Argon2MinMemoryKiB)
-                list.Add($"keyslot {slot.Id}: {kdf.Type} with {kdf.Memory} KiB memory (below {floors.Argon2MinMemoryKiB})");
+            case "hw-opal":
+                yield return LuksFinding.Of(LuksFindingCode.OpalDriveManaged);
+                break;
+            case "crypt" or "hw-opal-crypt" when !s.Encrypted || s.Cipher == "none":
+                yield return LuksFinding.Of(LuksFindingCode.NotEncrypted, s.Cipher);
+                break;
+            case "crypt" or "hw-opal-crypt":
+                break;
+            case "linear" or "none":
+                yield return LuksFinding.Of(LuksFindingCode.NotEncrypted, $"{s.SegmentType} segment");
+                break;
+            default:
+                yield return LuksFinding.Of(LuksFindingCode.UnknownSegmentType, s.SegmentType);
+                break;
         }
-        return list;
+    }
+
+    /// <summary>Legacy chaining modes and IV generators named by the data cipher.</summary>
+    private static IEnumerable<LuksFinding> CipherFindings(LuksSummary s)
+    {
+        if (!s.Encrypted || s.Cipher == "none") yield break;
+        var (chain, iv) = SplitMode(s.Cipher);
+        if (chain == "ecb") yield return LuksFinding.Of(LuksFindingCode.EcbMode, s.Cipher);
+        if (chain == "cbc" && iv is "plain" or "plain64" or "plain64be" or "null")
+            yield return LuksFinding.Of(LuksFindingCode.CbcPredictableIv, s.Cipher, iv);
+        else if (chain == "cbc") yield return LuksFinding.Of(LuksFindingCode.CbcMode, s.Cipher);
+        if (iv == "plain") yield return LuksFinding.Of(LuksFindingCode.PlainIv32Bit, s.Cipher);
+        if (iv == "null" && chain != "cbc") yield return LuksFinding.Of(LuksFindingCode.NullIv, s.Cipher);
     }
 
     /// <summary>Splits <c>aes-cbc-essiv:sha256</c> into chain mode <c>cbc</c> and IV generator <c>essiv</c>.</summary>

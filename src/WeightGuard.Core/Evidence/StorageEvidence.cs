@@ -103,7 +103,8 @@ public sealed record UnlockMethod(string Method, IReadOnlyList<string> Keyslots,
 /// <param name="Version">1 or 2.</param>
 /// <param name="Uuid">The header UUID.</param>
 /// <param name="Label">The LUKS2 label, or null.</param>
-/// <param name="Cipher">The data segment cipher in cryptsetup notation (<c>aes-xts-plain64</c>).</param>
+/// <param name="Cipher">The data segment cipher in cryptsetup notation (<c>aes-xts-plain64</c>); <c>none</c> when no
+/// segment has a host cipher (an OPAL-only or unknown segment, or no segment at all).</param>
 /// <param name="KeyBits">Data (volume) key size in bits; null when a LUKS2 header has no key slot left to say it.</param>
 /// <param name="SectorSize">Encryption sector size in bytes (512 for LUKS1).</param>
 /// <param name="DataOffset">Byte offset of the encrypted data.</param>
@@ -111,9 +112,14 @@ public sealed record UnlockMethod(string Method, IReadOnlyList<string> Keyslots,
 /// <param name="Keyslots">Active key slots.</param>
 /// <param name="Tokens">LUKS2 tokens (empty for LUKS1).</param>
 /// <param name="ChecksumValid">LUKS2: true when every header copy found verifies; null for LUKS1 (no checksum).</param>
-/// <param name="Headers">LUKS2 binary header copies found: offset, sequence id, checksum state.</param>
-/// <param name="Encrypted">False for <c>cipher_null</c>, which maps data through unchanged.</param>
-/// <param name="Weaknesses">Legacy modes and weak key-derivation settings, one short phrase each.</param>
+/// <param name="Headers">LUKS2 binary header copies found: offset, sequence id, checksum state, and whether the copy is
+/// the one cryptsetup uses.</param>
+/// <param name="SegmentType">The data segment's type: <c>crypt</c> (dm-crypt), <c>hw-opal</c> (the drive's OPAL
+/// locking range only), <c>hw-opal-crypt</c> (both), <c>linear</c>, another type as written, or <c>none</c>.</param>
+/// <param name="Encrypted">False for <c>cipher_null</c>, which maps data through unchanged, and for segments that do
+/// not encrypt (<c>linear</c>, unknown types, none); true for OPAL segments, which the drive encrypts.</param>
+/// <param name="Findings">Legacy modes, drive-managed encryption and header damage, each as a code with its subject;
+/// no thresholds are applied here (the checks judge key-derivation costs from <see cref="Keyslots"/>).</param>
 public sealed record LuksSummary(
     int Version,
     string Uuid,
@@ -127,14 +133,18 @@ public sealed record LuksSummary(
     IReadOnlyList<LuksTokenSummary> Tokens,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] bool? ChecksumValid,
     IReadOnlyList<LuksHeaderCopy> Headers,
+    string SegmentType,
     bool Encrypted,
-    IReadOnlyList<string> Weaknesses);
+    IReadOnlyList<LuksFinding> Findings);
 
 /// <summary>One LUKS2 binary header copy.</summary>
 /// <param name="Offset">Byte offset of the copy.</param>
 /// <param name="Seqid">Its sequence id (the newer copy wins).</param>
 /// <param name="ChecksumValid">Whether its SHA-256 checksum verifies.</param>
-public sealed record LuksHeaderCopy(ulong Offset, ulong Seqid, bool ChecksumValid);
+/// <param name="InUse">Whether this is the copy cryptsetup reads the volume from.</param>
+/// <param name="Problem">Why the copy is not usable (checksum, metadata validation, older seqid), or null.</param>
+public sealed record LuksHeaderCopy(ulong Offset, ulong Seqid, bool ChecksumValid, bool InUse,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Problem);
 
 /// <summary>An active key slot.</summary>
 /// <param name="Id">The slot number.</param>

@@ -84,7 +84,7 @@ public sealed class LinuxTableParserTests
             [
                 new LuksTokenSummary(0, "systemd-tpm2", ["1"], Tpm2Pcrs: [7, 11], Tpm2PcrBank: "sha256", Tpm2Pin: true),
                 new LuksTokenSummary(1, "clevis", ["2"], ClevisPin: "tang", ClevisTangUrls: ["http://tang1", "http://tang2"]),
-            ], true, [], true, []);
+            ], true, [], "crypt", true, []);
         var withKeyFile = new CrypttabEntry(1, "data", "UUID=u", "/etc/keys/data.key", ["luks"], null);
         var methods = UnlockAnalyzer.Analyze(luks, withKeyFile);
         Assert.Multiple(() =>

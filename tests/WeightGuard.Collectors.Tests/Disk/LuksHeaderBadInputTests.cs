@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using WeightGuard.Collectors.Disk;
+using WeightGuard.Core.Evidence;
 
 namespace WeightGuard.Collectors.Tests.Disk;
 
@@ -67,14 +68,38 @@ public sealed class LuksHeaderBadInputTests
         Assert.That(error.Problem, Does.Contain("truncated LUKS1 header: 300 of 592"));
     }
 
+    /// <summary>cryptsetup treats any state but enabled as disabled: the slot is not counted, and the odd state is a finding.</summary>
     [Test]
-    public void Luks1_key_slot_with_an_unknown_state_is_rejected_at_that_slot()
+    public void Luks1_key_slot_with_an_unknown_state_is_disabled_and_reported()
     {
         var image = LuksImage.Format(_dir, "v1.img", "--type", "luks1", "--pbkdf-force-iterations", "1000");
-        Luks2Rewriter.Poke(image.Path, 208 + 3 * 48, [0x12, 0x34, 0x56, 0x78]);
+        Luks2Rewriter.Poke(image.Path, 208, [0x12, 0x34, 0x56, 0x78]);
+        var summary = LuksSummarizer.Summarize(LuksHeaderParser.ParseFile(image.Path));
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Keyslots, Is.Empty);
+            Assert.That(summary.Findings.Select(f => f.Message), Has.Member("keyslot 0: state 0x12345678 is neither enabled nor disabled; treated as disabled"));
+        });
+    }
+
+    [TestCase(3, 44, new byte[] { 0, 0, 0x0f, 0x9f }, "key slot 3: 3999 stripes (cryptsetup requires 4000)")]
+    [TestCase(1, 40, new byte[] { 0, 0, 0, 8 }, "key slot 1: key material overlaps key slot 0")]
+    [TestCase(7, 40, new byte[] { 0, 0, 0x10, 0 }, "key slot 7: key material (sectors 4096+500) runs into the payload at sector 4096")]
+    [TestCase(2, 40, new byte[] { 0, 0, 0, 1 }, "key slot 2: key material at sector 1 overlaps the header")]
+    public void Luks1_key_slot_bounds_are_checked_as_cryptsetup_does(int slot, int field, byte[] value, string problem)
+    {
+        var image = LuksImage.Format(_dir, "v1.img", "--type", "luks1", "--key-size", "512", "--pbkdf-force-iterations", "1000");
+        Luks2Rewriter.Poke(image.Path, 208 + slot * 48 + field, value);
         var error = Rejects(image.Path);
-        Assert.That(error.Offset, Is.EqualTo(208 + 3 * 48));
-        Assert.That(error.Problem, Does.Contain("key slot 3: state 0x12345678"));
+        Assert.That(error.Problem, Is.EqualTo(problem));
+    }
+
+    [Test]
+    public void Luks1_device_smaller_than_its_key_slots_is_rejected()
+    {
+        var image = LuksImage.Format(_dir, "v1.img", "--type", "luks1", "--pbkdf-force-iterations", "1000");
+        var cut = Write("cut", Luks2Rewriter.ReadAt(image.Path, 0, 100_000));
+        Assert.That(Rejects(cut).Problem, Does.StartWith("device of 100000 bytes is smaller than the LUKS1 key slots"));
     }
 
     [Test]
@@ -87,12 +112,30 @@ public sealed class LuksHeaderBadInputTests
     }
 
     [Test]
-    public void Unsupported_version_is_named()
+    public void Unsupported_version_without_a_secondary_is_named()
     {
         var image = Luks2();
         Luks2Rewriter.Poke(image.Path, 6, [0, 3]);
+        Luks2Rewriter.Poke(image.Path, 16384, "XXXXXX"u8);
         var error = Rejects(image.Path);
-        Assert.That((error.Offset, error.Problem), Is.EqualTo((6L, "unsupported LUKS version 3")));
+        Assert.That((error.Offset, error.Problem), Is.EqualTo((6L, "primary header version 3, expected 2")));
+    }
+
+    /// <summary>cryptsetup reads any version other than 1 as LUKS2 and falls back on the secondary copy.</summary>
+    [Test]
+    public void Version_0_primary_with_an_intact_secondary_uses_the_secondary()
+    {
+        var image = Luks2();
+        var seqid = LuksHeaderParser.ParseFile(image.Path).Luks2!.Binary.Seqid;
+        Luks2Rewriter.Poke(image.Path, 6, [0, 0]);
+        var summary = LuksSummarizer.Summarize(LuksHeaderParser.ParseFile(image.Path));
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Cipher, Is.EqualTo("aes-xts-plain64"));
+            Assert.That(summary.Headers.Single().InUse, Is.True);
+            Assert.That(summary.Findings.Single().Message,
+                Is.EqualTo($"primary header version 0, expected 2; using the secondary copy (seqid {seqid})"));
+        });
     }
 
     [Test]
@@ -105,7 +148,7 @@ public sealed class LuksHeaderBadInputTests
         Luks2Rewriter.Poke(image.Path, 16384, "XXXXXX"u8); // no secondary to fall back on
         var error = Rejects(image.Path);
         Assert.That(error.Offset, Is.EqualTo(8));
-        Assert.That(error.Problem, Does.Contain($"hdr_size {1UL << 40} is not a power of two from 16384 to 4194304"));
+        Assert.That(error.Problem, Is.EqualTo($"primary header hdr_size {1UL << 40} is outside 16384..4194304"));
     }
 
     [Test]
@@ -119,7 +162,8 @@ public sealed class LuksHeaderBadInputTests
         {
             Assert.That(header.Binary.Offset, Is.EqualTo(65536), "found by probing the known secondary offsets");
             Assert.That(header.Binary.Primary, Is.False);
-            Assert.That(header.Metadata.Segments, Is.EqualTo(expected.Segments));
+            Assert.That(header.Metadata.Segments.Select(s => (s.Type, s.Offset, s.Size, s.Encryption, s.SectorSize)),
+                Is.EqualTo(expected.Segments.Select(s => (s.Type, s.Offset, s.Size, s.Encryption, s.SectorSize))));
             Assert.That(LuksSummarizer.Summarize(new LuksHeader(null, header)).ChecksumValid, Is.False);
         });
     }
@@ -162,14 +206,37 @@ public sealed class LuksHeaderBadInputTests
         });
     }
 
+    /// <summary>cryptsetup keeps both copies and reads the primary; the divergence is reported.</summary>
     [Test]
-    public void Copies_with_the_same_seqid_and_different_metadata_are_rejected()
+    public void Copies_with_the_same_seqid_and_different_metadata_use_the_primary_and_say_so()
     {
         var image = Luks2();
         Luks2Rewriter.EditJson(image.Path, j => j.Replace("aes-xts-plain64", "aes-cbc-plain64"), primary: false);
-        var error = Rejects(image.Path);
-        Assert.That(error.Offset, Is.EqualTo(16384 + 4096));
-        Assert.That(error.Problem, Does.Match("header copies at 0 and 16384 have the same seqid \\d+ but different metadata"));
+        var summary = LuksSummarizer.Summarize(LuksHeaderParser.ParseFile(image.Path));
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Cipher, Is.EqualTo("aes-xts-plain64"));
+            Assert.That(summary.Findings.Single().Code, Is.EqualTo(LuksFindingCode.HeaderCopiesDiverge));
+            Assert.That(summary.Headers.Select(h => h.InUse), Is.EqualTo(new[] { true, false }));
+        });
+    }
+
+    /// <summary>The finding of the issue: a newer primary with a valid checksum that fails validation is not believed.</summary>
+    [Test]
+    public void Newer_primary_that_fails_validation_is_not_believed()
+    {
+        var image = Luks2();
+        var seqid = LuksHeaderParser.ParseFile(image.Path).Luks2!.Binary.Seqid;
+        Luks2Rewriter.EditJson(image.Path, j => j.Replace("\"pbkdf2\",\"hash\":\"sha256\",\"iterations\":1000", "\"argon2id\",\"time\":4,\"memory\":1048576,\"cpus\":4")
+            .Replace("\"offset\":\"32768\"", "\"offset\":\"16384\""), secondary: false, seqid: seqid + 1);
+        var summary = LuksSummarizer.Summarize(LuksHeaderParser.ParseFile(image.Path));
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.Keyslots[0].Pbkdf!.Type, Is.EqualTo("pbkdf2"), "the older valid copy is used");
+            Assert.That(summary.Findings.Single().Message, Is.EqualTo(
+                $"primary header fails validation: keyslot 0 area at 16384 lies in the header space (below 32768); using the secondary copy (seqid {seqid})"));
+            Assert.That(summary.Headers.Select(h => (h.InUse, h.ChecksumValid)), Is.EqualTo(new[] { (false, true), (true, true) }));
+        });
     }
 
     [Test]
@@ -190,9 +257,9 @@ public sealed class LuksHeaderBadInputTests
     public void Json_area_without_terminator_is_rejected_at_its_end()
     {
         var image = Luks2();
-        Luks2Rewriter.FillJsonArea(image.Path, (byte)' ');
+        Luks2Rewriter.FillJsonArea(image.Path, (byte)'{');
         var error = Rejects(image.Path);
-        Assert.That((error.Offset, error.Problem), Is.EqualTo((16384L, "JSON area has no NUL terminator")));
+        Assert.That((error.Offset, error.Problem), Is.EqualTo((16384L, "primary header fails validation: JSON area has no NUL terminator")));
     }
 
     [Test]
@@ -202,7 +269,7 @@ public sealed class LuksHeaderBadInputTests
         var deep = new string('[', 5000) + new string(']', 5000);
         Luks2Rewriter.EditJson(image.Path, j => j.Replace("\"tokens\":{}", $"\"tokens\":{{}},\"deep\":{deep}"));
         var error = Rejects(image.Path);
-        Assert.That(error.Problem, Does.StartWith("JSON area is not valid JSON").And.Contain("depth"));
+        Assert.That(error.Problem, Does.StartWith("primary header fails validation: JSON area is not valid JSON").And.Contain("depth"));
         Assert.That(error.Offset, Is.InRange(4096, 16384), "inside the JSON area");
     }
 
@@ -229,12 +296,12 @@ public sealed class LuksHeaderBadInputTests
         Assert.That(summary.Tokens.Single().Type, Is.EqualTo("opaque"));
     }
 
-    [TestCase("\"keyslots\":{", "\"keyslots\":[],\"x\":{", "JSON $.keyslots: expected an object, found an array")]
-    [TestCase("\"offset\":\"16777216\"", "\"offset\":16777216", "JSON $.segments.0.offset: expected a string, found a number")]
-    [TestCase("\"segments\":{\"0\"", "\"segments\":{\"zero\"", "JSON $.segments.zero: id is not a number from 0 to 31")]
-    [TestCase("\"json_size\":\"12288\"", "\"json_size\":\"8192\"", "JSON $.config.json_size 8192 does not match hdr_size 16384 - 4096")]
-    [TestCase("\"size\":\"dynamic\"", "\"size\":\"-1\"", "JSON $.segments.0.size: \"-1\" is not a 64-bit decimal string")]
-    public void Malformed_metadata_is_named_by_json_path(string find, string replace, string problem)
+    [TestCase("\"keyslots\":{", "\"keyslots\":[],\"x\":{", "keyslots object is missing")]
+    [TestCase("\"offset\":\"16777216\"", "\"offset\":16777216", "segment 0 has no offset")]
+    [TestCase("\"segments\":{\"0\"", "\"segments\":{\"zero\"", "digest 0 references missing segment 0")]
+    [TestCase("\"json_size\":\"12288\"", "\"json_size\":\"8192\"", "metadata size 12288 (json_size + 4096) is not a LUKS2 header size")]
+    [TestCase("\"size\":\"dynamic\"", "\"size\":\"-1\"", "segment 0 size \"-1\" is invalid")]
+    public void Malformed_metadata_is_named(string find, string replace, string problem)
     {
         var image = Luks2();
         Luks2Rewriter.EditJson(image.Path, j =>
@@ -243,7 +310,7 @@ public sealed class LuksHeaderBadInputTests
             return j.Replace(find, replace);
         });
         var error = Rejects(image.Path);
-        Assert.That((error.Offset, error.Problem), Is.EqualTo((4096L, problem)));
+        Assert.That((error.Offset, error.Problem), Is.EqualTo((4096L, "primary header fails validation: " + problem)));
     }
 
     [Test]
@@ -254,6 +321,22 @@ public sealed class LuksHeaderBadInputTests
         Luks2Rewriter.EditJson(image.Path, j => j.Replace("\"tpm2-pcrs\":[7]", "\"tpm2-hash-pcrs\":[0,7,14]"));
         var token = LuksSummarizer.Summarize(LuksHeaderParser.ParseFile(image.Path)).Tokens.Single();
         Assert.That((string.Join(',', token.Tpm2Pcrs!), token.Tpm2PcrBank, token.Tpm2Pin), Is.EqualTo(("0,7,14", "sha384", false)));
+    }
+
+    /// <summary>Found by the fuzz run: invalid UTF-8 inside a JSON string crashed the reader. json-c does not check
+    /// UTF-8, so cryptsetup reads such a header; so does WeightGuard, the bad bytes read as U+FFFD.</summary>
+    [Test]
+    public void Invalid_utf8_inside_a_json_string_is_read()
+    {
+        var image = Luks2();
+        image.ImportToken("""{"type":"opaque","keyslots":["0"],"note":"QQQQ"}""");
+        foreach (var copy in new long[] { 0, 16384 })
+        {
+            var at = Encoding.ASCII.GetString(Luks2Rewriter.ReadAt(image.Path, copy, 16384)).IndexOf("QQQQ", StringComparison.Ordinal);
+            Luks2Rewriter.Poke(image.Path, copy + at, [0xF5, 0xC0, 0x80, 0xFF], copyOffset: copy);
+        }
+        var summary = LuksSummarizer.Summarize(LuksHeaderParser.ParseFile(image.Path));
+        Assert.That((summary.Tokens.Single().Type, summary.Findings.Count), Is.EqualTo(("opaque", 0)));
     }
 
     [Test]

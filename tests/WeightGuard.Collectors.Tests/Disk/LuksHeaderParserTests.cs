@@ -144,7 +144,7 @@ public sealed class LuksHeaderParserTests
         Luks2Rewriter.EditJson(image.Path, j => j.Replace("aes-xts-plain64", $"{name}-{mode}"));
         var summary = AssertLuks2MatchesDump(image);
         Assert.That(summary.Encrypted, Is.EqualTo(encrypting));
-        if (!encrypting) Assert.That(summary.Weaknesses, Has.Some.Contains("data is not encrypted"));
+        if (!encrypting) Assert.That(summary.Findings.Select(f => f.Message), Has.Some.Contains("data is not encrypted"));
     }
 
     [TestCaseSource(nameof(CraftedCiphers))]
@@ -158,31 +158,18 @@ public sealed class LuksHeaderParserTests
     }
 
     [Test]
-    public void Weaknesses_name_legacy_modes_and_weak_kdfs_but_not_strong_settings()
+    public void Findings_name_legacy_modes_as_codes_and_leave_kdf_costs_to_the_checks()
     {
         var weak = Summarize(LuksImage.Format(_dir, "weak.img", ["--type", "luks2", "--cipher", "aes-cbc-plain", "--key-size", "256", "--hash", "sha1", .. FastPbkdf2]));
         var strong = Summarize(LuksImage.Format(_dir, "strong.img", "--type", "luks2", "--cipher", "aes-xts-plain64", "--key-size", "512",
             "--pbkdf", "argon2id", "--pbkdf-memory", "65536", "--pbkdf-force-iterations", "4", "--pbkdf-parallel", "1"));
         Assert.Multiple(() =>
         {
-            Assert.That(weak.Weaknesses, Has.Some.Contains("cbc with predictable IVs (plain)"));
-            Assert.That(weak.Weaknesses, Has.Some.Contains("32-bit plain IV"));
-            Assert.That(weak.Weaknesses, Has.Some.Contains("pbkdf2 with 1000 iterations"));
-            Assert.That(weak.Weaknesses, Has.Some.Contains("pbkdf2 with sha1"));
-            Assert.That(strong.Weaknesses, Is.Empty);
+            Assert.That(weak.Findings.Select(f => f.Code), Is.EqualTo(new[] { LuksFindingCode.CbcPredictableIv, LuksFindingCode.PlainIv32Bit }));
+            Assert.That(weak.Findings[0].Message, Is.EqualTo("aes-cbc-plain: cbc with predictable IVs (plain) is open to watermarking"));
+            Assert.That(weak.Keyslots[0].Pbkdf, Is.EqualTo(new PbkdfSummary("pbkdf2", "sha1", 1000, null, null, null)), "the facts the checks judge");
+            Assert.That(strong.Findings, Is.Empty);
             Assert.That(strong.Keyslots[0].Pbkdf!.Memory, Is.EqualTo(65536));
-        });
-    }
-
-    [Test]
-    public void Weakness_floors_are_parameters()
-    {
-        var image = LuksImage.Format(_dir, "v2.img", ["--type", "luks2", .. FastPbkdf2]);
-        var header = LuksHeaderParser.ParseFile(image.Path);
-        Assert.Multiple(() =>
-        {
-            Assert.That(LuksSummarizer.Summarize(header).Weaknesses, Has.Some.Contains("iterations"));
-            Assert.That(LuksSummarizer.Summarize(header, new LuksWeaknessFloors(Pbkdf2MinIterations: 1000)).Weaknesses, Has.None.Contains("iterations"));
         });
     }
 

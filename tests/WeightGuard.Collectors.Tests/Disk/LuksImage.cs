@@ -21,13 +21,16 @@ public sealed class LuksImage
 
     /// <summary>Formats a new image in <paramref name="directory"/>; <paramref name="args"/> go to luksFormat
     /// (cipher, key size, pbkdf…). Fast PBKDF settings are the caller's job.</summary>
-    public static LuksImage Format(string directory, string name, params string[] args)
+    public static LuksImage Format(string directory, string name, params string[] args) => Format(directory, name, 20L << 20, args);
+
+    /// <summary>Formats a new image of <paramref name="size"/> bytes.</summary>
+    public static LuksImage Format(string directory, string name, long size, params string[] args)
     {
         var cryptsetup = ExternalTool.Require("cryptsetup");
         var path = System.IO.Path.Combine(directory, name);
         var keyFile = path + ".key";
         File.WriteAllText(keyFile, "correct horse battery staple " + name);
-        using (var image = File.Create(path)) image.SetLength(20L << 20);
+        using (var image = File.Create(path)) image.SetLength(size);
         var image2 = new LuksImage(cryptsetup, path, keyFile);
         image2.Run(["luksFormat", "-q", "--key-file", keyFile, .. args, path]);
         return image2;

@@ -161,7 +161,7 @@ public sealed class StorageChainResolverTests
             Assert.That(e.Chain.Single(l => l.Kind == "md").Details["level"], Is.EqualTo("raid1"));
             Assert.That(e.Chain.Single(l => l.Kind == "md").Below, Is.EqualTo(new[] { "nvme0n1p2", "nvme1n1p2" }));
             Assert.That(e.Verdict.Encrypted, Is.EqualTo(EncryptionState.Encrypted));
-            Assert.That(e.Volumes.Single().Luks!.Weaknesses, Has.Some.Contains("legacy cbc mode"));
+            Assert.That(e.Volumes.Single().Luks!.Findings.Select(f => f.Code), Has.Member(LuksFindingCode.CbcMode));
             Assert.That(e.Volumes.Single().Unlock.Select(u => u.Method), Is.EqualTo(new[] { "passphrase" }));
         });
     }
@@ -407,6 +407,23 @@ public sealed class StorageChainResolverTests
             Assert.That(e.Verdict.Encrypted, Is.EqualTo(EncryptionState.Encrypted));
             Assert.That(e.Volumes.Single().Luks, Is.Null);
             Assert.That(e.Volumes.Single().Problems.Single(), Does.StartWith("/dev/sda2: offset 0: no LUKS magic"));
+        });
+    }
+
+    /// <summary>Regression: a keyslot af that is not an object crashed the storage walker (and so scan --root). Now the
+    /// header is refused as cryptsetup refuses it, and the volume names the problem.</summary>
+    [Test]
+    public void Luks_header_cryptsetup_rejects_is_a_problem_not_a_crash()
+    {
+        var image = LuksDevice("sda2", "--type", "luks2");
+        Luks2Rewriter.EditJson(image.Path, j => j.Replace("\"af\":{\"type\":\"luks1\",\"stripes\":4000,\"hash\":\"sha256\"}", "\"af\":\"x\""));
+        _host.Disk("sda", "8:0", Sata).Partition("sda", "sda2", "8:2", 2)
+            .Dm("dm-0", "253:0", "data", "CRYPT-LUKS2-x-data", "sda2").Mount("/data", "253:0", "ext4", "/dev/mapper/data");
+        var e = Resolver().Resolve("/data");
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Volumes.Single().Luks, Is.Null);
+            Assert.That(e.Volumes.Single().Problems.Single(), Does.Contain("primary header fails validation: keyslot 0: af is not an object"));
         });
     }
 

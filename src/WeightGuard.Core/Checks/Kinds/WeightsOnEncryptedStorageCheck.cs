@@ -6,7 +6,8 @@ namespace WeightGuard.Core.Checks.Kinds;
 /// <summary>
 /// Every weight path rests on storage proven to encrypt data at rest (LUKS, BitLocker, ZFS, fscrypt…), with a key of at
 /// least <c>min-key-bits</c> and no cipher from <c>reject-ciphers</c>. Storage whose encryption cannot be proven from the
-/// host (NFS, FUSE, unreadable stacks) fails: the control asks for proof.
+/// host (NFS, FUSE, unreadable stacks) fails: the control asks for proof. A LUKS2 volume encrypted only by the drive's
+/// OPAL locking range counts only when <c>allow-opal</c> is true, because its keys never reach the host.
 /// </summary>
 public sealed class WeightsOnEncryptedStorageCheck : ICheck
 {
@@ -19,6 +20,8 @@ public sealed class WeightsOnEncryptedStorageCheck : ICheck
         new("min-key-bits", ParamType.Integer, ParamValue.Of("256"),
             "Smallest data key in bits, counted as cryptsetup does (XTS counts both halves: 512 is AES-256-XTS)."),
         new("reject-ciphers", ParamType.StringList, ParamValue.Of(["cipher_null"]), "Cipher name prefixes that do not count as encryption."),
+        new("allow-opal", ParamType.Boolean, ParamValue.Of("false"),
+            "Whether a LUKS2 volume encrypted only by the drive (OPAL hw-opal segment, drive-managed keys) counts as encrypted."),
     ];
 
     /// <inheritdoc />
@@ -28,6 +31,7 @@ public sealed class WeightsOnEncryptedStorageCheck : ICheck
         if (storage.Paths.Count == 0) return CheckOutcome.NotApplicable("no weight paths were resolved to storage");
         var minBits = context.Integer("min-key-bits");
         var reject = context.List("reject-ciphers");
+        var allowOpal = context.Boolean("allow-opal");
         var bad = new List<(string Text, string Pointer)>();
         for (var i = 0; i < storage.Paths.Count; i++)
         {
@@ -40,6 +44,11 @@ public sealed class WeightsOnEncryptedStorageCheck : ICheck
             }
             foreach (var v in p.Volumes)
             {
+                if (v.Luks?.Findings.FirstOrDefault(f => f.Code == LuksFindingCode.OpalDriveManaged) is { } opal)
+                {
+                    if (!allowOpal) bad.Add(($"{p.Path}: volume {v.Name}: {opal.Message} (allow-opal is false)", at));
+                    continue;
+                }
                 if (v.Cipher is { } cipher && reject.Any(r => cipher.StartsWith(r, StringComparison.Ordinal)))
                     bad.Add(($"{p.Path}: volume {v.Name} uses rejected cipher {cipher}", at));
                 else if (v.KeyBits is { } bits && bits < minBits)
