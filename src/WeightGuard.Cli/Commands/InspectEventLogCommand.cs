@@ -59,7 +59,12 @@ internal static class InspectEventLogCommand
                 MeasurementRegisters(PcrReplay.ReplayMeasurementRegisters(log)), mismatches, null)
             : new EventLogJson(path, "tpm", log.CryptoAgile, algorithms, log.Events.Count, log.PaddingOffset, PcrReplay.StartupLocality(log),
                 events, TpmJsonContext.Pcrs(PcrReplay.Replay(log)), null, mismatches, SecureBoot(SecureBootLog.From(log)));
-        Console.Out.WriteLine(JsonSerializer.Serialize(json, TpmJsonContext.Default.EventLogJson));
+        // Streamed: a log at the event limit prints tens of megabytes, which need not exist as one string.
+        using (var stdout = Console.OpenStandardOutput())
+        {
+            JsonSerializer.Serialize(stdout, json, TpmJsonContext.Default.EventLogJson);
+            stdout.Write("\n"u8);
+        }
         return 0;
     }
 
