@@ -29,7 +29,7 @@ internal static class InspectEventLogCommand
 
     private static int Run(string path, bool cc)
     {
-        byte[] bytes;
+        ArraySegment<byte> bytes;
         try
         {
             // Size first: a device or huge file must not be read whole.
@@ -84,19 +84,15 @@ internal static class InspectEventLogCommand
         banks.Algorithms.ToDictionary(TpmHash.Describe,
             alg => banks.Bank(alg).ToDictionary(kv => CcMeasurementRegister.Name((uint)kv.Key), kv => Convert.ToHexStringLower(kv.Value)));
 
-    /// <summary>Reads at most one byte more than the limit (sysfs files report a size of 0, so the length cannot be trusted).</summary>
-    private static byte[] ReadBounded(string path)
+    /// <summary>
+    /// Reads at most one byte more than the limit into one buffer (sysfs files report a size of 0, so the length cannot be
+    /// trusted; a growing stream would hold the log up to three times over).
+    /// </summary>
+    private static ArraySegment<byte> ReadBounded(string path)
     {
         using var stream = File.OpenRead(path);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int n;
-        while ((n = stream.Read(chunk)) > 0)
-        {
-            buffer.Write(chunk, 0, n);
-            if (buffer.Length > TcgEventLogParser.MaxLogSize) break;
-        }
-        return buffer.ToArray();
+        var buffer = new byte[TcgEventLogParser.MaxLogSize + 1];
+        return new ArraySegment<byte>(buffer, 0, stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false));
     }
 
     private static int Fail(string message)
