@@ -50,3 +50,25 @@ public sealed class EventLogMutator(int seed)
         }
     }
 }
+
+/// <summary>The outcome of a mutation run: how many mutants parsed, and the first crash, if any.</summary>
+/// <param name="Executions">Mutants run (up to the crash).</param>
+/// <param name="Parsed">Mutants the parser accepted (the others it refused with a format error).</param>
+/// <param name="Crash">The first exception other than a format error, or null.</param>
+/// <param name="CrashInput">The input that raised it.</param>
+public sealed record MutationRun(int Executions, int Parsed, Exception? Crash, byte[]? CrashInput)
+{
+    /// <summary>Runs <paramref name="executions"/> mutants of <paramref name="seeds"/> (round robin, spliced with each other) through <see cref="EventLogTarget"/>.</summary>
+    public static MutationRun Run(IReadOnlyList<byte[]> seeds, int executions, int seed = 1)
+    {
+        var mutator = new EventLogMutator(seed);
+        var parsed = 0;
+        for (var i = 0; i < executions; i++)
+        {
+            var input = mutator.Mutate(seeds[i % seeds.Count], seeds[(i * 7 + 3) % seeds.Count]);
+            try { if (EventLogTarget.Run(input)) parsed++; }
+            catch (Exception e) { return new MutationRun(i + 1, parsed, e, input); }
+        }
+        return new MutationRun(executions, parsed, null, null);
+    }
+}

@@ -19,21 +19,15 @@ switch (args)
     case ["mutate", var seeds, var count] when int.TryParse(count, out var executions):
         var inputs = Directory.GetFiles(seeds, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
         if (inputs.Count == 0) { Console.Error.WriteLine($"{seeds}: no seed files"); return 2; }
-        var mutator = new EventLogMutator(seed: 1);
-        var parsed = 0;
-        for (var i = 0; i < executions; i++)
+        var run = MutationRun.Run(inputs, executions);
+        if (run.Crash is { } crash)
         {
-            var input = mutator.Mutate(inputs[i % inputs.Count], inputs[(i * 7 + 3) % inputs.Count]);
-            try { if (EventLogTarget.Run(input)) parsed++; }
-            catch (Exception e)
-            {
-                var crash = Path.GetFullPath($"crash-eventlog-{i}.bin");
-                File.WriteAllBytes(crash, input);
-                Console.Error.WriteLine($"execution {i}: {e.GetType().Name}: {e.Message} (input saved to {crash})");
-                return 1;
-            }
+            var saved = Path.GetFullPath($"crash-eventlog-{run.Executions}.bin");
+            File.WriteAllBytes(saved, run.CrashInput!);
+            Console.Error.WriteLine($"execution {run.Executions}: {crash.GetType().Name}: {crash.Message} (input saved to {saved})");
+            return 1;
         }
-        Console.WriteLine($"{executions} executions, {parsed} parsed, {executions - parsed} refused, no crash");
+        Console.WriteLine($"{run.Executions} executions, {run.Parsed} parsed, {run.Executions - run.Parsed} refused, no crash");
         return 0;
     default:
         Console.Error.WriteLine("usage: EventLogFuzz afl | libfuzzer | mutate SEEDS EXECUTIONS");

@@ -19,18 +19,9 @@ public class EventLogFuzzTests
         Assert.That(seeds, Has.Count.GreaterThan(20));
         Assert.That(seeds.Select(s => EventLogTarget.Run(s)), Is.All.True, "every seed parses");
 
-        var mutator = new EventLogMutator(seed: 1);
-        var parsed = 0;
-        for (var i = 0; i < Executions; i++)
-        {
-            var input = mutator.Mutate(seeds[i % seeds.Count], seeds[(i * 7 + 3) % seeds.Count]);
-            try { if (EventLogTarget.Run(input)) parsed++; }
-            catch (Exception e)
-            {
-                Assert.Fail($"execution {i}: {e.GetType().Name}: {e.Message}; input (base64): {Convert.ToBase64String(input)}");
-            }
-        }
-        TestContext.Out.WriteLine($"{Executions} executions: {parsed} parsed, {Executions - parsed} refused, no crash");
-        Assert.That(parsed, Is.Positive.And.LessThan(Executions), "the mutations reach both the accepting and the refusing paths");
+        var run = MutationRun.Run(seeds, Executions);
+        Assert.That(run.Crash, Is.Null, () => $"execution {run.Executions}: {run.Crash}; input (base64): {Convert.ToBase64String(run.CrashInput!)}");
+        TestContext.Out.WriteLine($"{run.Executions} executions: {run.Parsed} parsed, {run.Executions - run.Parsed} refused, no crash");
+        Assert.That(run.Parsed, Is.Positive.And.LessThan(Executions), "the mutations reach both the accepting and the refusing paths");
     }
 }
