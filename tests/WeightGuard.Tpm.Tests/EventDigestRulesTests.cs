@@ -40,12 +40,20 @@ public class EventDigestRulesTests
     }
 
     [TestCaseSource(nameof(ElsewhereTypes))]
-    public void ImageAndCodeDigestsCannotBeCheckedAgainstTheData(uint type)
+    public void DigestsOfThingsOutsideTheLogCannotBeCheckedAgainstTheData(uint type)
     {
-        // Even a digest that happens to be the hash of the data proves nothing: the profile says it is the image's.
+        // Even a digest that happens to be the hash of the data proves nothing: the profile says it is of something else.
         var check = EventDigestRules.Check(Event(type, Data(type)));
         Assert.That(check.Verdict, Is.EqualTo(DigestVerdict.NotCheckable), TcgEventType.Name(type));
         Assert.That(check.Detail, Does.StartWith("the digest covers "));
+    }
+
+    [Test]
+    public void UnlistedTypesAreNotReadForMeaning()
+    {
+        Assert.That(EventDigestRules.Table.ContainsKey(0x0000000C), Is.False, "EV_COMPACT_HASH");
+        Assert.That(EventDigestRules.Check(Event(0x0000000C, "data"u8.ToArray())).Verdict, Is.EqualTo(DigestVerdict.NotCheckable));
+        Assert.That(EventDigestRules.Check(Event(0xB2000300, "vendor"u8.ToArray())).Detail, Is.EqualTo("the digest covers data outside the log"));
     }
 
     [Test]

@@ -53,7 +53,10 @@ public sealed record UnverifiedEvent(int Number, string Type, uint Pcr, string P
 /// </summary>
 public static class EventDigestRules
 {
-    /// <summary>Event type → what its digest covers. Types not listed are <see cref="DigestCoverage.Elsewhere"/>.</summary>
+    /// <summary>
+    /// Event type → what its digest covers. Types not listed (EV_COMPACT_HASH, EV_NONHOST_INFO, vendor types…) are treated as
+    /// <see cref="DigestCoverage.Elsewhere"/>: nothing is read from data the profile does not say is hashed.
+    /// </summary>
     public static readonly IReadOnlyDictionary<uint, (DigestCoverage Coverage, string Covers)> Table = new Dictionary<uint, (DigestCoverage, string)>
     {
         [TcgEventType.NoAction] = (DigestCoverage.NotExtended, "nothing: not extended"),
@@ -71,6 +74,21 @@ public static class EventDigestRules
         [TcgEventType.EfiBootServicesDriver] = (DigestCoverage.Elsewhere, "the PE image (Authenticode hash)"),
         [TcgEventType.EfiRuntimeServicesDriver] = (DigestCoverage.Elsewhere, "the PE image (Authenticode hash)"),
         [TcgEventType.EfiHcrtmEvent] = (DigestCoverage.Elsewhere, "the H-CRTM code"),
+        [0x00000001] = (DigestCoverage.Elsewhere, "the POST code or embedded firmware (EV_POST_CODE)"),
+        [0x00000006] = (DigestCoverage.Elsewhere, "platform-defined tagged data (EV_EVENT_TAG)"),
+        [0x00000007] = (DigestCoverage.Elsewhere, "the S-CRTM code (EV_S_CRTM_CONTENTS)"),
+        [0x00000009] = (DigestCoverage.Elsewhere, "the microcode update (EV_CPU_MICROCODE)"),
+        [0x0000000A] = (DigestCoverage.Elsewhere, "platform configuration flags (EV_PLATFORM_CONFIG_FLAGS)"),
+        [0x0000000B] = (DigestCoverage.Elsewhere, "the table of devices (EV_TABLE_OF_DEVICES)"),
+        [0x0000000D] = (DigestCoverage.Elsewhere, "the loaded code or configuration (EV_IPL, boot-loader defined)"),
+        [0x0000000F] = (DigestCoverage.Elsewhere, "non-host code (EV_NONHOST_CODE)"),
+        [0x00000010] = (DigestCoverage.Elsewhere, "non-host configuration (EV_NONHOST_CONFIG)"),
+        [0x80000008] = (DigestCoverage.Elsewhere, "the firmware volume (EV_EFI_PLATFORM_FIRMWARE_BLOB)"),
+        [0x8000000A] = (DigestCoverage.Elsewhere, "the firmware volume (EV_EFI_PLATFORM_FIRMWARE_BLOB2)"),
+        [0x80000009] = (DigestCoverage.Elsewhere, "the handed-off tables (EV_EFI_HANDOFF_TABLES)"),
+        [0x8000000B] = (DigestCoverage.Elsewhere, "the handed-off tables (EV_EFI_HANDOFF_TABLES2)"),
+        [0x800000E1] = (DigestCoverage.Elsewhere, "the device's firmware (EV_EFI_SPDM_FIRMWARE_BLOB)"),
+        [0x800000E2] = (DigestCoverage.Elsewhere, "the device's configuration (EV_EFI_SPDM_FIRMWARE_CONFIG)"),
     };
 
     /// <summary>Checks one event's digests against its data in every bank WeightGuard can hash.</summary>
