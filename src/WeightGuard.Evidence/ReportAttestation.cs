@@ -13,11 +13,20 @@ namespace WeightGuard.Evidence;
 /// <param name="EventLogReplayed">True when an event log was given and it explains every quoted PCR.</param>
 /// <param name="Malformed">True when the quote's fields (hex, base64, PCR names, signature) or the event log could not
 /// even be decoded, as opposed to decoding and then failing verification.</param>
+/// <param name="LogSecureBoot">Secure Boot as the parsed event log records it, from digest-verified events only; null
+/// when there was no log or it could not be parsed. Trust it only through <see cref="SecureBoot"/>.</param>
 public sealed record AttestationCheck(IReadOnlyList<string> QuoteProblems, IReadOnlyList<string> EventLogProblems, bool EventLogReplayed,
-    bool Malformed = false)
+    bool Malformed = false, SecureBootLog? LogSecureBoot = null)
 {
     /// <summary>True when the quote verified.</summary>
     public bool QuoteVerified => QuoteProblems.Count == 0;
+
+    /// <summary>
+    /// The Secure Boot state the TPM attests: the SecureBoot variable of the log's digest-verified PCR 7 events, when the
+    /// quote verified and the log replays to the quoted PCRs (PCR 7 among them). Null when that is not proven: the
+    /// agent's own word (<c>boot.secureBoot</c>) is then all there is.
+    /// </summary>
+    public bool? SecureBoot => QuoteVerified && EventLogReplayed ? LogSecureBoot?.Enabled : null;
 }
 
 /// <summary>
@@ -62,11 +71,11 @@ public static class ReportAttestation
         }
 
         if (eventLog is null) return new AttestationCheck(quoteProblems, [], false, malformed);
-        PcrBanks replayed;
-        try { replayed = PcrReplay.Replay(TcgEventLogParser.Parse(eventLog)); }
+        TcgEventLog log;
+        try { log = TcgEventLogParser.Parse(eventLog); }
         catch (EventLogFormatException e) { return new AttestationCheck(quoteProblems, [$"not a TCG event log: {e.Message}"], false, Malformed: true); }
-        var logProblems = Replay(replayed, pcrs);
-        return new AttestationCheck(quoteProblems, logProblems, logProblems.Count == 0, malformed);
+        var logProblems = Replay(PcrReplay.Replay(log), pcrs);
+        return new AttestationCheck(quoteProblems, logProblems, logProblems.Count == 0, malformed, SecureBootLog.From(log));
     }
 
     /// <summary>

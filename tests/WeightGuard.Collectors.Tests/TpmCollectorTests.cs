@@ -55,4 +55,22 @@ public class TpmCollectorTests
         Assert.That(unreachable.Present, Is.False);
         Assert.That(unreachable.Error, Does.StartWith("cannot connect to the TPM simulator"));
     }
+
+    [Test]
+    public void ForgedSecureBootDataIsAFactNotASecureBootState()
+    {
+        // The SecureBoot event's value flipped, its digests untouched: the data no longer matches what PCR 7 recorded.
+        var bytes = File.ReadAllBytes(Log("event-uefivar.bin"));
+        var log = TcgEventLogParser.Parse(bytes);
+        var e = log.Events.Single(ev => ev.PcrIndex == 7);
+        var end = e.Number + 1 < log.Events.Count ? (int)log.Events[e.Number + 1].Offset : bytes.Length;
+        bytes[end - 1] ^= 1;
+        using var tree = new HostTree();
+        tree.Write(TpmCollector.EventLogPath, bytes);
+
+        var evidence = new TpmCollector(tree.HostRoot, new TpmSelector(TpmSelectorKind.None)).Collect();
+        Assert.That(evidence.EventLog!.SecureBoot, Is.Null);
+        Assert.That(evidence.EventLog.DigestMismatches, Has.Count.EqualTo(1));
+        Assert.That(evidence.EventLog.DigestMismatches[0], Does.StartWith($"event {e.Number} (EV_EFI_VARIABLE_DRIVER_CONFIG, PCR 7): the "));
+    }
 }

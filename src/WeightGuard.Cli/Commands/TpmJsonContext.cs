@@ -2,16 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace WeightGuard.Cli.Commands;
 
-/// <summary>JSON of <c>weightguard inspect eventlog</c>.</summary>
-internal sealed record EventLogJson(string File, bool CryptoAgile, IReadOnlyList<string> Algorithms, int EventCount,
-    IReadOnlyList<EventJson> Events, Dictionary<string, Dictionary<string, string>> Pcrs, SecureBootJson SecureBoot);
+/// <summary>JSON of <c>weightguard inspect eventlog</c>: <c>pcrs</c> for a TPM log, <c>measurementRegisters</c> for a CC log.</summary>
+internal sealed record EventLogJson(string File, string Kind, bool CryptoAgile, IReadOnlyList<string> Algorithms, int EventCount,
+    int? PaddingOffset, int? StartupLocality, IReadOnlyList<EventJson> Events, Dictionary<string, Dictionary<string, string>>? Pcrs,
+    Dictionary<string, Dictionary<string, string>>? MeasurementRegisters, int DigestMismatches, SecureBootJson? SecureBoot);
 
-/// <summary>One event.</summary>
-internal sealed record EventJson(int Number, long Offset, uint Pcr, string Type, Dictionary<string, string> Digests, int Size,
-    string? Description);
+/// <summary>One event. <c>register</c> is the PCR index, or the CC measurement register's index; <c>description</c> is
+/// absent when the digest does not match the data (the data is then not read).</summary>
+internal sealed record EventJson(int Number, long Offset, uint Register, string Type, Dictionary<string, string> Digests, int Size,
+    string DigestCheck, string DigestDetail, string? Description);
 
-/// <summary>Secure Boot as the log records it.</summary>
-internal sealed record SecureBootJson(bool? Enabled, IReadOnlyList<SecureBootVariableJson> Variables, int AuthorityEvents);
+/// <summary>Secure Boot as the log's digest-verified events record it, and the PCR 7 events that were not read.</summary>
+internal sealed record SecureBootJson(bool? Enabled, IReadOnlyList<SecureBootVariableJson> Variables, int AuthorityEvents,
+    IReadOnlyList<string> Unverified);
 
 /// <summary>A PK/KEK/db/dbx measurement.</summary>
 internal sealed record SecureBootVariableJson(string Name, string VendorGuid, int Length, int? SignatureCount, string Sha256);

@@ -61,10 +61,14 @@ public sealed class TpmCollector(HostRoot root, TpmSelector tpm)
             var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             var log = TcgEventLogParser.Parse(buffer.AsSpan(0, length));
             var secureBoot = SecureBootLog.From(log);
+            var mismatches = EventDigestRules.Mismatches(log);
             return (log, new TpmEventLogFact
             {
                 Path = EventLogPath, Events = log.Events.Count, SecureBoot = secureBoot.Enabled,
                 SecureBootDatabases = secureBoot.Variables.Where(v => v.Length > 0).Select(v => v.Name).Distinct().ToList(),
+                DigestMismatches = [.. mismatches.Take(TpmEventLogFact.MaxDigestMismatches).Select(m => m.ToString()),
+                    .. mismatches.Count > TpmEventLogFact.MaxDigestMismatches
+                        ? [$"… and {mismatches.Count - TpmEventLogFact.MaxDigestMismatches} more"] : Array.Empty<string>()],
             });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EventLogFormatException)

@@ -48,6 +48,13 @@ public sealed record TpmEventLogFact
     public bool? SecureBoot { get; init; }
     /// <summary>The Secure Boot databases measured (PK, KEK, db, dbx) that are not empty.</summary>
     public IReadOnlyList<string> SecureBootDatabases { get; init; } = [];
+    /// <summary>
+    /// Events whose digest is not the hash of their data (<c>event 12 (EV_EFI_VARIABLE_DRIVER_CONFIG, PCR 7): …</c>), at
+    /// most <see cref="MaxDigestMismatches"/>: their data was not read, so <see cref="SecureBoot"/> never comes from them.
+    /// </summary>
+    public IReadOnlyList<string> DigestMismatches { get; init; } = [];
+    /// <summary>Most entries kept in <see cref="DigestMismatches"/>; a last entry says how many more there were.</summary>
+    public const int MaxDigestMismatches = 20;
     /// <summary>Why the log could not be read or parsed (<c>offset N: problem</c>), or null.</summary>
     public string? Error { get; init; }
 }

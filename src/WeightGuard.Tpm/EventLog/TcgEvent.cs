@@ -18,7 +18,11 @@ public sealed record TcgEvent(int Number, long Offset, uint PcrIndex, uint Event
 /// <param name="CryptoAgile">True for the crypto-agile format (Spec ID Event03), false for the SHA-1 format.</param>
 /// <param name="Algorithms">The banks the log carries digests for, with their digest sizes (from the Spec ID event).</param>
 /// <param name="Events">All events in log order, including the Spec ID header event.</param>
-public sealed record TcgEventLog(bool CryptoAgile, IReadOnlyList<(TpmAlgId Algorithm, int DigestSize)> Algorithms, IReadOnlyList<TcgEvent> Events);
+public sealed record TcgEventLog(bool CryptoAgile, IReadOnlyList<(TpmAlgId Algorithm, int DigestSize)> Algorithms, IReadOnlyList<TcgEvent> Events)
+{
+    /// <summary>Where 0xFF padding after the last event begins (a CCEL copied from its ACPI region); null when there is none.</summary>
+    public int? PaddingOffset { get; init; }
+}
 
 /// <summary>An event log is malformed. The message reads <c>offset N: problem</c>.</summary>
 /// <param name="offset">Byte offset in the log where the problem is.</param>
@@ -41,6 +45,10 @@ public static class TcgEventType
     public const uint Separator = 0x00000004;
     /// <summary>EV_ACTION.</summary>
     public const uint Action = 0x00000005;
+    /// <summary>EV_S_CRTM_VERSION.</summary>
+    public const uint SCrtmVersion = 0x00000008;
+    /// <summary>EV_OMIT_BOOT_DEVICE_EVENTS.</summary>
+    public const uint OmitBootDeviceEvents = 0x00000012;
     /// <summary>EV_EFI_VARIABLE_DRIVER_CONFIG.</summary>
     public const uint EfiVariableDriverConfig = 0x80000001;
     /// <summary>EV_EFI_VARIABLE_BOOT.</summary>
@@ -51,10 +59,14 @@ public static class TcgEventType
     public const uint EfiBootServicesDriver = 0x80000004;
     /// <summary>EV_EFI_RUNTIME_SERVICES_DRIVER.</summary>
     public const uint EfiRuntimeServicesDriver = 0x80000005;
+    /// <summary>EV_EFI_GPT_EVENT.</summary>
+    public const uint EfiGptEvent = 0x80000006;
     /// <summary>EV_EFI_ACTION.</summary>
     public const uint EfiAction = 0x80000007;
     /// <summary>EV_EFI_VARIABLE_BOOT2.</summary>
     public const uint EfiVariableBoot2 = 0x8000000C;
+    /// <summary>EV_EFI_HCRTM_EVENT: the H-CRTM measured before the host's firmware ran (PCR 0 then starts at locality 4's value).</summary>
+    public const uint EfiHcrtmEvent = 0x80000010;
     /// <summary>EV_EFI_VARIABLE_AUTHORITY.</summary>
     public const uint EfiVariableAuthority = 0x800000E0;
 

@@ -5,13 +5,20 @@ namespace WeightGuard.Tpm.EventLog;
 
 /// <summary>
 /// Parses TCG PC Client firmware event logs (little-endian): the SHA-1 format (TCG_PCR_EVENT throughout) and the
-/// crypto-agile format (a Spec ID Event03 header, then TCG_PCR_EVENT2). Every size is checked against the bytes left
-/// before anything is allocated; errors name the byte offset.
+/// crypto-agile format (a Spec ID Event03 header, then TCG_PCR_EVENT2), which is also the format of confidential-computing
+/// event logs (Intel TDX CCEL). Every size is checked against the bytes left before anything is allocated; errors name
+/// the byte offset.
 /// </summary>
 public static class TcgEventLogParser
 {
     /// <summary>Largest log accepted (real logs are tens of kilobytes).</summary>
     public const int MaxLogSize = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Most events accepted. Firmware logs hold hundreds; without a limit a 16 MiB log of 16-byte empty events would
+    /// become a million objects.
+    /// </summary>
+    public const int MaxEvents = 65_536;
 
     /// <summary>Most digests one event or the Spec ID header may list.</summary>
     private const int MaxAlgorithms = 16;
@@ -35,6 +42,12 @@ public static class TcgEventLogParser
             var algorithms = ReadSpecId(first.Event.Data, first.DataOffset);
             while (offset < log.Length)
             {
+                // A log copied from a fixed-size firmware area (the CCEL ACPI table's region) is padded with 0xFF after
+                // its last event; go-eventlog stops there too. Only an all-0xFF remainder ends the log: anything else
+                // after it is still parsed, so an event cannot hide behind a few 0xFF bytes.
+                if (!log[offset..].ContainsAnyExcept((byte)0xFF))
+                    return new TcgEventLog(true, algorithms, events) { PaddingOffset = offset };
+                CheckCount(events, offset);
                 var (e, next) = ReadEvent2(log, offset, events.Count, algorithms);
                 events.Add(e);
                 offset = next;
@@ -43,11 +56,17 @@ public static class TcgEventLogParser
         }
         while (offset < log.Length)
         {
+            CheckCount(events, offset);
             var e = ReadLegacyEvent(log, offset, events.Count);
             events.Add(e.Event);
             offset = e.Next;
         }
         return new TcgEventLog(false, [(TpmAlgId.Sha1, Sha1Size)], events);
+    }
+
+    private static void CheckCount(List<TcgEvent> events, int offset)
+    {
+        if (events.Count == MaxEvents) throw new EventLogFormatException(offset, $"more than {MaxEvents} events");
     }
 
     /// <summary>TCG_PCR_EVENT: u32 pcrIndex, u32 eventType, 20-byte SHA-1 digest, u32 eventSize, event.</summary>
@@ -81,6 +100,8 @@ public static class TcgEventLogParser
             var size = algorithms.FirstOrDefault(a => a.Algorithm == alg).DigestSize;
             if (size == 0)
                 throw new EventLogFormatException(algAt, $"event {number}: unknown digest algorithm {TpmHash.Describe(alg)} (not in the Spec ID event)");
+            if (digests.Any(d => d.Algorithm == alg))
+                throw new EventLogFormatException(algAt, $"event {number}: digest algorithm {TpmHash.Describe(alg)} is listed twice");
             digests.Add(new TpmtHa(alg, Take(log, ref at, (uint)size, $"{TpmHash.Describe(alg)} digest", offset)));
         }
         var eventSize = U32(log, ref at, "eventSize", offset);
@@ -106,6 +127,8 @@ public static class TcgEventLogParser
             var known = TpmHash.DigestSize(alg);
             if (size is 0 or > 64 || (known != 0 && known != size))
                 throw new EventLogFormatException(dataOffset + sizeAt, $"Spec ID event: digest size {size} is wrong for {TpmHash.Describe(alg)}");
+            if (algorithms.Any(a => a.Item1 == alg))
+                throw new EventLogFormatException(dataOffset + sizeAt - 2, $"Spec ID event: algorithm {TpmHash.Describe(alg)} is listed twice");
             algorithms.Add((alg, size));
         }
         return algorithms;
