@@ -16,12 +16,7 @@ internal static class CatalogSources
             return null;
         }
         if (waiverFile is null) return catalog;
-        if (!File.Exists(waiverFile))
-        {
-            stderr.WriteLine($"{waiverFile}: no such file");
-            return null;
-        }
-        var (waivers, errors) = CatalogLoader.LoadWaivers(new CatalogSource(waiverFile, File.ReadAllText(waiverFile)), catalog);
+        var (waivers, errors) = CatalogLoader.LoadWaiverFile(waiverFile, catalog);
         foreach (var e in errors) stderr.WriteLine(e);
         return errors.Count > 0 ? null : catalog.WithWaivers([.. catalog.Waivers, .. waivers]);
     }

@@ -1,5 +1,6 @@
 using WeightGuard.Collectors.Access;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform.Ssh;
 
@@ -63,7 +64,7 @@ public sealed class SshCollector(HostRoot root, AccountDatabase accounts)
                 var path = Expand(pattern, account);
                 try
                 {
-                    if (root.ReadText(path, 4 << 20) is not { } text) continue;
+                    if (root.ReadText(path, InputKind.AuthorizedKeys) is not { } text) continue;
                     var summary = AuthorizedKeysParser.Parse(text, path);
                     found.Add(new AuthorizedKeysFile(account.Name, path, summary.Keys, summary.KeyTypes, summary.Restricted));
                 }
