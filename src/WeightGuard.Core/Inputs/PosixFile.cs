@@ -72,12 +72,15 @@ internal static unsafe partial class PosixFile
     private static Exception Failure(string path)
     {
         var errno = Marshal.GetLastPInvokeError();
-        return errno switch
+        // HResult carries the errno, as the collectors' own native calls do.
+        Exception failure = errno switch
         {
             ENOENT or ENOTDIR => new FileNotFoundException($"{path}: no such file or directory", path),
             EACCES => new UnauthorizedAccessException($"{path}: permission denied"),
-            ELOOP => new IOException($"{path}: a symbolic link where none may be (or too many levels of links)", errno),
-            _ => new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno),
+            ELOOP => new IOException($"{path}: a symbolic link where none may be (or too many levels of links)"),
+            _ => new IOException($"{path}: {Marshal.GetPInvokeErrorMessage(errno)}"),
         };
+        failure.HResult = errno;
+        return failure;
     }
 }
