@@ -1,3 +1,5 @@
+using WeightGuard.Testing;
+
 namespace WeightGuard.Cli.Tests;
 
 /// <summary>
@@ -162,7 +164,9 @@ public class HostileInputTests
         File.WriteAllText(At("tree/etc/ssh/sshd_config"), "PermitRootLogin no\n");
         var (code, stdout, stderr) = WeightGuardProcess.RunBounded("scan", "--root", tree, "--format", "json");
         Assert.That(code, Is.EqualTo(1), stderr);
-        Assert.That(stdout, Does.Contain("not an absolute path: the home directory of root in /etc/passwd is 'root-home'"));
+        var reasons = CliRunner.Json(stdout).GetProperty("evidence").GetProperty("ssh").GetProperty("errors").EnumerateArray()
+            .Select(e => e.GetProperty("reason").GetString());
+        Assert.That(reasons, Does.Contain("not an absolute path: the home directory of root in /etc/passwd is 'root-home'"));
         Assert.That(stderr, Does.Not.Contain("   at "));
     }
 }
