@@ -5,15 +5,7 @@ namespace WeightGuard.Fuzz;
 
 /// <summary><see cref="SshdConfigParser"/> on a host tree's <c>/etc/ssh/sshd_config</c>.</summary>
 [FuzzTarget("sshd-config")]
-internal sealed class SshdConfigParserTarget : IFuzzTarget
+internal sealed class SshdConfigParserTarget() : HostConfigFileTarget("/etc/ssh/sshd_config")
 {
-    private readonly HostTreeInput _tree = new("/etc/ssh/sshd_config");
-
-
-    public void Run(byte[] input)
-    {
-        _tree.Write(input);
-        try { new SshdConfigParser(new ConfigFileBudget(_tree.Root)).Parse(); }
-        catch (InvalidDataException) { } // how the parser refuses a file sshd would refuse
-    }
+    protected override void Parse(ConfigFileBudget budget) => new SshdConfigParser(budget).Parse();
 }

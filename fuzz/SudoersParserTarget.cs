@@ -5,15 +5,7 @@ namespace WeightGuard.Fuzz;
 
 /// <summary><see cref="SudoersParser"/> on a host tree's <c>/etc/sudoers</c>.</summary>
 [FuzzTarget("sudoers")]
-internal sealed class SudoersParserTarget : IFuzzTarget
+internal sealed class SudoersParserTarget() : HostConfigFileTarget("/etc/sudoers")
 {
-    private readonly HostTreeInput _tree = new("/etc/sudoers");
-
-
-    public void Run(byte[] input)
-    {
-        _tree.Write(input);
-        try { new SudoersParser(new ConfigFileBudget(_tree.Root)).Parse(); }
-        catch (InvalidDataException) { } // how the parser refuses a file visudo would refuse
-    }
+    protected override void Parse(ConfigFileBudget budget) => new SudoersParser(budget).Parse();
 }

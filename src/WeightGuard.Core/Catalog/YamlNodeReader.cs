@@ -48,6 +48,12 @@ internal sealed class YamlNodeReader(string file, List<CatalogError> errors)
             Error((int)e.Start.Line, "invalid YAML: " + e.Message);
             return null;
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet also refuses some malformed input this way (a tag that is no URI, an event it cannot place).
+            Error(1, "invalid YAML: " + e.Message);
+            return null;
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's parser gives up this way on some unterminated flow collections; it names no position.

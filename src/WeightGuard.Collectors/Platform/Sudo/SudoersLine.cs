@@ -56,17 +56,9 @@ internal sealed class SudoersLine(string text, string at)
     {
         SkipBlanks();
         if (PeekRaw() == '"') return Quoted();
-        var word = new StringBuilder();
-        while (_i < text.Length)
-        {
-            var c = text[_i];
-            if (c == '\\' && _i + 1 < text.Length) { word.Append(text[_i + 1]); _i += 2; continue; }
-            if (c is ' ' or '\t' or ',' or '=' or '(' or ')' or '!' or '"') break;
-            if (c == ':' && !(allowColonPrefix && word.Length == 1 && word[0] == '%')) break;
-            word.Append(c);
-            _i++;
-        }
-        return word.Length == 0 ? null : word.ToString();
+        var word = Unquoted((read, c) => c is ' ' or '\t' or ',' or '=' or '(' or ')' or '!' or '"'
+            || (c == ':' && !(allowColonPrefix && read.Length == 1 && read[0] == '%')));
+        return word.Length == 0 ? null : word;
     }
 
     /// <summary>Letters, digits and '_' (a Defaults entry's name).</summary>
@@ -82,34 +74,29 @@ internal sealed class SudoersLine(string text, string at)
     public string Word(bool stopAtColon = true)
     {
         SkipBlanks();
-        if (PeekRaw() == '"') return Quoted();
-        var word = new StringBuilder();
-        while (_i < text.Length)
-        {
-            var c = text[_i];
-            if (c == '\\' && _i + 1 < text.Length) { word.Append(text[_i + 1]); _i += 2; continue; }
-            if (c is ' ' or '\t' or ',' || (stopAtColon && c == ':')) break;
-            word.Append(c);
-            _i++;
-        }
-        return word.ToString();
+        return PeekRaw() == '"' ? Quoted() : Unquoted((_, c) => c is ' ' or '\t' or ',' || (stopAtColon && c == ':'));
     }
 
     /// <summary>Command arguments: up to an unescaped comma or colon; an unescaped '=' is an error, as sudo requires it escaped.</summary>
     public string Arguments()
     {
         SkipBlanks();
-        var args = new StringBuilder();
+        return Unquoted((_, c) => c == '=' ? throw Error("syntax error: '=' in command arguments must be escaped") : c is ',' or ':').TrimEnd();
+    }
+
+    /// <summary>Characters until <paramref name="stop"/> says so (given what was read and the next character); a backslash takes the next character literally.</summary>
+    private string Unquoted(Func<StringBuilder, char, bool> stop)
+    {
+        var word = new StringBuilder();
         while (_i < text.Length)
         {
             var c = text[_i];
-            if (c == '\\' && _i + 1 < text.Length) { args.Append(text[_i + 1]); _i += 2; continue; }
-            if (c is ',' or ':') break;
-            if (c == '=') throw Error("syntax error: '=' in command arguments must be escaped");
-            args.Append(c);
+            if (c == '\\' && _i + 1 < text.Length) { word.Append(text[_i + 1]); _i += 2; continue; }
+            if (stop(word, c)) break;
+            word.Append(c);
             _i++;
         }
-        return args.ToString().TrimEnd();
+        return word.ToString();
     }
 
     /// <summary>A double-quoted string; <c>\"</c> and <c>\\</c> escape. The line must hold its closing quote.</summary>
