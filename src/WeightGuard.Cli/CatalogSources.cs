@@ -20,28 +20,19 @@ internal static class CatalogSources
         }
         if (waiverFile is not null)
         {
-            if (Read(waiverFile, stderr) is not { } text) return null;
-            var (waivers, errors) = CatalogLoader.LoadWaivers(text, catalog);
+            var (waivers, errors) = CatalogLoader.LoadWaiverFile(waiverFile, catalog);
             foreach (var e in errors) stderr.WriteLine(e);
             if (errors.Count > 0) return null;
             catalog = catalog.WithWaivers([.. catalog.Waivers, .. waivers]);
         }
         if (attestationFile is not null)
         {
-            if (Read(attestationFile, stderr) is not { } text) return null;
-            var (attestations, errors) = CatalogLoader.LoadAttestations(text, catalog);
+            var (attestations, errors) = CatalogLoader.LoadAttestationFile(attestationFile, catalog);
             foreach (var e in errors) stderr.WriteLine(e);
             if (errors.Count > 0) return null;
             catalog = catalog.WithAttestations([.. catalog.Attestations, .. attestations]);
         }
         return catalog;
-    }
-
-    private static CatalogSource? Read(string file, TextWriter stderr)
-    {
-        if (File.Exists(file)) return new CatalogSource(file, File.ReadAllText(file));
-        stderr.WriteLine($"{file}: no such file");
-        return null;
     }
 
     /// <summary>The catalogue shipped inside the binary.</summary>

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using WeightGuard.Cli;
 using WeightGuard.Cli.Commands;
+
+var verbose = new Option<bool>("--verbose") { Description = "On an internal error, print the stack trace too", Recursive = true };
 
 var root = new RootCommand("WeightGuard: proves that every server holding AI model weights is protected as its security level demands.")
 {
@@ -11,6 +14,7 @@ var root = new RootCommand("WeightGuard: proves that every server holding AI mod
     EvidenceCommand.Create(),
     EnrollCommand.Create(),
     AgentCommand.Create(),
+    verbose,
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
@@ -20,4 +24,6 @@ if (parsed.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
     Console.Error.WriteLine("Run 'weightguard --help' for usage.");
     return 2;
 }
-return await parsed.InvokeAsync();
+// Exceptions reach the guard, not System.CommandLine's handler (which prints a stack trace and exits 1).
+return await TopLevelGuard.RunAsync(() => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }),
+    parsed.GetValue(verbose), Console.Error);

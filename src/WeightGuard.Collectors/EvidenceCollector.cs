@@ -44,9 +44,9 @@ public static class EvidenceCollector
             paths.AddRange(AccountDatabase.Read(root).Accounts.Where(a => a.Uid >= 1000 && a.HasLoginShell)
                 .Select(a => $"/home/{a.Name}/.cache/huggingface"));
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            // without /etc/passwd only the fixed locations are searched
+            // without /etc/passwd only the fixed locations are searched (the access collector reports why it is unreadable)
         }
         return paths.Distinct(StringComparer.Ordinal).ToList();
     }

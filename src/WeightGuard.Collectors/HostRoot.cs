@@ -1,3 +1,5 @@
+using WeightGuard.Core.Inputs;
+
 namespace WeightGuard.Collectors;
 
 /// <summary>
@@ -37,24 +39,68 @@ public sealed class HostRoot
         return relative == "." ? "/" : "/" + relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
-    /// <summary>Reads a whole small text file under the root, or null when it does not exist.</summary>
-    /// <exception cref="UnauthorizedAccessException">The file exists but may not be read.</exception>
-    /// <exception cref="InvalidDataException">The file is larger than <paramref name="maxBytes"/>.</exception>
-    public string? ReadText(string hostPath, int maxBytes = 1 << 20)
+    /// <summary>
+    /// Maps a host path to the path to open on this machine with every symbolic link on the way resolved inside the
+    /// root, as the scanned host would resolve it: an absolute target starts again at the root and <c>..</c> stops at
+    /// it, so a tree's <c>/etc/passwd -> /dev/zero</c> names the tree's <c>/dev/zero</c>, never this machine's. The
+    /// result holds no links (open it without following one). On the live host this is <see cref="Resolve"/>.
+    /// </summary>
+    /// <exception cref="IOException">More than 40 links on the way (a loop).</exception>
+    public string ResolveInRoot(string hostPath)
     {
         var local = Resolve(hostPath);
-        if (!File.Exists(local)) return null;
-        using var stream = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-        var buffer = new byte[Math.Min(maxBytes + 1, 64 * 1024)];
-        using var text = new MemoryStream();
-        int n;
-        while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+        if (IsLive) return local;
+        var pending = new List<string>(hostPath.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var resolved = new List<string>();
+        var links = 0;
+        while (pending.Count > 0)
         {
-            text.Write(buffer, 0, n);
-            if (text.Length > maxBytes) throw new InvalidDataException($"{hostPath}: larger than {maxBytes} bytes");
+            var part = pending[0];
+            pending.RemoveAt(0);
+            if (part == ".") continue;
+            if (part == "..") { if (resolved.Count > 0) resolved.RemoveAt(resolved.Count - 1); continue; }
+            resolved.Add(part);
+            var target = new FileInfo(Path.Join(Directory, string.Join('/', resolved))).LinkTarget;
+            if (target is null) continue;
+            if (++links > MaxLinks) throw new IOException($"{hostPath}: more than {MaxLinks} symbolic links on the way (a loop?)");
+            resolved.RemoveAt(resolved.Count - 1);
+            if (target.StartsWith('/')) resolved.Clear();
+            pending.InsertRange(0, target.Split('/', StringSplitOptions.RemoveEmptyEntries));
         }
-        return System.Text.Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+        return Path.Join(Directory, "/" + string.Join('/', resolved));
     }
+
+    /// <summary>
+    /// Reads a whole text file under the root through <see cref="BoundedFile"/> (regular files only, at most the kind's
+    /// limit, links resolved inside the root), or null when it does not exist.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The file exists but may not be read.</exception>
+    /// <exception cref="IOException">Not a regular file, or unreadable.</exception>
+    /// <exception cref="InvalidDataException">The file is larger than the kind allows.</exception>
+    public string? ReadText(string hostPath, InputKind kind)
+    {
+        try { return BoundedFile.ReadText(ResolveInRoot(hostPath), kind, followFinalLink: IsLive, name: hostPath); }
+        catch (FileNotFoundException) { return null; }
+    }
+
+    /// <summary>The bytes of a file under the root, or null when it does not exist; see <see cref="ReadText"/>.</summary>
+    /// <inheritdoc cref="ReadText" path="/exception"/>
+    public byte[]? ReadBytes(string hostPath, InputKind kind)
+    {
+        try { return BoundedFile.ReadBytes(ResolveInRoot(hostPath), kind, followFinalLink: IsLive, name: hostPath); }
+        catch (FileNotFoundException) { return null; }
+    }
+
+    /// <summary>Opens a regular file under the root as a stream (links resolved inside the root), or null when it does not exist.</summary>
+    /// <exception cref="UnauthorizedAccessException">The file exists but may not be read.</exception>
+    /// <exception cref="IOException">Not a regular file, or unreadable.</exception>
+    public FileStream? OpenRead(string hostPath)
+    {
+        try { return BoundedFile.OpenStream(ResolveInRoot(hostPath), followFinalLink: IsLive, name: hostPath); }
+        catch (FileNotFoundException) { return null; }
+    }
+
+    private const int MaxLinks = 40;
 
     /// <inheritdoc />
     public override string ToString() => Directory;

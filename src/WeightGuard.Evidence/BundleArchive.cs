@@ -33,14 +33,27 @@ public static class BundleArchive
         }
         using (archive)
         {
-            if (archive.Entries.Count > limits.MaxEntries)
+            IReadOnlyList<ZipArchiveEntry> all;
+            // The central directory is read on first use; a forged one (an entry count the end record disagrees with,
+            // a truncated record) is a defect of the bundle, not a crash.
+            try { all = archive.Entries; }
+            catch (InvalidDataException e)
             {
-                problems.Add(new BundleProblem(BundleProblem.Archive, $"{archive.Entries.Count} entries exceed the limit of {limits.MaxEntries}"));
+                problems.Add(new BundleProblem(BundleProblem.Archive, $"not a readable zip archive: {e.Message}"));
+                return (entries, problems);
+            }
+            if (all.Count > limits.MaxEntries)
+            {
+                problems.Add(new BundleProblem(BundleProblem.Archive, $"{all.Count} entries exceed the limit of {limits.MaxEntries}"));
+                return (entries, problems);
+            }
+            if (ArchiveProblem(all, zip.Length, limits) is { } tooLarge)
+            {
+                problems.Add(new BundleProblem(BundleProblem.Archive, tooLarge));
                 return (entries, problems);
             }
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            long total = 0;
-            foreach (var entry in archive.Entries)
+            foreach (var entry in all)
             {
                 var name = entry.FullName;
                 if (NameProblem(name) is { } bad) { problems.Add(new BundleProblem(Printable(name), bad)); continue; }
@@ -55,17 +68,25 @@ public static class BundleArchive
                     problems.Add(new BundleProblem(name, $"compression ratio {entry.Length / Math.Max(entry.CompressedLength, 1)}:1 exceeds the limit of {limits.MaxCompressionRatio}:1 (a zip bomb?)"));
                     continue;
                 }
-                total += entry.Length;
-                if (total > limits.MaxTotalBytes)
-                {
-                    problems.Add(new BundleProblem(BundleProblem.Archive, $"more than {limits.MaxTotalBytes} bytes uncompressed in all; stopped at {name}"));
-                    break;
-                }
                 if (Inflate(entry, out var bytes) is { } failure) problems.Add(new BundleProblem(name, failure));
                 else entries[name] = bytes;
             }
         }
         return (entries, problems);
+    }
+
+    /// <summary>
+    /// Why the archive as a whole is refused before any entry is inflated: its declared uncompressed size (the sum of the
+    /// entries' headers, each of which is also enforced while inflating) against the total limit and the archive ratio.
+    /// </summary>
+    private static string? ArchiveProblem(IReadOnlyList<ZipArchiveEntry> all, long archiveBytes, BundleLimits limits)
+    {
+        var declared = all.Sum(e => Math.Min(e.Length, limits.MaxEntryBytes + 1));
+        if (declared > limits.MaxTotalBytes)
+            return $"declares {declared} bytes uncompressed, more than the limit of {limits.MaxTotalBytes}";
+        if (declared > limits.ArchiveRatioCheckedAbove && declared > (long)limits.MaxArchiveRatio * Math.Max(archiveBytes, 1))
+            return $"declares {declared} bytes uncompressed in {archiveBytes} (ratio {declared / Math.Max(archiveBytes, 1)}:1, limit {limits.MaxArchiveRatio}:1 for the whole archive; a zip bomb?)";
+        return null;
     }
 
     /// <summary>Why a name is refused, or null. The layout's own names never need any of this.</summary>
@@ -97,7 +118,7 @@ public static class BundleArchive
             Span<byte> extra = stackalloc byte[1];
             return stream.Read(extra) == 0 ? null : $"inflates beyond the {entry.Length} bytes its header declares";
         }
-        catch (InvalidDataException e) { return $"cannot be decompressed: {e.Message}"; }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException) { return $"cannot be decompressed: {e.Message}"; }
     }
 
     private static string Printable(string name) =>

@@ -14,6 +14,14 @@ public sealed record BundleLimits
     public long MaxTotalBytes { get; init; } = 2L * 1024 * 1024 * 1024;
     /// <summary>Largest ratio of uncompressed to compressed size, for entries above <see cref="RatioCheckedAbove"/> bytes.</summary>
     public int MaxCompressionRatio { get; init; } = 200;
+    /// <summary>
+    /// Largest ratio of the whole archive's declared uncompressed size to its size on disk, once the declared size passes
+    /// <see cref="ArchiveRatioCheckedAbove"/>: every entry is held in memory, so a small bundle of many entries each just
+    /// under <see cref="MaxCompressionRatio"/> must not inflate to gigabytes. Exports of JSON reports stay near 10:1.
+    /// </summary>
+    public int MaxArchiveRatio { get; init; } = 30;
+    /// <summary>Bundles declaring less than this uncompressed are not checked by <see cref="MaxArchiveRatio"/>.</summary>
+    public long ArchiveRatioCheckedAbove { get; init; } = 64L * 1024 * 1024;
     /// <summary>Entries this small are not ratio-checked (a short JSON file of repeated text compresses well and harms nothing).</summary>
     public long RatioCheckedAbove { get; init; } = 1024 * 1024;
 

@@ -43,6 +43,14 @@ public static class ManifestSignature
     /// </summary>
     public static SignatureCheck Verify(byte[] manifest, byte[] signature, X509Certificate2? trust, DateTimeOffset at)
     {
+        // Certificates inside the signature are decoded lazily, by SignerInfos, Certificate and the chain: a corrupted
+        // one surfaces there, not in Decode.
+        try { return VerifyDecoded(manifest, signature, trust, at); }
+        catch (CryptographicException e) { return Failed($"the signature holds a malformed structure or certificate: {e.Message}"); }
+    }
+
+    private static SignatureCheck VerifyDecoded(byte[] manifest, byte[] signature, X509Certificate2? trust, DateTimeOffset at)
+    {
         var cms = new SignedCms(new ContentInfo(manifest), detached: true);
         try { cms.Decode(signature); }
         catch (CryptographicException e) { return Failed($"not a CMS signature: {e.Message}"); }

@@ -61,6 +61,17 @@ public class CatalogLoaderTests
             string.Join("\n", result.Errors));
     }
 
+    /// <summary>Inputs the catalogue fuzzer (fuzz/, target catalog-yaml) found YamlDotNet refusing with ArgumentException.</summary>
+    [TestCase("!![", "Global tags must be valid URIs")]
+    [TestCase(" :\0\0\u007f \u00e6", "The current event is of an unsupported type")]
+    public void YamlTheParserRefusesWithAnArgumentExceptionIsAnError(string text, string reason) =>
+        AssertSingleError(CatalogLoader.Load([new CatalogSource("controls/WG-FUZ-001.yaml", text)], []), "controls/WG-FUZ-001.yaml:1", reason);
+
+    [Test]
+    public void FiftyThousandLevelsOfNestingAreRefusedBeforeTheRepresentationModelRecurses() =>
+        AssertSingleError(CatalogLoader.Load([], [new CatalogSource("profiles/deep.yaml", "id: " + new string('[', 50_000) + new string(']', 50_000))]),
+            "profiles/deep.yaml:1", "nested deeper than 64 levels");
+
     [Test]
     public void UnknownKeyIsRejectedWithItsLine() =>
         AssertSingleError(Load([Control("WG-ACL-001", extra: "colour: blue")], []), "controls/WG-ACL-001.yaml:17", "unknown key 'colour'");

@@ -43,7 +43,7 @@ public class ArchiveLimitsTests
     public void TheTotalUncompressedSizeIsBounded()
     {
         var problems = Problems(Zip(("a.json", new byte[600]), ("b.json", new byte[600])), new BundleLimits { MaxTotalBytes = 1000 });
-        Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("bundle", "more than 1000 bytes uncompressed in all; stopped at b.json") }));
+        Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("bundle", "declares 1200 bytes uncompressed, more than the limit of 1000") }));
     }
 
     [Test]

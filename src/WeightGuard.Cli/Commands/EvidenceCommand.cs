@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using WeightGuard.Core.Inputs;
 using WeightGuard.Evidence;
 
 namespace WeightGuard.Cli.Commands;
@@ -37,7 +38,7 @@ internal static class EvidenceCommand
                 BundleVerification result;
                 try
                 {
-                    using var stream = File.OpenRead(path);
+                    using var stream = BoundedFile.OpenStream(path);
                     result = EvidenceBundleVerifier.Verify(stream, anchor);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -92,13 +93,13 @@ internal static class EvidenceCommand
     {
         try
         {
-            var bytes = File.ReadAllBytes(path);
+            var bytes = BoundedFile.ReadBytes(path, InputKind.Certificate);
             var text = System.Text.Encoding.ASCII.GetString(bytes);
             return text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)
                 ? X509Certificate2.CreateFromPem(text)
                 : X509CertificateLoader.LoadCertificate(bytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or CryptographicException or ArgumentException)
         {
             Console.Error.WriteLine($"--trust {path}: not a readable PEM or DER certificate: {e.Message}");
             return null;

@@ -9,4 +9,6 @@ internal static class ExitCodes
     public const int Failed = 1;
     /// <summary>Usage, configuration or input error.</summary>
     public const int BadInput = 2;
+    /// <summary>An internal error: a bug in WeightGuard, not a problem with the input (one line on standard error; <c>--verbose</c> adds the stack trace).</summary>
+    public const int InternalError = 3;
 }

@@ -1,3 +1,5 @@
+using WeightGuard.Core.Inputs;
+
 namespace WeightGuard.Collectors.Access;
 
 /// <summary>A local account from <c>/etc/passwd</c>, with every group it belongs to.</summary>
@@ -20,7 +22,6 @@ public sealed record Account(string Name, uint Uid, uint PrimaryGid, string Shel
 /// <summary>The host's accounts and groups, read from <c>/etc/passwd</c> and <c>/etc/group</c> through the host root.</summary>
 public sealed class AccountDatabase
 {
-    private const int MaxFileBytes = 16 << 20;
     private readonly Dictionary<uint, string> _groupNames;
     private readonly Dictionary<uint, Account> _byUid;
 
@@ -38,7 +39,7 @@ public sealed class AccountDatabase
     /// <summary>Reads the account files; missing files give an empty database.</summary>
     /// <exception cref="UnauthorizedAccessException">A file exists but may not be read.</exception>
     public static AccountDatabase Read(HostRoot root) =>
-        Parse(root.ReadText("/etc/passwd", MaxFileBytes) ?? "", root.ReadText("/etc/group", MaxFileBytes) ?? "");
+        Parse(root.ReadText("/etc/passwd", InputKind.AccountDatabase) ?? "", root.ReadText("/etc/group", InputKind.AccountDatabase) ?? "");
 
     /// <summary>Parses passwd and group text. Malformed lines are skipped, as the C library skips them.</summary>
     public static AccountDatabase Parse(string passwd, string group)

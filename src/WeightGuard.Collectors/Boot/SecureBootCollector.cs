@@ -1,4 +1,5 @@
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Boot;
 
@@ -24,9 +25,7 @@ public sealed class SecureBootCollector(HostRoot root)
     /// <summary>An efivarfs file is 4 bytes of attributes then the value; these variables hold one byte, 1 = on.</summary>
     private bool? Flag(string name)
     {
-        var path = root.Resolve($"/sys/firmware/efi/efivars/{name}-{GlobalVariableGuid}");
-        if (!File.Exists(path)) return null;
-        var bytes = File.ReadAllBytes(path);
+        if (root.ReadBytes($"/sys/firmware/efi/efivars/{name}-{GlobalVariableGuid}", InputKind.SystemFile) is not { } bytes) return null;
         if (bytes.Length != 5) throw new InvalidDataException($"efivar {name}: {bytes.Length} bytes, expected 5");
         return bytes[4] == 1;
     }

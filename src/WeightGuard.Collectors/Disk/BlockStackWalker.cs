@@ -1,4 +1,5 @@
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Disk;
 
@@ -201,7 +202,7 @@ internal sealed class BlockStackWalker(HostRoot root, Func<string, int, StorageP
     {
         try
         {
-            return root.ReadText(hostPath, 4096)?.Trim();
+            return root.ReadText(hostPath, InputKind.SystemFile)?.Trim();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

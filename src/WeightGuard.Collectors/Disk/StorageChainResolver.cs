@@ -1,5 +1,6 @@
 using System.Globalization;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Disk;
 
@@ -264,9 +265,9 @@ public sealed class StorageChainResolver
     {
         try
         {
-            return _root.ReadText(hostPath);
+            return _root.ReadText(hostPath, InputKind.MountTable);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             _problems.Add($"{hostPath}: {e.Message}");
             return null;

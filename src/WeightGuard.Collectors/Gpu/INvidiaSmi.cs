@@ -81,7 +81,7 @@ public static class NvidiaSmiQueries
     public static INvidiaSmi? For(HostRoot root)
     {
         if (root.IsLive) return NvidiaSmiProcess.Find() is { } path ? new NvidiaSmiProcess(path) : null;
-        var recorded = root.Resolve(RecordedNvidiaSmi.TreePath);
+        var recorded = root.ResolveInRoot(RecordedNvidiaSmi.TreePath);
         return Directory.Exists(recorded) ? new RecordedNvidiaSmi(recorded) : null;
     }
 }

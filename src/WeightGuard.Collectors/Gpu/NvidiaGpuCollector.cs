@@ -2,6 +2,7 @@ using WeightGuard.Collectors.Access;
 using WeightGuard.Collectors.Native;
 using WeightGuard.Collectors.Platform;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Gpu;
 
@@ -172,7 +173,7 @@ public sealed class NvidiaGpuCollector(HostRoot root, INvidiaSmi? nvidiaSmi, Acc
     {
         try
         {
-            return root.ReadText(hostPath, 1 << 20);
+            return root.ReadText(hostPath, InputKind.ConfigFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Gpu;
 
@@ -13,8 +14,6 @@ public sealed class RecordedNvidiaSmi(string directory) : INvidiaSmi
     /// <summary>Where a scanned tree keeps recorded nvidia-smi outputs (a tree's own nvidia-smi is never run).</summary>
     public const string TreePath = "/var/lib/weightguard/recorded/nvidia-smi";
 
-    private const int MaxBytes = 16 << 20;
-
     /// <inheritdoc />
     public string Source => "recorded";
 
@@ -25,10 +24,9 @@ public sealed class RecordedNvidiaSmi(string directory) : INvidiaSmi
         var output = Path.Combine(directory, name);
         var rc = output + ".rc";
         if (!File.Exists(output) || !File.Exists(rc)) throw new FileNotFoundException($"no recording of nvidia-smi {string.Join(' ', NvidiaSmiQueries.Arguments(query))} ({name})");
-        if (new FileInfo(output).Length > MaxBytes) throw new InvalidDataException($"{name}: larger than {MaxBytes} bytes");
-        var code = File.ReadAllText(rc).Trim();
+        var code = BoundedFile.ReadText(rc, InputKind.SystemFile, name: name + ".rc").Trim();
         if (!code.StartsWith("exit=", StringComparison.Ordinal) || !int.TryParse(code.AsSpan(5), NumberStyles.Integer, CultureInfo.InvariantCulture, out var exit))
             throw new InvalidDataException($"{name}.rc: expected 'exit=N', found '{(code.Length > 40 ? code[..40] + "…" : code)}'");
-        return new NvidiaSmiOutput(exit, File.ReadAllText(output));
+        return new NvidiaSmiOutput(exit, BoundedFile.ReadText(output, InputKind.RecordedOutput, name: name));
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Host;
 
@@ -28,7 +29,7 @@ public sealed class HostIdentityCollector(HostRoot root)
     {
         try
         {
-            return root.ReadText(path, 64 * 1024);
+            return root.ReadText(path, InputKind.SystemFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Native;
 
@@ -12,29 +13,34 @@ public static class RegularFile
     /// Opens <paramref name="path"/> read-only, or returns null when it is not a regular file. The type is checked by
     /// <c>statx</c> before opening and again on the open descriptor; the open is non-blocking, so a file swapped for a
     /// FIFO in between cannot hang the caller. <paramref name="status"/> describes the file actually opened.
-    /// <paramref name="seen"/> is the caller's own statx of the path, when it has one, so it is not asked twice.
+    /// <paramref name="seen"/> is the caller's own statx of the path, when it has one: a path it saw is not a regular file is not opened.
     /// </summary>
     /// <exception cref="IOException">The file cannot be opened (the message names the errno; HResult is the errno).</exception>
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
     public static SafeFileHandle? Open(string path, out FileStatus status, FileStatus? seen = null)
     {
-        status = seen ?? FileStatus.Stat(path);
-        if (!status.IsRegularFile) return null;
-        var fd = LibC.open(path, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_NOCTTY | LibC.O_CLOEXEC);
-        if (fd < 0) throw LibC.AccessFailure(path);
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (seen is { IsRegularFile: false } other)
+        {
+            status = other;
+            return null;
+        }
+        // The rule itself (type before and after a non-blocking open) is the bounded reader's, shared with Core.
+        var handle = BoundedFile.OpenRegular(path);
+        if (handle is null)
+        {
+            status = FileStatus.Stat(path);
+            return null;
+        }
         try
         {
             status = FileStatus.Of(handle, path);
+            return handle;
         }
         catch
         {
             handle.Dispose();
             throw;
         }
-        if (status.IsRegularFile) return handle;
-        handle.Dispose();
-        return null;
     }
 
     /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/> as far as the file allows; returns the bytes read.</summary>

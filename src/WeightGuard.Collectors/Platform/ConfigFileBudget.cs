@@ -1,3 +1,5 @@
+using WeightGuard.Core.Inputs;
+
 namespace WeightGuard.Collectors.Platform;
 
 /// <summary>
@@ -7,9 +9,9 @@ namespace WeightGuard.Collectors.Platform;
 /// <param name="root">The host root.</param>
 /// <param name="maxDepth">Deepest include nesting (sshd allows 16).</param>
 /// <param name="maxFiles">Most files read.</param>
-/// <param name="maxFileBytes">Largest file.</param>
+/// <param name="kind">What each file is, and so the most bytes read of one; <see cref="InputKind.ConfigFile"/> when null.</param>
 /// <param name="maxTotalBytes">Most bytes in all files together.</param>
-public sealed class ConfigFileBudget(HostRoot root, int maxDepth = 16, int maxFiles = 512, int maxFileBytes = 1 << 20, long maxTotalBytes = 16 << 20)
+public sealed class ConfigFileBudget(HostRoot root, int maxDepth = 16, int maxFiles = 512, InputKind? kind = null, long maxTotalBytes = 16 << 20)
 {
     private readonly List<string> _files = [];
     private long _bytes;
@@ -30,7 +32,7 @@ public sealed class ConfigFileBudget(HostRoot root, int maxDepth = 16, int maxFi
     {
         if (depth > maxDepth) throw new InvalidDataException($"{includedFrom}: includes nested deeper than {maxDepth} (an include loop?) at {hostPath}");
         if (_files.Count >= maxFiles) throw new InvalidDataException($"{includedFrom}: more than {maxFiles} configuration files");
-        var text = root.ReadText(hostPath, maxFileBytes);
+        var text = root.ReadText(hostPath, kind ?? InputKind.ConfigFile);
         if (text is null) return null;
         _bytes += text.Length;
         if (_bytes > maxTotalBytes) throw new InvalidDataException($"{hostPath}: configuration larger than {maxTotalBytes} bytes in total");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform;
 
@@ -97,17 +98,16 @@ public sealed class KernelHardeningCollector(HostRoot root)
     {
         try
         {
-            var gz = root.Resolve("/proc/config.gz");
-            if (File.Exists(gz))
+            if (root.OpenRead("/proc/config.gz") is { } gz)
             {
-                using var stream = new System.IO.Compression.GZipStream(File.OpenRead(gz), System.IO.Compression.CompressionMode.Decompress);
+                using var stream = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionMode.Decompress);
                 using var reader = new StreamReader(stream);
                 var buffer = new char[4 << 20];
                 var n = reader.ReadBlock(buffer, 0, buffer.Length);
                 return new string(buffer, 0, n);
             }
             var release = Read("/proc/sys/kernel/osrelease", quietWhenMissing: true)?.Trim();
-            return release is null ? null : root.ReadText($"/boot/config-{release}", 4 << 20);
+            return release is null ? null : root.ReadText($"/boot/config-{release}", InputKind.KernelConfig);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -123,7 +123,7 @@ public sealed class KernelHardeningCollector(HostRoot root)
     {
         try
         {
-            var text = root.ReadText(path, 64 * 1024);
+            var text = root.ReadText(path, InputKind.SystemFile);
             if (text is null && !quietWhenMissing) _errors.Add(new PathError(path, "not present"));
             return text;
         }

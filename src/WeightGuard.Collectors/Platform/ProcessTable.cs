@@ -1,4 +1,5 @@
 using System.Globalization;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform;
 
@@ -43,11 +44,11 @@ public sealed class ProcessTable
             if (byPid.Count == MaxProcesses) break;
             try
             {
-                var name = root.ReadText($"/proc/{pid}/comm", 4096)?.Trim();
+                var name = root.ReadText($"/proc/{pid}/comm", InputKind.SystemFile)?.Trim();
                 if (name is null) continue;
-                var argv0 = (root.ReadText($"/proc/{pid}/cmdline", 64 * 1024) ?? "").Split('\0')[0];
+                var argv0 = (root.ReadText($"/proc/{pid}/cmdline", InputKind.SystemFile) ?? "").Split('\0')[0];
                 var program = argv0.Length == 0 ? name : argv0[(argv0.LastIndexOf('/') + 1)..];
-                byPid[pid] = new ProcessInfo(pid, name, program, Uid(root.ReadText($"/proc/{pid}/status", 64 * 1024)));
+                byPid[pid] = new ProcessInfo(pid, name, program, Uid(root.ReadText($"/proc/{pid}/status", InputKind.SystemFile)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using WeightGuard.Collectors.Keys;
 using WeightGuard.Collectors.Native;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Weights;
 
@@ -312,7 +313,7 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
         var index = Path.Combine(Path.GetDirectoryName(shard)!, "variables.index");
         try
         {
-            using var stream = new FileStream(index, FileMode.Open, System.IO.FileAccess.Read, FileShare.ReadWrite, 1);
+            using var stream = BoundedFile.OpenStream(index);
             if (stream.Length < 8) return false;
             Span<byte> tail = stackalloc byte[8];
             stream.Seek(-8, SeekOrigin.End);

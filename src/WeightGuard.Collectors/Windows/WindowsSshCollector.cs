@@ -1,6 +1,7 @@
 using WeightGuard.Collectors.Platform;
 using WeightGuard.Collectors.Platform.Ssh;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Windows;
 
@@ -27,7 +28,7 @@ public static class WindowsSshCollector
         var keys = new List<AuthorizedKeysFile>();
         try
         {
-            if (root.ReadText(AdministratorKeys, 4 << 20) is { } text)
+            if (root.ReadText(AdministratorKeys, InputKind.AuthorizedKeys) is { } text)
             {
                 var summary = AuthorizedKeysParser.Parse(text, AdministratorKeys);
                 keys.Add(new AuthorizedKeysFile("Administrators", AdministratorKeys, summary.Keys, summary.KeyTypes, summary.Restricted));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using WeightGuard.Core.Checks;
+using WeightGuard.Core.Inputs;
 using YamlDotNet.RepresentationModel;
 
 namespace WeightGuard.Core.Catalog;
@@ -22,15 +23,64 @@ public static partial class CatalogLoader
     private static readonly string[] Frameworks = ["rand", "ncsc", "dsit", "nist-800-53", "cis", "iso-27001"];
     private static readonly string[] PlatformNames = ["linux", "windows"];
 
-    /// <summary>Loads a catalogue directory holding <c>controls/</c>, <c>profiles/</c> and optionally <c>waivers/</c>.</summary>
-    public static CatalogLoadResult LoadDirectory(string directory) => Load(
-        ReadAll(Path.Combine(directory, "controls")), ReadAll(Path.Combine(directory, "profiles")), ReadAll(Path.Combine(directory, "waivers")));
+    /// <summary>
+    /// Loads a catalogue directory holding <c>controls/</c>, <c>profiles/</c> and optionally <c>waivers/</c>. A file that
+    /// cannot be read (not a regular file, over <see cref="InputKind.CatalogFile"/>'s limit, unreadable) is an error.
+    /// </summary>
+    public static CatalogLoadResult LoadDirectory(string directory)
+    {
+        try
+        {
+            return Load(ReadAll(Path.Combine(directory, "controls")), ReadAll(Path.Combine(directory, "profiles")), ReadAll(Path.Combine(directory, "waivers")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return new CatalogLoadResult(null, [ReadError(e)]);
+        }
+    }
 
-    /// <summary>Reads every <c>*.yaml</c> file of a directory (none when it does not exist), named by their path.</summary>
+    /// <summary>Reads a waiver file on its own (see <see cref="LoadWaivers"/>); an unreadable file is an error.</summary>
+    public static (IReadOnlyList<Waiver> Waivers, IReadOnlyList<CatalogError> Errors) LoadWaiverFile(string path, Catalog catalog) =>
+        LoadFile(path, source => LoadWaivers(source, catalog));
+
+    /// <summary>Reads a manual-attestation file on its own (see <see cref="LoadAttestations"/>); an unreadable file is an error.</summary>
+    public static (IReadOnlyList<ManualAttestation> Attestations, IReadOnlyList<CatalogError> Errors) LoadAttestationFile(string path, Catalog catalog) =>
+        LoadFile(path, source => LoadAttestations(source, catalog));
+
+    /// <summary>People's decisions (waivers, attestations) read through <see cref="BoundedFile"/> as a waiver-sized file.</summary>
+    private static (IReadOnlyList<T> Items, IReadOnlyList<CatalogError> Errors) LoadFile<T>(string path,
+        Func<CatalogSource, (IReadOnlyList<T>, IReadOnlyList<CatalogError>)> load)
+    {
+        try
+        {
+            return load(new CatalogSource(path, BoundedFile.ReadText(path, InputKind.WaiverFile)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return ([], [ReadError(e)]);
+        }
+    }
+
+    /// <summary>
+    /// Reads every <c>*.yaml</c> file of a directory (none when it does not exist), named by their path, each through
+    /// <see cref="BoundedFile"/>.
+    /// </summary>
+    /// <exception cref="IOException">A file is not a regular file or cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
+    /// <exception cref="InvalidDataException">A file is larger than <see cref="InputKind.CatalogFile"/> allows.</exception>
     public static IReadOnlyList<CatalogSource> ReadAll(string directory) => Directory.Exists(directory)
         ? Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal)
-            .Select(f => new CatalogSource(Path.Combine(directory, Path.GetFileName(f)), File.ReadAllText(f))).ToList()
+            .Select(f => new CatalogSource(Path.Combine(directory, Path.GetFileName(f)), BoundedFile.ReadText(f, InputKind.CatalogFile))).ToList()
         : [];
+
+    /// <summary>An unreadable file as a catalogue error; the exception's message already begins with the path.</summary>
+    private static CatalogError ReadError(Exception e)
+    {
+        var colon = e.Message.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0
+            ? new CatalogError(new SourceLocation(e.Message[..colon], 1), e.Message[(colon + 2)..])
+            : new CatalogError(new SourceLocation("catalogue", 1), e.Message);
+    }
 
     /// <summary>Loads and cross-checks the given sources.</summary>
     public static CatalogLoadResult Load(IEnumerable<CatalogSource> controls, IEnumerable<CatalogSource> profiles, IEnumerable<CatalogSource>? waivers = null)

@@ -17,17 +17,41 @@ internal sealed class YamlNodeReader(string file, List<CatalogError> errors)
 
     public void Error(int line, string message) => errors.Add(new CatalogError(new SourceLocation(File, line), message));
 
+    /// <summary>Deepest nesting of mappings and sequences accepted (the catalogue needs 4; the representation model recurses per level).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Most bytes of YAML accepted in one document (the readers bound files to this or less already).</summary>
+    public const int MaxChars = 4 << 20;
+
     /// <summary>Parses a document whose root must be a mapping; null (with an error) otherwise.</summary>
     public YamlMappingNode? ParseRoot(string text)
     {
         var stream = new YamlStream();
         try
         {
+            if (text.Length > MaxChars)
+            {
+                Error(1, $"larger than {MaxChars} characters; not parsed");
+                return null;
+            }
+            // The event parser keeps its own stack; the representation model recurses once per level and would
+            // overflow the thread's stack on tens of thousands of levels. Measure the depth first, without building nodes.
+            if (TooDeep(text) is { } line)
+            {
+                Error(line, $"nested deeper than {MaxDepth} levels; not parsed");
+                return null;
+            }
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
             Error((int)e.Start.Line, "invalid YAML: " + e.Message);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet also refuses some malformed input this way (a tag that is no URI, an event it cannot place).
+            Error(1, "invalid YAML: " + e.Message);
             return null;
         }
         catch (InvalidOperationException)
@@ -42,6 +66,25 @@ internal sealed class YamlNodeReader(string file, List<CatalogError> errors)
             return null;
         }
         return root;
+    }
+
+    /// <summary>The line where nesting first goes deeper than <see cref="MaxDepth"/>, or null.</summary>
+    private static int? TooDeep(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxDepth:
+                    return (int)parser.Current.Start.Line;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+        return null;
     }
 
     /// <summary>Reports keys of <paramref name="map"/> that are not in <paramref name="allowed"/>; returns the entries by key.</summary>

@@ -99,7 +99,9 @@ public class SshdConfigTests
 
     [TestCase("\u0000\u0001\u0002 binary", "NUL bytes")]
     [TestCase("PermitRootLogin maybe\n", "PermitRootLogin value 'maybe'")]
-    [TestCase("PasswordAuthentication\n", "without a value")]
+    [TestCase("PasswordAuthentication\n", "missing argument")]
+    [TestCase("PermitRootLgin no\n", "Bad configuration option: PermitRootLgin")]
+    [TestCase("Match User\n", "Missing Match criteria for User")]
     [TestCase("{{ template }}\n", "is not a configuration keyword")]
     [TestCase("UsePAM 1\n", "must be yes or no")]
     public void Garbage_is_an_error_naming_file_and_line(string content, string problem)

@@ -1,4 +1,5 @@
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform.Egress;
 
@@ -45,7 +46,7 @@ public sealed class EgressCollector(HostRoot root, LiveRuleset? live = null)
         {
             try
             {
-                if (root.ReadText(file, 16 << 20) is not { } text) continue;
+                if (root.ReadText(file, InputKind.FirewallRules) is not { } text) continue;
                 files.Add(file);
                 if (IptablesSaveParser.Parse(text, file) is { } output)
                     chains.Add(new OutputChain(firewall, "filter", "OUTPUT", Verdict(output.Policy), output.Rules, output.AcceptsEverything, services.Any(ServiceEnabled), output.Source));
@@ -87,12 +88,12 @@ public sealed class EgressCollector(HostRoot root, LiveRuleset? live = null)
     {
         try
         {
-            if (root.ReadText("/etc/default/ufw", 1 << 20) is not { } defaults) return null;
+            if (root.ReadText("/etc/default/ufw", InputKind.ConfigFile) is not { } defaults) return null;
             var lines = defaults.Split('\n');
             var index = Array.FindIndex(lines, l => l.Trim().StartsWith("DEFAULT_OUTPUT_POLICY=", StringComparison.Ordinal));
             if (index < 0) return null;
             var policy = lines[index].Trim()["DEFAULT_OUTPUT_POLICY=".Length..].Trim('"', ' ').ToLowerInvariant();
-            var enabled = (root.ReadText("/etc/ufw/ufw.conf", 1 << 20) ?? "").Split('\n').Any(l => l.Trim() == "ENABLED=yes");
+            var enabled = (root.ReadText("/etc/ufw/ufw.conf", InputKind.ConfigFile) ?? "").Split('\n').Any(l => l.Trim() == "ENABLED=yes");
             return new OutputChain("ufw", "ufw", "OUTPUT", Verdict(policy), 0, false, enabled, $"/etc/default/ufw:{index + 1}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)

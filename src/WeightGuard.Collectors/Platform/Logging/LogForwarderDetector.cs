@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform.Logging;
 
@@ -11,7 +12,6 @@ namespace WeightGuard.Collectors.Platform.Logging;
 /// </summary>
 public sealed partial class LogForwarderDetector(HostRoot root, ProcessTable? processes, List<PathError> errors)
 {
-    private const int MaxFileBytes = 1 << 20;
 
     /// <summary>Agents whose configuration lives elsewhere and whose only job is to ship logs off the host.</summary>
     private static readonly string[] ShippingAgents = ["splunkd", "elastic-agent", "otelcol", "otelcol-contrib", "fluentd", "wazuh-agentd", "ossec-agentd", "nxlog"];
@@ -48,7 +48,7 @@ public sealed partial class LogForwarderDetector(HostRoot root, ProcessTable? pr
             foreach (var file in files)
             {
                 string? text;
-                try { text = root.ReadText(file, MaxFileBytes); }
+                try { text = root.ReadText(file, InputKind.ConfigFile); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
                 {
                     errors.Add(new PathError(file, e is UnauthorizedAccessException ? "permission denied" : e.Message));
@@ -110,7 +110,7 @@ public sealed partial class LogForwarderDetector(HostRoot root, ProcessTable? pr
     {
         string? Active(string path)
         {
-            try { return root.ReadText(path, MaxFileBytes); }
+            try { return root.ReadText(path, InputKind.ConfigFile); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
                 errors.Add(new PathError(path, e is UnauthorizedAccessException ? "permission denied" : e.Message));

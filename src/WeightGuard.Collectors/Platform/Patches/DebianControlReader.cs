@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using K4os.Compression.LZ4.Streams;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform.Patches;
 
@@ -26,7 +27,7 @@ public static class DebianControlReader
     /// <exception cref="InvalidDataException">A compression WeightGuard does not read (.xz, .zst, .bz2).</exception>
     public static Stream Open(string localPath)
     {
-        Stream file = File.OpenRead(localPath);
+        Stream file = BoundedFile.OpenStream(localPath);
         try
         {
             // apt names lists …_Packages, …_Packages.lz4, …_Packages.gz; the host name in front has dots of its own

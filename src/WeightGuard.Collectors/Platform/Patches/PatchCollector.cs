@@ -1,4 +1,5 @@
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform.Patches;
 
@@ -29,7 +30,7 @@ public sealed class PatchCollector(HostRoot root, DateTimeOffset now)
                 : new PatchEvidence { PackageManager = "none", Determinable = false, Reason = "no package manager metadata found (/var/lib/dpkg/status, /var/lib/rpm)" };
         }
         var installed = new Dictionary<(string, string), string>();
-        using (var stream = DebianControlReader.Open(status))
+        using (var stream = DebianControlReader.Open(root.ResolveInRoot("/var/lib/dpkg/status")))
             foreach (var s in DebianControlReader.Read(stream, "/var/lib/dpkg/status"))
                 if (s.Status.EndsWith(" installed", StringComparison.Ordinal)) installed[(s.Package, s.Architecture)] = s.Version;
 
@@ -50,7 +51,7 @@ public sealed class PatchCollector(HostRoot root, DateTimeOffset now)
                          .Order(StringComparer.Ordinal).Take(MaxListFiles))
             {
                 var hostPath = $"{Lists}/{list}";
-                using var stream = DebianControlReader.Open(root.Resolve(hostPath));
+                using var stream = DebianControlReader.Open(root.ResolveInRoot(hostPath));
                 foreach (var p in DebianControlReader.Read(stream, hostPath))
                 {
                     // an entry updates the installed package of the same name and architecture ("all" matches "all")
@@ -89,7 +90,7 @@ public sealed class PatchCollector(HostRoot root, DateTimeOffset now)
             var prefix = name.EndsWith("_InRelease", StringComparison.Ordinal) ? name[..^"InRelease".Length]
                 : name.EndsWith("_Release", StringComparison.Ordinal) ? name[..^"Release".Length] : null;
             if (prefix is null) continue;
-            var text = root.ReadText($"{Lists}/{name}", 16 << 20) ?? "";
+            var text = root.ReadText($"{Lists}/{name}", InputKind.PackageIndex) ?? "";
             string? Field(string field) => text.Split('\n').TakeWhile(l => !l.StartsWith("SHA256:", StringComparison.Ordinal) && !l.StartsWith("MD5Sum:", StringComparison.Ordinal))
                 .FirstOrDefault(l => l.StartsWith(field + ": ", StringComparison.Ordinal))?[(field.Length + 2)..].Trim();
             var suite = Field("Suite") ?? Field("Codename") ?? "";

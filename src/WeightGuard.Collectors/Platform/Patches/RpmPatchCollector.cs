@@ -26,7 +26,9 @@ public sealed class RpmPatchCollector(HostRoot root, DateTimeOffset now)
         if (database is null)
             return NotDeterminable(0, "the RPM database is not in SQLite form (Berkeley DB 'Packages' or NDB 'Packages.db', rpm < 4.16) and is not read");
         var installed = new Dictionary<(string Name, string Arch), RpmEvr>();
-        foreach (var p in RpmDatabase.ReadInstalled(root.Resolve(database), database))
+        // SQLite opens the file itself (blocking): make sure first that it is a regular file, not a FIFO swapped in.
+        using (root.OpenRead(database)) { }
+        foreach (var p in RpmDatabase.ReadInstalled(root.ResolveInRoot(database), database))
             if (!installed.TryGetValue((p.Name, p.Arch), out var have) || p.Evr.CompareTo(have) > 0) installed[(p.Name, p.Arch)] = p.Evr;
 
         var files = UpdateInfoPatterns.SelectMany(p => HostGlob.Expand(root, p)).ToList();
@@ -39,7 +41,7 @@ public sealed class RpmPatchCollector(HostRoot root, DateTimeOffset now)
         var newest = new Dictionary<(string, string), AdvisoryPackage>();
         foreach (var file in files)
         {
-            using var stream = UpdateInfoReader.Open(root.Resolve(file), file);
+            using var stream = UpdateInfoReader.Open(root.ResolveInRoot(file), file);
             foreach (var p in UpdateInfoReader.ReadSecurity(stream, file))
                 if (installed.ContainsKey((p.Name, p.Arch)) && (!newest.TryGetValue((p.Name, p.Arch), out var have) || p.Evr.CompareTo(have.Evr) > 0))
                     newest[(p.Name, p.Arch)] = p;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Xml;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform.Patches;
 
@@ -25,7 +26,7 @@ public static class UpdateInfoReader
     {
         var suffix = Path.GetExtension(localPath);
         if (suffix is not (".gz" or ".xml")) throw new InvalidDataException($"{name}: {suffix} compression is not read (only plain and gzip)");
-        Stream file = File.OpenRead(localPath);
+        Stream file = BoundedFile.OpenStream(localPath, name: name);
         return new BoundedStream(suffix == ".gz" ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file, MaxBytes, name);
     }
 

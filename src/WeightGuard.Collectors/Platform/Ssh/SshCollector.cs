@@ -1,5 +1,6 @@
 using WeightGuard.Collectors.Access;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform.Ssh;
 
@@ -61,9 +62,15 @@ public sealed class SshCollector(HostRoot root, AccountDatabase accounts)
             foreach (var pattern in setting.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(p => p != "none"))
             {
                 var path = Expand(pattern, account);
+                if (!path.StartsWith('/'))
+                {
+                    // passwd gave a relative home directory: there is no host path to read (sshd would look relative to its own working directory).
+                    errors.Add(new PathError(path, $"not an absolute path: the home directory of {account.Name} in /etc/passwd is '{account.Home}'"));
+                    continue;
+                }
                 try
                 {
-                    if (root.ReadText(path, 4 << 20) is not { } text) continue;
+                    if (root.ReadText(path, InputKind.AuthorizedKeys) is not { } text) continue;
                     var summary = AuthorizedKeysParser.Parse(text, path);
                     found.Add(new AuthorizedKeysFile(account.Name, path, summary.Keys, summary.KeyTypes, summary.Restricted));
                 }

@@ -9,10 +9,13 @@ namespace WeightGuard.Collectors.Platform.Sudo;
 public sealed record Sudoers(IReadOnlyList<SudoRule> Rules, IReadOnlyList<string> AuthenticationDisabled);
 
 /// <summary>
-/// Reads sudoers(5): line continuations, comments, <c>#include</c>/<c>@include</c> and <c>#includedir</c>/<c>@includedir</c>
-/// (relative to the including file; a directory's files without '.' or a trailing '~', in order), the four alias kinds,
-/// Defaults, and user specifications <c>users hosts = [(runas)] [TAGS:] commands [: hosts = …]</c>. Negated list
-/// items are ignored, which can only over-report who may run what.
+/// Reads sudoers(5) with sudo's grammar: line continuations, comments, <c>#include</c>/<c>@include</c> and
+/// <c>#includedir</c>/<c>@includedir</c> (relative to the including file; a directory's files without '.' or a trailing
+/// '~', in order), the four alias kinds (each name defined once), Defaults with their types (<see cref="SudoDefaults"/>),
+/// and user specifications <c>users hosts = [(runas)] [OPTION=value…] [TAGS:] [digest:…] command [: hosts = …]</c> with
+/// quoted names, uid/gid and non-Unix group forms, digest-prefixed commands, regular expressions and sudoedit. A file
+/// visudo would refuse is refused whole, naming <c>file:line</c> and the reason; it is never judged. Negated list items
+/// are ignored, which can only over-report who may run what.
 /// </summary>
 public sealed class SudoersParser(ConfigFileBudget budget)
 {
@@ -22,14 +25,19 @@ public sealed class SudoersParser(ConfigFileBudget budget)
         "NOPASSWD", "PASSWD", "NOEXEC", "EXEC", "SETENV", "NOSETENV", "LOG_INPUT", "NOLOG_INPUT", "LOG_OUTPUT", "NOLOG_OUTPUT",
         "MAIL", "NOMAIL", "FOLLOW", "NOFOLLOW", "INTERCEPT", "NOINTERCEPT",
     };
-    private static readonly string[] AliasKinds = ["User_Alias", "Runas_Alias", "Host_Alias", "Cmnd_Alias", "Cmd_Alias"];
+    private static readonly string[] OptionNames = ["ROLE", "TYPE", "APPARMOR_PROFILE", "PRIVS", "LIMITPRIVS", "NOTBEFORE", "NOTAFTER", "TIMEOUT", "CWD", "CHROOT"];
+    private static readonly string[] Digests = ["sha224", "sha256", "sha384", "sha512"];
+    private static readonly Dictionary<string, string> AliasKinds = new(StringComparer.Ordinal)
+    {
+        ["User_Alias"] = "User_Alias", ["Runas_Alias"] = "Runas_Alias", ["Host_Alias"] = "Host_Alias", ["Cmnd_Alias"] = "Cmnd_Alias", ["Cmd_Alias"] = "Cmnd_Alias",
+    };
 
-    private readonly Dictionary<string, List<string>> _aliases = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Kind, string Name), List<string>> _aliases = [];
     private readonly List<SudoRule> _rules = [];
     private readonly List<string> _noAuth = [];
 
     /// <summary>Parses sudoers starting at <paramref name="mainFile"/>.</summary>
-    /// <exception cref="InvalidDataException">sudo would refuse it: a malformed line, an include loop, a limit (with file:line).</exception>
+    /// <exception cref="InvalidDataException">visudo would refuse it: a syntax error, an invalid value, a duplicate alias, an include loop, a limit (with file:line).</exception>
     /// <exception cref="UnauthorizedAccessException">A file may not be read.</exception>
     public Sudoers Parse(string mainFile = "/etc/sudoers")
     {
@@ -47,11 +55,18 @@ public sealed class SudoersParser(ConfigFileBudget budget)
         {
             var raw = lines[i].TrimEnd('\r');
             if (logical.Length == 0) start = i + 1;
-            if (raw.EndsWith('\\')) { logical.Append(raw[..^1]).Append(' '); continue; }
+            var at = $"{file}:{start}";
+            if (raw.EndsWith('\\') && !raw.EndsWith(@"\\", StringComparison.Ordinal))
+            {
+                // A continuation with nothing after it (the file's last line) is a syntax error to sudo.
+                if (i == lines.Length - 1 || (i == lines.Length - 2 && lines[^1].Length == 0))
+                    throw new SudoersLine(logical + raw, at).Error("syntax error: line continuation at the end of the file");
+                logical.Append(raw[..^1]);
+                continue;
+            }
             logical.Append(raw);
             var line = logical.ToString().Trim();
             logical.Clear();
-            var at = $"{file}:{start}";
             if (Directive(line) is { } directive)
             {
                 Include(file, directive.Name, directive.Arg, depth, at);
@@ -59,10 +74,11 @@ public sealed class SudoersParser(ConfigFileBudget budget)
             }
             line = StripComment(line);
             if (line.Length == 0) continue;
+            var cursor = new SudoersLine(line, at);
             var first = line.Split([' ', '\t'], 2)[0];
-            if (first.StartsWith("Defaults", StringComparison.Ordinal)) Defaults(line, at);
-            else if (AliasKinds.Contains(first)) Alias(line[first.Length..], at);
-            else UserSpec(line, at);
+            if (line.StartsWith("Defaults", StringComparison.Ordinal)) Defaults(cursor);
+            else if (AliasKinds.TryGetValue(first, out var kind)) { cursor.Accept(first); Alias(cursor, kind); }
+            else UserSpec(cursor);
         }
     }
 
@@ -85,7 +101,7 @@ public sealed class SudoersParser(ConfigFileBudget budget)
             if (budget.Read(path, depth + 1, at) is { } text) ParseFile(path, text, depth + 1);
             return;
         }
-        var dir = budget.Root.Resolve(path);
+        var dir = budget.Root.ResolveInRoot(path);
         if (!Directory.Exists(dir)) return;
         if (depth + 1 > budget.MaxDepth) throw new InvalidDataException($"{at}: includes nested deeper than {budget.MaxDepth} (an include loop?) at {path}");
         foreach (var name in Directory.EnumerateFiles(dir).Select(Path.GetFileName).OfType<string>()
@@ -96,156 +112,254 @@ public sealed class SudoersParser(ConfigFileBudget budget)
         }
     }
 
-    /// <summary>Removes a comment: '#' at the start or after a blank, unless it is a uid (<c>#1000</c>).</summary>
+    /// <summary>
+    /// Removes a comment: '#' outside quotes at the start or after a blank or separator, unless it is a uid
+    /// (<c>#1000</c>).
+    /// </summary>
     private static string StripComment(string line)
     {
+        var quoted = false;
         for (var i = 0; i < line.Length; i++)
-            if (line[i] == '#' && (i == 0 || line[i - 1] is ' ' or '\t' or ',' or '(' or ':') && !(i + 1 < line.Length && char.IsAsciiDigit(line[i + 1])))
+        {
+            var c = line[i];
+            if (c == '\\') { i++; continue; }
+            if (c == '"') quoted = !quoted;
+            else if (!quoted && c == '#' && (i == 0 || line[i - 1] is ' ' or '\t' or ',' or '(' or ':' or '=' or '!')
+                     && !(i + 1 < line.Length && char.IsAsciiDigit(line[i + 1])))
                 return line[..i].TrimEnd();
+        }
         return line;
     }
 
-    private void Defaults(string line, string at)
+    /// <summary><c>Defaults[@hosts|:users|&gt;runas|!commands] entry[, entry]…</c>, each entry checked against its type.</summary>
+    private void Defaults(SudoersLine line)
     {
-        var words = line.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries);
-        var settings = words.Length > 1 ? words[1] : "";
-        if (settings.Split(',').Select(s => s.Trim()).Any(s => s == "!authenticate")) _noAuth.Add($"{words[0]} at {at}");
-    }
-
-    private void Alias(string definitions, string at)
-    {
-        foreach (var definition in SplitTop(definitions, ':'))
+        line.Accept("Defaults");
+        var binding = "Defaults";
+        var kind = line.PeekRaw();
+        if (kind is '@' or ':' or '>' or '!')
         {
-            var eq = definition.IndexOf('=');
-            var name = eq > 0 ? definition[..eq].Trim() : "";
-            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_') || !char.IsAsciiLetterUpper(name[0]))
-                throw new InvalidDataException($"{at}: alias definition '{Clip(definition.Trim())}' is not NAME = items");
-            _aliases[name] = List(definition[(eq + 1)..]);
+            line.Accept(kind);
+            var items = kind == '!' ? CommandList(line, out _) : NameList(line, "Defaults binding");
+            binding += kind + string.Join(',', items);
         }
+        else if (kind is not (' ' or '\t'))
+        {
+            throw line.Error("syntax error: unknown Defaults binding");
+        }
+        do
+        {
+            var negated = false;
+            while (line.Accept('!')) negated = !negated;
+            var name = line.Identifier();
+            if (name.Length == 0) throw line.Error("syntax error: expected a Defaults entry");
+            char op = '\0';
+            string? value = null;
+            if (line.Accept("+=")) op = '+';
+            else if (line.Accept("-=")) op = '-';
+            else if (line.Accept('=')) op = '=';
+            if (op != '\0') value = line.Word(stopAtColon: false);
+            if (!SudoDefaults.ByName.TryGetValue(name, out var type)) throw line.Error($"unknown defaults entry \"{name}\"");
+            if (SudoValues.DefaultsProblem(name, type, op, negated, value) is { } problem) throw line.Error(problem);
+            if (name == "authenticate" && negated) _noAuth.Add($"{binding} at {line.At}");
+        }
+        while (line.Accept(','));
+        if (!line.AtEnd) throw line.Error("syntax error after the Defaults entries");
     }
 
-    private void UserSpec(string line, string at)
+    /// <summary><c>NAME = items [: NAME = items]…</c>; a name is defined once per alias kind.</summary>
+    private void Alias(SudoersLine line, string kind)
     {
-        var eq = line.IndexOf('=');
-        if (eq < 0) throw new InvalidDataException($"{at}: '{Clip(line)}' is neither a rule, an alias, Defaults nor an include");
-        var left = Normalise(line[..eq]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (left.Length != 2) throw new InvalidDataException($"{at}: expected 'users hosts =' before '=', found '{Clip(line[..eq].Trim())}'");
-        var users = List(left[0]);
-        var rest = line[(eq + 1)..];
-        foreach (var group in HostGroups(rest, at))
+        do
         {
-            IReadOnlyList<string> runAs = ["root"];
-            var noPassword = false;
-            foreach (var spec in SplitTop(group, ','))
+            var name = line.Name(allowColonPrefix: false) ?? "";
+            if (name.Length == 0 || !char.IsAsciiLetterUpper(name[0]) || !name.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_'))
+                throw line.Error($"alias definition '{name}' is not NAME = items (NAME: capitals, digits, '_')");
+            line.Expect('=', $"alias definition '{name}' is not NAME = items");
+            var items = kind == "Cmnd_Alias" ? CommandList(line, out _) : NameList(line, kind);
+            if (!_aliases.TryAdd((kind, name), items)) throw line.Error($"Alias \"{name}\" already defined");
+        }
+        while (line.Accept(':'));
+        if (!line.AtEnd) throw line.Error("syntax error after the alias definition");
+    }
+
+    /// <summary><c>users hosts = commands [: hosts = commands]…</c>.</summary>
+    private void UserSpec(SudoersLine line)
+    {
+        var users = NameList(line, "user list");
+        if (line.Peek() == '=') throw line.Error("expected 'users hosts =' before '='");
+        NameList(line, "host list");
+        if (!line.Accept('=')) throw line.Error("syntax error: neither a rule, an alias, Defaults nor an include");
+        CommandSpecs(line, users);
+        while (line.Accept(':'))
+        {
+            NameList(line, "host list");
+            line.Expect('=', "expected 'hosts = commands' after ':'");
+            CommandSpecs(line, users);
+        }
+        if (!line.AtEnd) throw line.Error("syntax error after the command list");
+    }
+
+    /// <summary>Comma-separated command specifications; the run-as list and tags carry over to the commands after them.</summary>
+    private void CommandSpecs(SudoersLine line, IReadOnlyList<string> users)
+    {
+        IReadOnlyList<string> runAs = ["root"];
+        var noPassword = false;
+        do
+        {
+            if (line.Accept('(')) runAs = RunAs(line);
+            Options(line);
+            while (Tag(line) is { } tag)
             {
-                var s = spec.Trim();
-                if (s.StartsWith('('))
-                {
-                    var close = s.IndexOf(')');
-                    if (close < 0) throw new InvalidDataException($"{at}: unclosed '(' in '{Clip(s)}'");
-                    runAs = RunAs(s[1..close]);
-                    s = s[(close + 1)..].Trim();
-                }
-                while (s.IndexOf(':') is var colon and > 0 && Tags.Contains(s[..colon].Trim()))
-                {
-                    var tag = s[..colon].Trim();
-                    if (tag == "NOPASSWD") noPassword = true;
-                    else if (tag == "PASSWD") noPassword = false;
-                    s = s[(colon + 1)..].Trim();
-                }
-                while (s.Split(' ', 2)[0] is var option && option.Contains('=') && option[..option.IndexOf('=')].All(char.IsAsciiLetterUpper))
-                    s = s.Length > option.Length ? s[option.Length..].Trim() : "";
-                if (s.Length == 0) throw new InvalidDataException($"{at}: a command specification without a command");
-                if (s.StartsWith('!')) continue;
-                _rules.Add(new SudoRule(users, runAs, [s], noPassword, at));
+                if (tag == "NOPASSWD") noPassword = true;
+                else if (tag == "PASSWD") noPassword = false;
             }
+            if (Command(line, out var negated) is not { } command) throw line.Error("syntax error: a command specification without a command");
+            if (!negated) _rules.Add(new SudoRule(users, runAs, [command], noPassword, line.At));
         }
+        while (line.Accept(','));
     }
 
-    /// <summary>The part after the first '=' holds <c>cmnds [: hosts = cmnds]…</c>; split at the ':' that start new host groups.</summary>
-    private static IEnumerable<string> HostGroups(string rest, string at)
+    /// <summary><c>(users[:groups])</c> after the '(' (either list may be empty).</summary>
+    private static IReadOnlyList<string> RunAs(SudoersLine line)
     {
-        var parts = SplitTop(rest, ':', keepTags: true);
-        yield return parts[0];
-        foreach (var part in parts.Skip(1))
-        {
-            var eq = part.IndexOf('=');
-            if (eq < 0) throw new InvalidDataException($"{at}: expected 'hosts = commands' after ':', found '{Clip(part.Trim())}'");
-            yield return part[(eq + 1)..];
-        }
-    }
-
-    private static IReadOnlyList<string> RunAs(string spec)
-    {
-        var colon = spec.IndexOf(':');
-        var users = List(colon < 0 ? spec : spec[..colon]);
+        var users = line.Peek() is ':' or ')' ? [] : NameList(line, "run-as list");
+        var groups = line.Accept(':') && line.Peek() != ')' ? NameList(line, "run-as group list") : [];
+        line.Expect(')', "unclosed '(' in the run-as list");
         if (users.Count > 0) return users;
-        return colon < 0 ? ["root"] : [":" + spec[(colon + 1)..].Trim()];
+        return groups.Count > 0 ? groups.Select(g => ":" + g).ToList() : ["root"];
     }
 
-    /// <summary>Splits at a separator outside parentheses and quotes; with <paramref name="keepTags"/>, a ':' ending a tag or inside a runas spec is not a separator.</summary>
-    private static List<string> SplitTop(string text, char separator, bool keepTags = false)
+    /// <summary>Per-command options (<c>TIMEOUT=</c>, <c>NOTBEFORE=</c>, <c>CWD=</c>, SELinux, AppArmor, Solaris privileges), values checked.</summary>
+    private static void Options(SudoersLine line)
     {
-        var parts = new List<string>();
-        var depth = 0;
-        var quoted = false;
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
+        while (OptionNames.FirstOrDefault(o => line.Rest.StartsWith(o + "=", StringComparison.Ordinal)) is { } option)
         {
-            var c = text[i];
-            if (c == '"') quoted = !quoted;
-            else if (quoted) continue;
-            else if (c == '\\') i++;
-            else if (c == '(') depth++;
-            else if (c == ')') depth = Math.Max(0, depth - 1);
-            else if (c == separator && depth == 0)
+            line.Accept(option + "=");
+            var value = line.Word();
+            var valid = option switch
             {
-                if (keepTags && IsTagEnd(text, i)) continue;
-                parts.Add(text[start..i]);
-                start = i + 1;
-            }
+                "TIMEOUT" => SudoValues.IsTimeout(value),
+                "NOTBEFORE" or "NOTAFTER" => SudoValues.IsGeneralizedTime(value),
+                "CWD" or "CHROOT" => value.StartsWith('/') || value.StartsWith('~') || value == "*",
+                _ => value.Length > 0,
+            };
+            if (!valid) throw line.Error(option == "TIMEOUT" ? "invalid timeout value" : $"invalid {option} value '{value}'");
         }
-        parts.Add(text[start..]);
-        return parts;
     }
 
-    private static bool IsTagEnd(string text, int colon)
+    /// <summary>A tag such as <c>NOPASSWD:</c>, or null when none is next.</summary>
+    private static string? Tag(SudoersLine line)
     {
-        var begin = colon;
-        while (begin > 0 && (char.IsAsciiLetterUpper(text[begin - 1]) || text[begin - 1] == '_')) begin--;
-        return Tags.Contains(text[begin..colon]);
+        var rest = line.Rest;
+        var end = 0;
+        while (end < rest.Length && (char.IsAsciiLetterUpper(rest[end]) || rest[end] == '_')) end++;
+        if (end == 0 || end >= rest.Length || rest[end] != ':') return null;
+        var tag = rest[..end].ToString();
+        if (!Tags.Contains(tag)) return null;
+        line.Accept(tag + ":");
+        return tag;
     }
 
-    private static List<string> List(string text) =>
-        SplitTop(text, ',').Select(s => s.Trim()).Where(s => s.Length > 0 && !s.StartsWith('!')).ToList();
-
-    /// <summary>Collapses blanks around commas so a user list with spaces stays one word.</summary>
-    private static string Normalise(string text)
+    /// <summary>
+    /// One command: <c>!</c>s, optional <c>sha…:digest</c> list, then <c>ALL</c>, an alias, <c>list</c>, <c>sudoedit</c>
+    /// files, a path or a <c>^…$</c> regular expression with optional arguments (<c>""</c> for none, or <c>^…$</c>).
+    /// </summary>
+    private static string? Command(SudoersLine line, out bool negated)
     {
-        var s = text.Replace('\t', ' ');
-        while (s.Contains(" ,", StringComparison.Ordinal)) s = s.Replace(" ,", ",", StringComparison.Ordinal);
-        while (s.Contains(", ", StringComparison.Ordinal)) s = s.Replace(", ", ",", StringComparison.Ordinal);
-        return s.Trim();
+        negated = false;
+        while (line.Accept('!')) negated = !negated;
+        while (Digests.FirstOrDefault(d => line.Rest.StartsWith(d + ":", StringComparison.Ordinal)) is { } algorithm)
+        {
+            line.Accept(algorithm + ":");
+            var digest = line.Word();
+            if (!SudoValues.IsDigest(algorithm, digest)) throw line.Error($"invalid {algorithm} digest '{digest}'");
+            line.Accept(',');
+        }
+        var rest = line.Rest;
+        if (rest.Length == 0) return null;
+        if (rest[0] is ',' or ':') return null;
+        string path;
+        if (rest[0] == '^')
+        {
+            path = line.Word();
+            if (!path.EndsWith('$')) throw line.Error("unterminated regular expression");
+        }
+        else if (rest[0] == '/')
+        {
+            path = line.Word();
+        }
+        else
+        {
+            var word = line.Name(allowColonPrefix: false) ?? "";
+            if (word is "ALL" or "list" || (word.Length > 0 && char.IsAsciiLetterUpper(word[0]) && word.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_')))
+                return word;
+            if (word != "sudoedit") throw line.Error($"syntax error: '{word}' is not a fully qualified command, ALL, sudoedit or a Cmnd_Alias");
+            path = word;
+        }
+        if (line.Peek() is ',' or ':' or '\0') return path;
+        if (line.Rest.StartsWith("\"\"", StringComparison.Ordinal))
+        {
+            line.Accept("\"\"");
+            return path + " \"\"";
+        }
+        var args = line.Arguments();
+        if (args.StartsWith('^') && !args.EndsWith('$')) throw line.Error("unterminated regular expression");
+        return args.Length == 0 ? path : path + " " + args;
+    }
+
+    /// <summary>A Cmnd_Alias or Defaults! list: commands separated by commas (negated ones left out).</summary>
+    private static List<string> CommandList(SudoersLine line, out bool anyNegated)
+    {
+        var commands = new List<string>();
+        anyNegated = false;
+        do
+        {
+            if (Command(line, out var negated) is not { } command) throw line.Error("syntax error: expected a command");
+            if (negated) anyNegated = true;
+            else commands.Add(command);
+        }
+        while (line.Accept(','));
+        return commands;
+    }
+
+    /// <summary>
+    /// Users, hosts or run-as names separated by commas: quoted strings, <c>#uid</c>, <c>%group</c>, <c>%#gid</c>,
+    /// <c>%:non-Unix group</c>, <c>+netgroup</c>, aliases and ALL. Negated items are left out.
+    /// </summary>
+    private static List<string> NameList(SudoersLine line, string what)
+    {
+        var names = new List<string>();
+        do
+        {
+            var negated = false;
+            while (line.Accept('!')) negated = !negated;
+            var name = line.Name() ?? throw line.Error($"syntax error: expected a name in the {what}");
+            if (name.Length == 0) throw line.Error("empty string");
+            if (name is "%" or "%:" or "%#") throw line.Error("empty group");
+            if (name == "+") throw line.Error("empty netgroup");
+            if (!negated) names.Add(name);
+        }
+        while (line.Accept(','));
+        return names;
     }
 
     private SudoRule Expand(SudoRule rule) => rule with
     {
-        Principals = ExpandAll(rule.Principals, 0, rule.Source),
-        RunAs = ExpandAll(rule.RunAs, 0, rule.Source),
-        Commands = ExpandAll(rule.Commands, 0, rule.Source),
+        Principals = ExpandAll("User_Alias", rule.Principals, 0, rule.Source),
+        RunAs = ExpandAll("Runas_Alias", rule.RunAs, 0, rule.Source),
+        Commands = ExpandAll("Cmnd_Alias", rule.Commands, 0, rule.Source),
     };
 
-    private List<string> ExpandAll(IEnumerable<string> items, int depth, string at)
+    private List<string> ExpandAll(string kind, IEnumerable<string> items, int depth, string at)
     {
         if (depth > MaxAliasDepth) throw new InvalidDataException($"{at}: aliases nested deeper than {MaxAliasDepth} (an alias loop?)");
         var result = new List<string>();
         foreach (var item in items)
         {
-            if (item != "ALL" && _aliases.TryGetValue(item, out var members)) result.AddRange(ExpandAll(members, depth + 1, at));
+            if (item != "ALL" && _aliases.TryGetValue((kind, item), out var members)) result.AddRange(ExpandAll(kind, members, depth + 1, at));
             else result.Add(item);
         }
         return result.Distinct(StringComparer.Ordinal).ToList();
     }
-
-    private static string Clip(string s) => s.Length > 60 ? s[..60] + "…" : s;
 }
