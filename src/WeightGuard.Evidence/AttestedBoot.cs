@@ -1,3 +1,7 @@
+using System.Text.Json;
+using WeightGuard.Core.Protocol;
+using WeightGuard.Core.Reports;
+using WeightGuard.Tpm;
 using WeightGuard.Core.Evidence;
 
 namespace WeightGuard.Evidence;
@@ -23,5 +27,24 @@ public static class AttestedBoot
             Boot = new BootEvidence { Firmware = "uefi", SecureBoot = attested, SetupMode = setupMode },
             Tpm = evidence.Tpm is { EventLog: { } log } tpm ? tpm with { EventLog = log with { SecureBoot = attested } } : evidence.Tpm,
         };
+    }
+
+    /// <summary>
+    /// <paramref name="report"/> as it is judged: its evidence with the Secure Boot state its stored quote and event log
+    /// attest under <paramref name="attestationKey"/> (<see cref="Apply"/>); unchanged without a quote.
+    /// </summary>
+    /// <param name="report">The report, parsed.</param>
+    /// <param name="reportJson">The report exactly as submitted (the quote covers its evidence).</param>
+    /// <param name="attestation">The quote submitted with it, event log included, or null.</param>
+    /// <param name="attestationKey">The host's enrolled AK (TPMT_PUBLIC), or null.</param>
+    public static Report Judged(Report report, string reportJson, QuoteAttestation? attestation, byte[]? attestationKey)
+    {
+        if (attestation is null || attestationKey is null) return report;
+        using var document = JsonDocument.Parse(reportJson);
+        byte[]? log;
+        try { log = attestation.EventLog is { } text ? Convert.FromBase64String(text) : null; }
+        catch (FormatException) { return report; }
+        var check = ReportAttestation.Verify(document.RootElement, attestation, log, TpmtPublic.Parse(attestationKey));
+        return report with { Evidence = Apply(report.Evidence, check) };
     }
 }

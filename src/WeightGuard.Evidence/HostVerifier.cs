@@ -93,11 +93,13 @@ internal sealed class HostVerifier(IReadOnlyDictionary<string, byte[]> entries, 
         if (host is not null && (report.Host.Hostname != host.Hostname || (host.MachineId is not null && report.Host.MachineId != host.MachineId)))
             problems.Add(new BundleProblem(reportPath, $"the report is from host '{report.Host.Hostname}' (machine id {report.Host.MachineId ?? "none"}), " +
                 $"not from '{host.Hostname}' (machine id {host.MachineId ?? "none"}) whose folder holds it"));
-        if (host is not null) CheckAttestation(folder, document.RootElement, host, ak);
-        return CheckVerdicts(folder, report, host);
+        var check = host is null ? null : CheckAttestation(folder, document.RootElement, host, ak);
+        // Judged, as at ingest, on the Secure Boot state the quote and event log attest.
+        return CheckVerdicts(folder, check is null ? report : report with { Evidence = AttestedBoot.Apply(report.Evidence, check) }, host);
     }
 
-    private void CheckAttestation(string folder, JsonElement report, HostDocument host, TpmtPublic? ak)
+    /// <summary>Checks a report's quote and event log; the check when there was one to make, else null.</summary>
+    private AttestationCheck? CheckAttestation(string folder, JsonElement report, HostDocument host, TpmtPublic? ak)
     {
         var attestationPath = folder + "attestation.json";
         var logPath = folder + "eventlog.bin";
@@ -106,19 +108,20 @@ internal sealed class HostVerifier(IReadOnlyDictionary<string, byte[]> entries, 
             counts.ReportsWithoutTpm++;
             foreach (var path in new[] { attestationPath, logPath }.Where(entries.ContainsKey))
                 problems.Add(new BundleProblem(path, "the host enrolled without a TPM, so its reports carry no quote"));
-            return;
+            return null;
         }
         if (!entries.ContainsKey(attestationPath))
         {
             problems.Add(new BundleProblem(attestationPath, "missing: the host enrolled with a TPM, so every report must carry a quote"));
-            return;
+            return null;
         }
-        if (Read(attestationPath, BundleJsonContext.Default.QuoteAttestation) is not { } attestation || ak is null) return;
+        if (Read(attestationPath, BundleJsonContext.Default.QuoteAttestation) is not { } attestation || ak is null) return null;
         var check = ReportAttestation.Verify(report, attestation, entries.GetValueOrDefault(logPath), ak);
         foreach (var p in check.QuoteProblems) problems.Add(new BundleProblem(attestationPath, p));
         foreach (var p in check.EventLogProblems) problems.Add(new BundleProblem(logPath, p));
         if (check.QuoteVerified) counts.QuotesVerified++;
         if (check.EventLogReplayed) counts.EventLogsReplayed++;
+        return check;
     }
 
     private IReadOnlyList<Report>? CheckVerdicts(string folder, Report report, HostDocument? host)

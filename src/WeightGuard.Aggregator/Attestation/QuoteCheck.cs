@@ -22,17 +22,19 @@ public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time)
     public const string Absent = "absent";
 
     /// <summary>
-    /// Checks the attestation; returns <see cref="Verified"/> or <see cref="Absent"/>, or throws an
+    /// Checks the attestation; returns <see cref="Verified"/> with the check (whose attested Secure Boot state the
+    /// judgement uses) or <see cref="Absent"/>, or throws an
     /// <see cref="AttestationRefusedException"/> carrying the 4xx problem that names the first defect.
     /// </summary>
     /// <param name="agent">The enrolled agent that sent the report.</param>
     /// <param name="attestation">The submission's attestation, if any.</param>
     /// <param name="report">The report exactly as received.</param>
     /// <param name="cancel">Cancels the store calls.</param>
-    public async Task<string> VerifyAsync(AgentRecord agent, QuoteAttestation? attestation, JsonElement report, CancellationToken cancel)
+    public async Task<(string State, AttestationCheck? Check)> VerifyAsync(AgentRecord agent, QuoteAttestation? attestation, JsonElement report,
+        CancellationToken cancel)
     {
         if (agent.AkPublic is null)
-            return attestation is null ? Absent
+            return attestation is null ? (Absent, null)
                 : throw Refused("attestation", ProblemException.BadRequest("this agent enrolled without a TPM, so it has no attestation key to quote with"));
         if (attestation is null) throw Refused("attestation", ProblemException.BadRequest("this agent enrolled with a TPM: its reports must carry an attestation"));
 
@@ -61,7 +63,7 @@ public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time)
         if (check.EventLogProblems.Count > 0)
             throw Refused("event-log", check.Malformed ? ProblemException.BadRequest($"attestation.eventLog: {check.EventLogProblems[0]}")
                 : ProblemException.Forbidden($"the event log does not replay to the quoted PCRs: {check.EventLogProblems[0]}"));
-        return Verified;
+        return (Verified, check);
     }
 
     private static AttestationRefusedException Refused(string check, ProblemException problem) => new(check, problem);

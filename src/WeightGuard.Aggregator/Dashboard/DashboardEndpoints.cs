@@ -137,7 +137,7 @@ public static class DashboardEndpoints
         {
             using var document = JsonDocument.Parse(body.ReportJson);
             evidence = document.RootElement.Clone();
-            var report = JsonSerializer.Deserialize(body.ReportJson, WeightGuardJsonContext.Default.Report)!;
+            var report = await judge.AsJudgedAsync(body, cancel);
             // The fleet's one judgement, made now: the same function and inputs as the stored current judgement.
             results = FleetJudge.Judge(await judge.InputsAsync(cancel), new HostSubject(host.Name, host.Labels), latest.ReportId, report, time.GetUtcNow(),
                 host.PcrDrift).Evaluations;

@@ -63,7 +63,7 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
             if (agent.AkPublic is not null && agent.EkPublic is null)
                 throw new ArgumentException($"agent {agentId} enrolled before the aggregator kept endorsement keys; its quotes cannot be bundled until it enrols again");
             var host = new HostSubject(agent.Hostname, labels.GetValueOrDefault(agentId) ?? []);
-            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, host, b)).ToList();
+            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, host, agent.AkPublic, b)).ToList();
             hosts.Add(new BundleHost
             {
                 AgentId = agent.AgentId, Hostname = agent.Hostname, MachineId = agent.MachineId, Reports = reports,
@@ -85,7 +85,7 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
         return new ExportResult(manifest, hosts.Count, hosts.Sum(h => h.Reports.Count), createdAt);
     }
 
-    private static BundleReport Bundled(Catalog catalog, HostSubject host, StoredReportBody body)
+    private static BundleReport Bundled(Catalog catalog, HostSubject host, byte[]? attestationKey, StoredReportBody body)
     {
         Report report;
         QuoteAttestation? attestation;
@@ -97,7 +97,8 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
         catch (JsonException e) { throw new ArgumentException($"stored report {body.ReportId} cannot be read: {e.Message}", e); }
         var profiles = body.Judgement.Assessments.Select(a => a.Profile).Where(catalog.Profiles.ContainsKey).ToList();
         if (profiles.Count == 0) throw new ArgumentException($"stored report {body.ReportId} was judged against profiles this catalogue no longer holds");
-        var verdicts = VerdictsDocument.Judge(catalog, report.Evidence, host, profiles, body.Judgement.JudgedAt);
+        var verdicts = VerdictsDocument.Judge(catalog, AttestedBoot.Judged(report, body.ReportJson, attestation, attestationKey).Evidence, host, profiles,
+            body.Judgement.JudgedAt);
         return new BundleReport(System.Text.Encoding.UTF8.GetBytes(body.ReportJson), attestation, verdicts);
     }
 }

@@ -6,6 +6,7 @@ using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Protocol;
 using WeightGuard.Core.Reports;
+using WeightGuard.Evidence;
 
 namespace WeightGuard.Aggregator.Ingest;
 
@@ -37,7 +38,8 @@ public sealed class ReportIngest(IAggregatorStore store, FleetJudge judge, Quote
 
         var reportElement = body.GetProperty("report");
         string attestation;
-        try { attestation = await quotes.VerifyAsync(agent, submission.Attestation, reportElement, cancel); }
+        AttestationCheck? check;
+        try { (attestation, check) = await quotes.VerifyAsync(agent, submission.Attestation, reportElement, cancel); }
         catch (AttestationRefusedException refused)
         {
             await store.AddRefusalAsync(agent.AgentId, new Refusal(time.GetUtcNow(), refused.Check, refused.Problem.Message), cancel);
@@ -49,7 +51,9 @@ public sealed class ReportIngest(IAggregatorStore store, FleetJudge judge, Quote
         var drift = attestationJson is not null
             && await judge.DriftAsync(agent.AgentId, new StoredReportBody(report.ReportId, agent.AgentId, now, report.Profile.Id, "", attestationJson), cancel);
         var labels = (await store.HostLabelsAsync(cancel)).GetValueOrDefault(agent.AgentId) ?? [];
-        var judged = Judge(await judge.InputsAsync(cancel), new HostSubject(agent.Hostname, labels), report, now, drift);
+        // Judged on the Secure Boot state the TPM attests, not the agent's word; the stored report stays as submitted.
+        var attested = check is null ? report : report with { Evidence = AttestedBoot.Apply(report.Evidence, check) };
+        var judged = Judge(await judge.InputsAsync(cancel), new HostSubject(agent.Hostname, labels), attested, now, drift);
         var stored = new StoredReport(report.ReportId, agent.AgentId, name, now, report.Profile.Id, attestation, judged.AtReceipt,
             report.Summary.Rand.HostControlsMet, reportElement.GetRawText(), judged.Current)
         {

@@ -2,7 +2,9 @@ using System.Text.Json;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Evaluation;
+using WeightGuard.Core.Protocol;
 using WeightGuard.Core.Reports;
+using WeightGuard.Evidence;
 
 namespace WeightGuard.Aggregator.Judgement;
 
@@ -88,11 +90,22 @@ public sealed class FleetJudge(IAggregatorStore store, Catalog catalog, TimeProv
         {
             if (host.Latest is not { } latest || agentIds is not null && !agentIds.Contains(host.AgentId)) continue;
             if (await store.GetReportBodyAsync(latest.ReportId, cancel) is not { } body) continue;
-            var report = JsonSerializer.Deserialize(body.ReportJson, WeightGuardJsonContext.Default.Report)!;
+            var report = await AsJudgedAsync(body, cancel);
             var drift = await DriftAsync(host.AgentId, body, cancel);
             var judged = Judge(inputs, new HostSubject(host.Hostname, host.Labels), latest.ReportId, report, now, drift);
             await store.SetJudgementAsync(host.AgentId, judged.Current, cancel);
         }
+    }
+
+    /// <summary>
+    /// A stored report as it is judged: parsed, with the Secure Boot state its quote and event log attest under the
+    /// host's enrolled AK, as at ingest (<see cref="AttestedBoot.Judged"/>).
+    /// </summary>
+    public async Task<Report> AsJudgedAsync(StoredReportBody body, CancellationToken cancel)
+    {
+        var report = JsonSerializer.Deserialize(body.ReportJson, WeightGuardJsonContext.Default.Report)!;
+        var attestation = body.AttestationJson is null ? null : JsonSerializer.Deserialize(body.AttestationJson, ProtocolJsonContext.Default.QuoteAttestation);
+        return AttestedBoot.Judged(report, body.ReportJson, attestation, (await store.GetAgentAsync(body.AgentId, cancel))?.AkPublic);
     }
 
     /// <summary>Whether <paramref name="body"/>'s verified quote differs from the host's PCR baseline (never for the baseline itself).</summary>
