@@ -53,6 +53,8 @@ public static class EvidenceBundleVerifier
             problems.AddRange(host.Problems);
             counts.Add(host.Counts);
         }
+        if (entries.TryGetValue(BundleLayout.AuditLog, out var audit))
+            counts.AuditRows = AuditChain.Verify(new MemoryStream(audit, writable: false), BundleLayout.AuditLog, problems);
         if (reports.All(r => r is not null))
         {
             CheckFindings(entries, BundleLayout.FindingsCsv, new CsvReportWriter(), reports!, problems);

@@ -49,6 +49,7 @@ public static class EvidenceBundleWriter
         }
         Add(files, BundleLayout.FindingsCsv, Render(new CsvReportWriter(), findings));
         Add(files, BundleLayout.FindingsOcsf, Render(new OcsfReportWriter(), findings));
+        if (content.Audit.Count > 0) Add(files, BundleLayout.AuditLog, [.. content.Audit.SelectMany(AuditChain.Line)]);
 
         var manifest = Json(new ManifestDocument(BundleLayout.SchemaId, content.CreatedAt, content.Producer,
             files.Select(f => new ManifestFile(f.Key, Convert.ToHexStringLower(SHA256.HashData(f.Value)), f.Value.Length)).ToList(),

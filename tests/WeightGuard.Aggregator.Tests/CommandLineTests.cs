@@ -43,7 +43,9 @@ public sealed class CommandLineTests
         Assert.That(sans.EnumerateDnsNames(), Does.Contain("localhost").And.Contain("aggregator.example"));
 
         await using var store = DatabaseLocation.Open(data.RecordedDatabase());
-        Assert.That(await store.FindApiTokenAsync(ApiTokens.Hash(token)), Is.EqualTo(new ApiTokenRecord("initial admin", Roles.Admin)));
+        var admin = (await store.FindApiTokenAsync(ApiTokens.Hash(token)))!;
+        Assert.That((admin.TokenId, admin.Name, admin.Role), Is.EqualTo((ApiTokens.Id(token), "initial admin", Roles.Admin)));
+        Assert.That(admin.ExpiresAt - admin.CreatedAt, Is.EqualTo(ApiTokens.DefaultLifetime));
     }
 
     [Test]

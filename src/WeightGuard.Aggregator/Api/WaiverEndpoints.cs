@@ -1,3 +1,4 @@
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Aggregator.Waivers;
@@ -28,19 +29,27 @@ internal static class WaiverEndpoints
             catalog.Waivers.Select(w => new WaiverView(null, "catalogue", w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires))
                 .Concat((await store.ListWaiversAsync(cancel)).Select(View)).ToList());
 
-        api.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
+        api.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, AuditLog audit, TimeProvider time, CancellationToken cancel) =>
         {
             var request = await AdminEndpoints.ReadAsync<WaiverRequest>(http, MaxBodyBytes, cancel);
             StoredWaiver waiver;
             try { waiver = request.Accept(catalog, http.HttpContext.User.Identity!.Name!, time.GetUtcNow()); }
             catch (ArgumentException e) { throw ProblemException.BadRequest(e.Message); }
             await store.AddWaiverAsync(waiver, cancel);
+            await audit.RecordAsync(http.HttpContext, AuditActions.WaiverAdded, waiver.WaiverId.ToString(), WaiverDetails(waiver), cancel);
             return Results.Created($"/api/v1/waivers/{waiver.WaiverId}", View(waiver));
         });
 
-        api.MapDelete("/{waiverId:guid}", async (Guid waiverId, IAggregatorStore store, CancellationToken cancel) =>
-            await store.DeleteWaiverAsync(waiverId, cancel) ? Results.NoContent() : throw ProblemException.NotFound($"no stored waiver {waiverId}"));
+        api.MapDelete("/{waiverId:guid}", async (Guid waiverId, HttpContext http, IAggregatorStore store, AuditLog audit, CancellationToken cancel) =>
+        {
+            if (!await store.DeleteWaiverAsync(waiverId, cancel)) throw ProblemException.NotFound($"no stored waiver {waiverId}");
+            await audit.RecordAsync(http, AuditActions.WaiverRemoved, waiverId.ToString(), cancel: cancel);
+            return Results.NoContent();
+        });
     }
+
+    /// <summary>What the audit log keeps of a stored waiver.</summary>
+    public static string WaiverDetails(StoredWaiver w) => $"control {w.ControlId}; hosts {w.HostPattern}; expires {w.Expires:yyyy-MM-dd}";
 
     private static WaiverView View(StoredWaiver w) => new(w.WaiverId, "stored", w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires);
 }

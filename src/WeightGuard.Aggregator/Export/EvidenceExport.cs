@@ -33,6 +33,14 @@ public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports,
 /// </summary>
 public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged, CatalogFiles catalogFiles, DataDirectory data, TimeProvider time)
 {
+    /// <summary>What a refused second export is told to wait.</summary>
+    public static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(30);
+
+    private const int AuditPage = 1000;
+
+    /// <summary>One export at a time: each reads the whole fleet, and the next must chain to its manifest.</summary>
+    private readonly SemaphoreSlim _running = new(1, 1);
+
     /// <summary>The bundle's producer, e.g. <c>weightguard-aggregator 0.1.0</c>.</summary>
     public static string Producer { get; } = "weightguard-aggregator " +
         (typeof(EvidenceExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
@@ -51,7 +59,27 @@ public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged,
 
     /// <summary>Writes the bundle to <paramref name="output"/> and records the export.</summary>
     /// <exception cref="ArgumentException">An agent id is unknown, or a stored report cannot be bundled (named in the message).</exception>
+    /// <exception cref="ExportInProgressException">Another export of this aggregator is running.</exception>
     public async Task<ExportResult> WriteAsync(ExportRequest request, Stream output, CancellationToken cancel)
+    {
+        if (!await _running.WaitAsync(0, cancel)) throw new ExportInProgressException();
+        try { return await WriteOneAsync(request, output, cancel); }
+        finally { _running.Release(); }
+    }
+
+    private async Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancel)
+    {
+        var rows = new List<AuditEntry>();
+        IReadOnlyList<AuditEntry> page;
+        do
+        {
+            page = await store.AuditAfterAsync(rows.Count == 0 ? 0 : rows[^1].Seq, AuditPage, cancel);
+            rows.AddRange(page);
+        } while (page.Count == AuditPage);
+        return rows;
+    }
+
+    private async Task<ExportResult> WriteOneAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
         var agentIds = request.AgentIds ?? await AllAgentIdsAsync(cancel);
         var catalog = await judged.CurrentAsync(cancel);
@@ -76,7 +104,7 @@ public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged,
         var content = new BundleContent
         {
             CreatedAt = createdAt, Producer = Producer, PreviousManifestSha256 = await store.LastExportAsync(cancel),
-            Catalog = catalogFiles.WithWaivers(catalog.Waivers).Files, Hosts = hosts,
+            Catalog = catalogFiles.WithWaivers(catalog.Waivers).Files, Hosts = hosts, Audit = await AuditLogAsync(cancel),
         };
         var manifest = EvidenceBundleWriter.Write(content, new BundleSigningKey(signer, [ca]), output);
         await store.AddExportAsync(manifest, createdAt, request.MadeBy, cancel);
@@ -97,3 +125,6 @@ public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged,
         return new BundleReport(System.Text.Encoding.UTF8.GetBytes(body.ReportJson), attestation, new AggregatorVerdicts(body.ProfileId, evaluation));
     }
 }
+
+/// <summary>Another evidence export of this aggregator is running; exports run one at a time.</summary>
+public sealed class ExportInProgressException() : InvalidOperationException("another evidence export is running on this aggregator; try again when it has finished");

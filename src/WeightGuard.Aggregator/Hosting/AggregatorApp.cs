@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Attestation;
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Dashboard;
 using WeightGuard.Aggregator.Enrollment;
 using WeightGuard.Aggregator.Ingest;
@@ -46,9 +47,10 @@ public static class AggregatorApp
             });
         });
 
-        Directory.CreateDirectory(settings.Data.TpmCaDirectory);
+        settings.Data.CreateTpmCaDirectory();
         var ca = settings.Data.LoadCa();
         var services = builder.Services;
+        services.AddSingleton(settings);
         services.AddSingleton(settings.Store);
         services.AddSingleton(settings.Catalog);
         services.AddSingleton(settings.Time);
@@ -56,7 +58,11 @@ public static class AggregatorApp
         services.AddSingleton<IssuedCertificates>();
         services.AddSingleton(new TpmKeyCheck(new EkCertificateValidator(settings.Data.TpmCaDirectory), settings.RequireEkCertificate));
         services.AddSingleton<EnrollmentService>();
-        services.AddSingleton<QuoteCheck>();
+        services.AddSingleton(new QuoteCheck(settings.Store, settings.Time, settings.RequireAttestation || settings.RequireEkCertificate));
+        services.AddSingleton<Throttles>();
+        services.AddSingleton<ApiTokenVerifier>();
+        services.AddSingleton<ApiTokenLifecycle>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<JudgedCatalog>();
         services.AddSingleton<ReportIngest>();
 
@@ -78,13 +84,22 @@ public static class AggregatorApp
             options.AddPolicy(EnrollmentEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.EnrollmentPermits, Window = settings.EnrollmentWindow, QueueLimit = 0 }));
-            options.OnRejected = (context, _) => new ValueTask(Results.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many requests", detail: "too many enrolment requests from this address; try again later").ExecuteAsync(context.HttpContext));
+            options.OnRejected = (context, _) => new ValueTask(new TooManyRequests(
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : settings.EnrollmentWindow,
+                "too many enrolment requests from this address; try again later").ExecuteAsync(context.HttpContext));
+        });
+        services.AddHsts(options =>
+        {
+            options.MaxAge = TimeSpan.FromDays(365);
+            // The aggregator is reached by whatever name or address its certificate carries, loopback included.
+            options.ExcludedHosts.Clear();
         });
 
         DashboardEndpoints.AddServices(services, settings);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
+        app.UseHsts();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
@@ -95,6 +110,7 @@ public static class AggregatorApp
         FleetEndpoints.Map(app);
         AdminEndpoints.Map(app);
         WaiverEndpoints.Map(app);
+        AuditEndpoints.Map(app);
         DashboardEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(() =>
         {

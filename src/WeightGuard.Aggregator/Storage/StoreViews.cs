@@ -53,8 +53,3 @@ public sealed record ControlOnHost(string AgentId, string Hostname, Guid ReportI
 /// <param name="Compliant">Of those, hosts with no failed and no erred control.</param>
 /// <param name="RandLevels">Hosts per RAND level achieved.</param>
 public sealed record CompliancePoint(DateOnly Day, int Hosts, int Compliant, IReadOnlyDictionary<string, int> RandLevels);
-
-/// <summary>A person's API token, found by its hash.</summary>
-/// <param name="Name">Who or what it was issued to.</param>
-/// <param name="Role"><c>viewer</c>, <c>auditor</c> or <c>admin</c>.</param>
-public sealed record ApiTokenRecord(string Name, string Role);
