@@ -88,19 +88,14 @@ public static class AggregatorApp
                 context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : settings.EnrollmentWindow,
                 "too many enrolment requests from this address; try again later").ExecuteAsync(context.HttpContext));
         });
-        services.AddHsts(options =>
-        {
-            options.MaxAge = TimeSpan.FromDays(365);
-            // The aggregator is reached by whatever name or address its certificate carries, loopback included.
-            options.ExcludedHosts.Clear();
-        });
+
 
         DashboardEndpoints.AddServices(services, settings);
 
         var app = builder.Build();
         app.UseSecurityHeaders();
-        app.UseHsts();
         app.UseExceptionHandler();
+        app.UseControlCharacterGuard();
         app.UseStatusCodePages();
         app.UseRateLimiter();
         app.UseAuthentication();
