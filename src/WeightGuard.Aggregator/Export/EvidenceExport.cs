@@ -79,36 +79,35 @@ public sealed class EvidenceExport(IAggregatorStore store, JudgedCatalog judged,
         return rows;
     }
 
+    /// <summary>Streams host after host (in agent id order) into the bundle, holding one host's reports at a time.</summary>
     private async Task<ExportResult> WriteOneAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
-        var agentIds = request.AgentIds ?? await AllAgentIdsAsync(cancel);
+        var agentIds = (request.AgentIds ?? await AllAgentIdsAsync(cancel)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var catalog = await judged.CurrentAsync(cancel);
-        var hosts = new List<BundleHost>();
-        foreach (var agentId in agentIds.Distinct(StringComparer.Ordinal))
-        {
-            var agent = await store.GetAgentAsync(agentId, cancel) ?? throw new ArgumentException($"no agent {agentId}");
-            if (agent.AkPublic is not null && agent.EkPublic is null)
-                throw new ArgumentException($"agent {agentId} enrolled before the aggregator kept endorsement keys; its quotes cannot be bundled until it enrols again");
-            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, b)).ToList();
-            hosts.Add(new BundleHost
-            {
-                AgentId = agent.AgentId, Hostname = agent.Hostname, MachineId = agent.MachineId, Reports = reports,
-                Tpm = agent.AkPublic is { } ak ? new HostTpmKeys(ak, agent.EkPublic!, agent.EkCertificate) : null,
-            });
-        }
-
         var now = time.GetUtcNow();
         var createdAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         using var signer = X509Certificate2.CreateFromPemFile(data.SigningCertificate, data.SigningKey);
         using var ca = data.LoadCaCertificate();
-        var content = new BundleContent
+        using var writer = new BundleStreamWriter(output, createdAt);
+        writer.AddCatalog(catalogFiles.WithWaivers(catalog.Waivers).Files);
+        var reports = 0;
+        foreach (var agentId in agentIds)
         {
-            CreatedAt = createdAt, Producer = Producer, PreviousManifestSha256 = await store.LastExportAsync(cancel),
-            Catalog = catalogFiles.WithWaivers(catalog.Waivers).Files, Hosts = hosts, Audit = await AuditLogAsync(cancel),
-        };
-        var manifest = EvidenceBundleWriter.Write(content, new BundleSigningKey(signer, [ca]), output);
+            var agent = await store.GetAgentAsync(agentId, cancel) ?? throw new ArgumentException($"no agent {agentId}");
+            if (agent.AkPublic is not null && agent.EkPublic is null)
+                throw new ArgumentException($"agent {agentId} enrolled before the aggregator kept endorsement keys; its quotes cannot be bundled until it enrols again");
+            var bundled = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, b)).ToList();
+            writer.AddHost(new BundleHost
+            {
+                AgentId = agent.AgentId, Hostname = agent.Hostname, MachineId = agent.MachineId, Reports = bundled,
+                Tpm = agent.AkPublic is { } ak ? new HostTpmKeys(ak, agent.EkPublic!, agent.EkCertificate) : null,
+            });
+            reports += bundled.Count;
+        }
+        writer.AddAudit(await AuditLogAsync(cancel));
+        var manifest = writer.Finish(Producer, await store.LastExportAsync(cancel), new BundleSigningKey(signer, [ca]));
         await store.AddExportAsync(manifest, createdAt, request.MadeBy, cancel);
-        return new ExportResult(manifest, hosts.Count, hosts.Sum(h => h.Reports.Count), createdAt);
+        return new ExportResult(manifest, agentIds.Count, reports, createdAt);
     }
 
     private static BundleReport Bundled(Catalog catalog, StoredReportBody body)
