@@ -54,6 +54,7 @@ public static class StatePermissions
         return repaired;
     }
 
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static void Repair(FileSystemInfo entry, UnixFileMode wanted, List<string> repaired)
     {
         var mode = entry.UnixFileMode;
