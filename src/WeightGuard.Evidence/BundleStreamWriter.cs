@@ -56,13 +56,14 @@ public sealed class BundleStreamWriter : IDisposable
             .OrderBy(r => r.Parsed.ReportId.ToString(), StringComparer.Ordinal);
         foreach (var (source, report) in reports)
         {
+            // In ordinal path order within the folder, as the layout lists them.
             var folder = BundleLayout.ReportFolder(host.AgentId, report.ReportId.ToString());
-            Add(folder + "report.json", source.ReportJson);
             if (source.Attestation is { } attestation)
             {
                 Add(folder + "attestation.json", Json(attestation with { EventLog = null }, BundleJsonContext.Default.QuoteAttestation));
                 if (attestation.EventLog is { } log) Add(folder + "eventlog.bin", EventLogBytes(log, host.AgentId));
             }
+            Add(folder + "report.json", source.ReportJson);
             var verdicts = source.Verdicts;
             Add(folder + "verdicts.json", EvidenceBundleWriter.VerdictsJson(verdicts.ProfileId, verdicts.Evaluation));
             SpoolFinding(report with { Results = verdicts.Evaluation.Results, Summary = verdicts.Evaluation.Summary });
