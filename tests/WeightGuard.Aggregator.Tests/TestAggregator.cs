@@ -42,6 +42,9 @@ internal sealed class TestAggregator : IAsyncDisposable
     /// <summary>The database location (<c>sqlite:PATH</c> or <c>postgres:…</c>).</summary>
     public string Database { get; }
 
+    /// <summary>The application's services (its singletons: the evidence export, the throttles).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Every route the application maps.</summary>
     public IEnumerable<Microsoft.AspNetCore.Routing.RouteEndpoint> Endpoints =>
         ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>();
