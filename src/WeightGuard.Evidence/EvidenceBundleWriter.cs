@@ -1,6 +1,4 @@
 using System.Text.Json;
-using WeightGuard.Core.Reports;
-using WeightGuard.Reporting;
 
 namespace WeightGuard.Evidence;
 
@@ -27,12 +25,4 @@ public static class EvidenceBundleWriter
     /// <summary><c>verdicts.json</c> bytes for an evaluation; the verifier renders its re-evaluation the same way and compares bytes.</summary>
     internal static byte[] VerdictsJson(string profileId, Core.Evaluation.Evaluation evaluation) =>
         JsonSerializer.SerializeToUtf8Bytes(new VerdictsDocument(profileId, evaluation.Results, evaluation.Summary), BundleJsonContext.Default.VerdictsDocument);
-
-    /// <summary>The findings file of one format for the reports given (their results being the aggregator's verdicts).</summary>
-    internal static byte[] Render(IFindingsWriter writer, IEnumerable<Report> reports)
-    {
-        using var buffer = new MemoryStream();
-        writer.WriteAll(reports, buffer);
-        return buffer.ToArray();
-    }
 }
