@@ -7,9 +7,9 @@ public static class Durations
 {
     /// <summary>Parses a duration.</summary>
     /// <exception cref="FormatException">Not a positive number followed by s, m, h or d.</exception>
-    public static TimeSpan Parse(string text)
+    public static TimeSpan Parse(string? text)
     {
-        var trimmed = text.Trim();
+        var trimmed = text?.Trim() ?? "";
         if (trimmed.Length >= 2 && long.TryParse(trimmed[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and < 100_000)
             switch (trimmed[^1])
             {

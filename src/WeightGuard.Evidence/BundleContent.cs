@@ -22,6 +22,8 @@ public sealed record BundleContent
     public required IReadOnlyList<CatalogFile> Catalog { get; init; }
     /// <summary>The hosts and their reports.</summary>
     public required IReadOnlyList<BundleHost> Hosts { get; init; }
+    /// <summary>The aggregator's audit log from its first row, oldest first (<c>audit.jsonl</c>); empty writes no such file.</summary>
+    public IReadOnlyList<AuditEntry> Audit { get; init; } = [];
 }
 
 /// <summary>One catalogue file.</summary>

@@ -15,6 +15,8 @@ public enum BundleFileKind
     FindingsCsv,
     /// <summary><c>findings.ocsf.jsonl</c>.</summary>
     FindingsOcsf,
+    /// <summary><c>audit.jsonl</c>.</summary>
+    AuditLog,
     /// <summary><c>catalog/controls/ID.yaml</c>.</summary>
     CatalogControl,
     /// <summary><c>catalog/profiles/ID.yaml</c>.</summary>
@@ -54,6 +56,8 @@ public static partial class BundleLayout
     public const string FindingsCsv = "findings.csv";
     /// <summary>Every verdict as OCSF Compliance Finding events, one per line.</summary>
     public const string FindingsOcsf = "findings.ocsf.jsonl";
+    /// <summary>The aggregator's audit log, hash-chained, one row per line.</summary>
+    public const string AuditLog = "audit.jsonl";
     /// <summary>Where the catalogue files live.</summary>
     public const string CatalogFolder = "catalog/";
 
@@ -79,6 +83,7 @@ public static partial class BundleLayout
             case Signature: return new(BundleFileKind.Signature);
             case FindingsCsv: return new(BundleFileKind.FindingsCsv);
             case FindingsOcsf: return new(BundleFileKind.FindingsOcsf);
+            case AuditLog: return new(BundleFileKind.AuditLog);
             case "catalog/waivers.yaml": return new(BundleFileKind.CatalogWaivers);
             case "catalog/attestations.yaml": return new(BundleFileKind.CatalogAttestations);
         }

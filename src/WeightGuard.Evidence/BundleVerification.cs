@@ -35,6 +35,8 @@ public sealed class VerificationCounts
     public int EventLogsReplayed { get; internal set; }
     /// <summary>Reports whose verdicts.json the re-evaluation reproduced byte for byte.</summary>
     public int VerdictsReproduced { get; internal set; }
+    /// <summary>Rows of <c>audit.jsonl</c> whose place and SHA-256 in the hash chain hold.</summary>
+    public int AuditRows { get; internal set; }
 
     /// <summary>Adds the tallies of one part of the bundle (a host verified on its own).</summary>
     internal void Add(VerificationCounts part)

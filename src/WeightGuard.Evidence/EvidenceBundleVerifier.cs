@@ -53,6 +53,8 @@ public static class EvidenceBundleVerifier
             problems.AddRange(host.Problems);
             counts.Add(host.Counts);
         }
+        if (entries.TryGetValue(BundleLayout.AuditLog, out var audit))
+            counts.AuditRows = AuditChain.Verify(new MemoryStream(audit, writable: false), BundleLayout.AuditLog, problems);
         if (reports.All(r => r is not null))
         {
             var findings = reports.SelectMany(r => r!).ToList();
@@ -127,8 +129,42 @@ public static class EvidenceBundleVerifier
     private static void CheckFindings(IReadOnlyDictionary<string, byte[]> entries, string path, IFindingsWriter writer, IReadOnlyList<Report> reports,
         List<BundleProblem> problems)
     {
-        if (!entries.TryGetValue(path, out var bytes)) problems.Add(new BundleProblem(path, "missing"));
-        else if (!EvidenceBundleWriter.Render(writer, reports).AsSpan().SequenceEqual(bytes))
-            problems.Add(new BundleProblem(path, "does not list exactly the verdicts of the bundle's verdicts.json files"));
+        if (!entries.TryGetValue(path, out var bytes))
+        {
+            problems.Add(new BundleProblem(path, "missing"));
+            return;
+        }
+        // Rendered straight into a comparison with the bundled bytes: a fleet's findings are never held twice.
+        using var comparison = new ComparingStream(bytes);
+        writer.WriteAll(reports, comparison);
+        if (!comparison.Matches) problems.Add(new BundleProblem(path, "does not list exactly the verdicts of the bundle's verdicts.json files"));
+    }
+
+    /// <summary>A write-only stream that says whether what was written is exactly <paramref name="expected"/>.</summary>
+    private sealed class ComparingStream(byte[] expected) : Stream
+    {
+        private long _position;
+        private bool _differs;
+
+        /// <summary>True when the bytes written so far are exactly the expected ones, no more, no less.</summary>
+        public bool Matches => !_differs && _position == expected.Length;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _position;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (!_differs && (_position + buffer.Length > expected.Length || !buffer.SequenceEqual(expected.AsSpan((int)_position, buffer.Length))))
+                _differs = true;
+            _position += buffer.Length;
+        }
     }
 }

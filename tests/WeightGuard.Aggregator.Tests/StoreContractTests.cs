@@ -96,8 +96,8 @@ public abstract class StoreContractTests
     [Test]
     public async Task NonceIsSpentOnceByItsOwnAgentBeforeExpiry()
     {
-        await _store.AddNonceAsync("n1", "a", T0.AddMinutes(5));
-        await _store.AddNonceAsync("n2", "a", T0.AddMinutes(5));
+        Assert.That(await _store.AddNonceAsync("n1", "a", T0, T0.AddMinutes(5), 3), Is.Null);
+        Assert.That(await _store.AddNonceAsync("n2", "a", T0, T0.AddMinutes(5), 3), Is.Null);
         Assert.Multiple(async () =>
         {
             Assert.That(await _store.ConsumeNonceAsync("n1", "b", T0), Is.EqualTo(NonceCheck.OtherAgent));
@@ -220,11 +220,55 @@ public abstract class StoreContractTests
     }
 
     [Test]
-    public async Task ApiTokenIsFoundByItsHash()
+    public async Task AnAgentHoldsAtMostTheAllowedUnusedNonces()
     {
-        await _store.AddApiTokenAsync("h1", new ApiTokenRecord("alice", "viewer"), T0);
-        Assert.That(await _store.FindApiTokenAsync("h1"), Is.EqualTo(new ApiTokenRecord("alice", "viewer")));
-        Assert.That(await _store.FindApiTokenAsync("h2"), Is.Null);
+        Assert.That(await _store.AddNonceAsync("n1", "a", T0, T0.AddMinutes(5), 2), Is.Null);
+        Assert.That(await _store.AddNonceAsync("n2", "a", T0.AddMinutes(1), T0.AddMinutes(6), 2), Is.Null);
+        Assert.That(await _store.AddNonceAsync("n3", "a", T0.AddMinutes(2), T0.AddMinutes(7), 2), Is.EqualTo(T0.AddMinutes(5)), "refused until the first expires");
+        Assert.That(await _store.AddNonceAsync("m1", "b", T0.AddMinutes(2), T0.AddMinutes(7), 2), Is.Null, "another agent's are its own");
+        Assert.That(await _store.ConsumeNonceAsync("n1", "a", T0.AddMinutes(2)), Is.EqualTo(NonceCheck.Accepted));
+        Assert.That(await _store.AddNonceAsync("n3", "a", T0.AddMinutes(2), T0.AddMinutes(7), 2), Is.Null, "a spent nonce frees its place");
+        Assert.That(await _store.AddNonceAsync("n4", "a", T0.AddMinutes(6), T0.AddMinutes(11), 2), Is.Null, "so does an expired one");
+    }
+
+    [Test]
+    public async Task ApiTokensAreFoundListedRevokedAndTouched()
+    {
+        await _store.AddApiTokenAsync("h1", new ApiTokenRecord("id1", "alice", "viewer", T0, T0.AddDays(90)));
+        await _store.AddApiTokenAsync("h2", new ApiTokenRecord("id2", "bob", "admin", T0.AddMinutes(1), T0.AddDays(1)));
+        await _store.AddApiTokenAsync("h3", new ApiTokenRecord("id3", "bob", "viewer", T0.AddMinutes(2), T0.AddDays(1)));
+        Assert.That(await _store.FindApiTokenAsync("h1"), Is.EqualTo(new ApiTokenRecord("id1", "alice", "viewer", T0, T0.AddDays(90))));
+        Assert.That(await _store.FindApiTokenAsync("h4"), Is.Null);
+        Assert.That((await _store.ListApiTokensAsync()).Select(t => t.TokenId), Is.EqualTo(new[] { "id3", "id2", "id1" }));
+
+        Assert.That((await _store.RevokeApiTokensAsync("bob", T0.AddHours(1))).Select(t => t.TokenId).Order(), Is.EqualTo(new[] { "id2", "id3" }));
+        Assert.That(await _store.RevokeApiTokensAsync("bob", T0.AddHours(2)), Is.Empty, "already revoked");
+        Assert.That(await _store.RevokeApiTokensAsync("id1", T0.AddHours(2)), Has.Count.EqualTo(1));
+        await _store.TouchApiTokenAsync("id2", T0.AddMinutes(30));
+        var bob = (await _store.GetApiTokenAsync("id2"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(bob.RevokedAt, Is.EqualTo(T0.AddHours(1)));
+            Assert.That(bob.LastUsedAt, Is.EqualTo(T0.AddMinutes(30)));
+            Assert.That(bob.IsActive(T0), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task AuditRowsAreChainedInOrder()
+    {
+        var first = await _store.AppendAuditAsync(new Evidence.AuditAction("alice (token id1)", "waiver.added", "w1", "control X", "10.0.0.1"), T0);
+        var second = await _store.AppendAuditAsync(new Evidence.AuditAction("bob (token id2)", "waiver.removed", "w1", "", "10.0.0.2"), T0.AddSeconds(1));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first.Seq, Is.EqualTo(1));
+            Assert.That(first.PreviousSha256, Is.EqualTo(Evidence.AuditChain.Genesis));
+            Assert.That(second.Seq, Is.EqualTo(2));
+            Assert.That(second.PreviousSha256, Is.EqualTo(first.Sha256));
+            Assert.That(await _store.AuditAfterAsync(0, 10), Is.EqualTo(new[] { first, second }));
+            Assert.That(await _store.AuditAfterAsync(1, 10), Is.EqualTo(new[] { second }));
+            Assert.That(await _store.AuditBeforeAsync(long.MaxValue, 1), Is.EqualTo(new[] { second }));
+        });
     }
 
     [Test]

@@ -19,8 +19,10 @@ internal sealed class TestAggregator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _directory;
 
-    private TestAggregator(WebApplication app, string directory, DataDirectory data, IAggregatorStore store, ManualClock clock, Uri address, string adminToken)
+    private TestAggregator(WebApplication app, string directory, DataDirectory data, IAggregatorStore store, ManualClock clock, Uri address, string adminToken,
+        string database)
     {
+        Database = database;
         _app = app;
         _directory = directory;
         Data = data;
@@ -37,10 +39,20 @@ internal sealed class TestAggregator : IAsyncDisposable
     public Uri Address { get; }
     public string AdminToken { get; }
     public X509Certificate2 CaCertificate { get; }
+    /// <summary>The database location (<c>sqlite:PATH</c> or <c>postgres:…</c>).</summary>
+    public string Database { get; }
+
+    /// <summary>The application's services (its singletons: the evidence export, the throttles).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Every route the application maps.</summary>
+    public IEnumerable<Microsoft.AspNetCore.Routing.RouteEndpoint> Endpoints =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>();
 
     /// <summary>Starts an aggregator; <paramref name="tpmCaDirectory"/> is copied to its manufacturer CA directory.</summary>
+    /// <param name="configure">Changes the settings further (limits, policy flags).</param>
     public static async Task<TestAggregator> StartAsync(string? tpmCaDirectory = null, bool requireEkCertificate = false, int enrollmentPermits = 1000,
-        Func<string, string>? database = null)
+        Func<string, string>? database = null, Func<AggregatorSettings, AggregatorSettings>? configure = null)
     {
         var directory = Directory.CreateTempSubdirectory("weightguard-aggregator-").FullName;
         var data = new DataDirectory(Path.Combine(directory, "data"));
@@ -53,15 +65,16 @@ internal sealed class TestAggregator : IAsyncDisposable
         await store.MigrateAsync();
         var clock = new ManualClock();
         var admin = await ApiTokens.CreateAsync(store, "test admin", Roles.Admin, clock.GetUtcNow());
-        var app = AggregatorApp.Build(new AggregatorSettings
+        var settings = new AggregatorSettings
         {
             Data = data, Store = store, Catalog = TestReports.Catalog, Urls = ["https://127.0.0.1:0"], Time = clock,
             RequireEkCertificate = requireEkCertificate, EnrollmentPermits = enrollmentPermits, EnrollmentWindow = TimeSpan.FromHours(1),
             MinimumLogLevel = LogLevel.Warning,
-        });
+        };
+        var app = AggregatorApp.Build(configure?.Invoke(settings) ?? settings);
         await app.StartAsync();
         var address = new Uri(AggregatorApp.Addresses(app).Single());
-        return new TestAggregator(app, directory, data, store, clock, address, admin);
+        return new TestAggregator(app, directory, data, store, clock, address, admin, location);
     }
 
     /// <summary>

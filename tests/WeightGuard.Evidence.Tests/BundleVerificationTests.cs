@@ -48,8 +48,9 @@ public class BundleVerificationTests
         var gpu = Fleet.ReportFolder(Fleet.Gpu1, Fleet.Gpu1Report);
         var cpu = Fleet.ReportFolder(Fleet.Cpu3, Fleet.Cpu3Report);
 
-        Assert.That(paths[..^2], Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
-        Assert.That(paths[^2..], Is.EqualTo(new[] { BundleLayout.Manifest, BundleLayout.Signature }));
+        // Streamed: the catalogue and the hosts in ordinal order, then what is known only after every host.
+        Assert.That(paths[..^4], Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+        Assert.That(paths[^4..], Is.EqualTo(new[] { BundleLayout.FindingsCsv, BundleLayout.FindingsOcsf, BundleLayout.Manifest, BundleLayout.Signature }));
         Assert.That(paths, Is.SupersetOf(new[]
         {
             "catalog/controls/WG-DISK-001.yaml", "catalog/profiles/rand-sl3.yaml", "catalog/waivers.yaml", "findings.csv", "findings.ocsf.jsonl",

@@ -30,14 +30,13 @@ public sealed record AgentIdentity(AgentSettings Settings, X509Certificate2 Clie
         }
     }
 
-    /// <summary>Saves an identity: key (0600), certificates, then <c>agent.json</c> last, each file atomically.</summary>
+    /// <summary>Saves an identity in the owner-only state directory: key, certificates, then <c>agent.json</c> last, each file atomically and 0600.</summary>
     public static void Save(string stateDirectory, AgentSettings settings, ECDsa key, string certificatePem, string caCertificatePem)
     {
         var files = new IdentityFiles(stateDirectory);
-        var directory = Directory.CreateDirectory(files.Directory);
-        if (!OperatingSystem.IsWindows())
-            directory.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Files.AtomicFile.Write(files.Key, System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), ownerOnly: true);
+        Files.StatePermissions.Secure(stateDirectory);
+        Files.StatePermissions.CreatePrivateDirectory(files.Directory);
+        Files.AtomicFile.Write(files.Key, System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
         Files.AtomicFile.Write(files.Certificate, System.Text.Encoding.ASCII.GetBytes(certificatePem));
         Files.AtomicFile.Write(files.CaCertificate, System.Text.Encoding.ASCII.GetBytes(caCertificatePem));
         // agent.json is what marks the directory as enrolled, so it comes last.

@@ -11,16 +11,18 @@ public static partial class AtomicFile
     /// <summary>Temporary files start with this; readers of a directory skip (and may delete) them.</summary>
     public const string TempPrefix = ".tmp-";
 
-    /// <summary>Writes <paramref name="contents"/> to <paramref name="path"/> atomically.</summary>
+    /// <summary>
+    /// Writes <paramref name="contents"/> to <paramref name="path"/> atomically, readable and writable by its owner only
+    /// (0600) from the first byte: everything the agent keeps is its own.
+    /// </summary>
     /// <param name="path">The target file.</param>
     /// <param name="contents">The whole new content.</param>
-    /// <param name="ownerOnly">Create the file readable and writable by its owner only (0600) from the first byte.</param>
-    public static void Write(string path, ReadOnlySpan<byte> contents, bool ownerOnly = false)
+    public static void Write(string path, ReadOnlySpan<byte> contents)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, TempPrefix + Path.GetFileName(path) + "-" + Guid.NewGuid().ToString("N"));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (ownerOnly && !OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = StatePermissions.File;
         try
         {
             using (var stream = new FileStream(temp, options))

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using WeightGuard.Agent.Attestation;
 using WeightGuard.Agent.Config;
 using WeightGuard.Agent.Enrollment;
+using WeightGuard.Agent.Files;
 using WeightGuard.Agent.Scanning;
 using WeightGuard.Agent.Spool;
 using WeightGuard.Agent.Upload;
@@ -36,7 +37,7 @@ public sealed class AgentCycle
         _version = version;
         _log = log;
         Config = config;
-        Directory.CreateDirectory(config.State);
+        SecureState(config.State);
         try { _status = AgentStatus.Load(config.StatusFile); }
         catch (AgentException e)
         {
@@ -63,11 +64,18 @@ public sealed class AgentCycle
         : !Directory.Exists(config.Root) ? $"root {config.Root}: no such directory"
         : null;
 
+    /// <summary>Creates the state directory owner-only, or repairs its permissions and logs each repair.</summary>
+    private void SecureState(string state)
+    {
+        foreach (var repair in StatePermissions.Secure(state))
+            _log.LogWarning("Repaired the permissions of the agent's state (owner only): {Repair}", repair);
+    }
+
     /// <summary>Switches to a reloaded configuration (the spool follows its new limits).</summary>
     public void Apply(AgentConfig config)
     {
         Config = config;
-        Directory.CreateDirectory(config.State);
+        SecureState(config.State);
         Spool = new ReportSpool(config.SpoolDirectory, config.Spool);
     }
 
@@ -79,7 +87,7 @@ public sealed class AgentCycle
         WeightHashingOptions? hashing = null;
         if (config.Hashing.Enabled)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(config.DigestCacheFile)!);
+            StatePermissions.CreatePrivateDirectory(Path.GetDirectoryName(config.DigestCacheFile)!);
             hashing = new WeightHashingOptions(true, config.DigestCacheFile, config.Hashing.GpuBusyPercent);
         }
         var request = new ScanRequest(_catalog, config.Profile, root, config.Weights ?? EvidenceCollector.DefaultWeightPaths(root),

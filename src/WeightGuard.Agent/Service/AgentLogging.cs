@@ -29,15 +29,25 @@ public static class AgentLogging
         }
         if (config.File is { } file)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            Files.StatePermissions.CreatePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
             logger = logger.WriteTo.File(new CompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
-                fileSizeLimitBytes: 64L * 1024 * 1024, rollOnFileSizeLimit: true);
+                fileSizeLimitBytes: 64L * 1024 * 1024, rollOnFileSizeLimit: true, hooks: new OwnerOnlyLogFiles());
         }
         return logger.CreateLogger();
     }
 
     /// <summary>systemd connects standard output to the journal and says so in <c>JOURNAL_STREAM</c>.</summary>
     public static bool UnderJournald => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
+
+    /// <summary>Each log file (the first and every one rolled after it) is made 0600 as it opens, whatever the umask.</summary>
+    private sealed class OwnerOnlyLogFiles : Serilog.Sinks.File.FileLifecycleHooks
+    {
+        public override Stream OnFileOpened(string path, Stream underlyingStream, System.Text.Encoding encoding)
+        {
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, Files.StatePermissions.File);
+            return underlyingStream;
+        }
+    }
 
     /// <summary>Adds <c>SyslogPriority</c>: the <c>&lt;N&gt;</c> prefix journald reads as the line's priority (sd-daemon(3)).</summary>
     private sealed class SyslogPriority : ILogEventEnricher

@@ -23,7 +23,7 @@ public sealed partial class ReportSpool
     {
         Directory = directory;
         _limits = limits;
-        System.IO.Directory.CreateDirectory(directory);
+        StatePermissions.CreatePrivateDirectory(directory);
     }
 
     /// <summary>The spool directory.</summary>
@@ -146,7 +146,7 @@ public sealed partial class ReportSpool
 
     private static void MoveAside(string file, string folder)
     {
-        System.IO.Directory.CreateDirectory(folder);
+        StatePermissions.CreatePrivateDirectory(folder);
         File.Move(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
     }
 

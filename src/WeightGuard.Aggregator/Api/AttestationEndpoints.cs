@@ -1,4 +1,5 @@
 using WeightGuard.Aggregator.Attestations;
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
@@ -33,22 +34,30 @@ internal static class AttestationEndpoints
         }).RequireAuthorization(Roles.Viewer);
 
         var people = app.MapGroup("/api/v1/attestations").RequireAuthorization(Roles.Auditor);
-        people.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, FleetJudge judge, TimeProvider time, CancellationToken cancel) =>
+        people.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, FleetJudge judge, AuditLog audit, TimeProvider time,
+            CancellationToken cancel) =>
         {
             var request = await AdminEndpoints.ReadAsync<AttestationRequest>(http, MaxBodyBytes, cancel);
             StoredAttestation attestation;
             try { attestation = request.Accept(catalog, http.HttpContext.User.Identity!.Name!, time.GetUtcNow()); }
             catch (ArgumentException e) { throw ProblemException.BadRequest(e.Message); }
             await store.AddAttestationAsync(attestation, cancel);
+            await audit.RecordAsync(http.HttpContext, AuditActions.AttestationAdded, attestation.AttestationId.ToString(), Details(attestation), cancel);
             await judge.RejudgeAsync(null, cancel);
             return Results.Created($"/api/v1/attestations/{attestation.AttestationId}", AttestationView.Of(attestation, time.GetUtcNow()));
         });
-        people.MapDelete("/{attestationId:guid}", async (Guid attestationId, IAggregatorStore store, FleetJudge judge, TimeProvider time, CancellationToken cancel) =>
+        people.MapDelete("/{attestationId:guid}", async (Guid attestationId, HttpContext http, IAggregatorStore store, FleetJudge judge, AuditLog audit,
+            TimeProvider time, CancellationToken cancel) =>
         {
             if (!await store.WithdrawAttestationAsync(attestationId, time.GetUtcNow(), cancel))
                 throw ProblemException.NotFound($"no standing attestation {attestationId}");
+            await audit.RecordAsync(http, AuditActions.AttestationWithdrawn, attestationId.ToString(), cancel: cancel);
             await judge.RejudgeAsync(null, cancel);
             return Results.NoContent();
         });
     }
+
+    /// <summary>What the audit log records of an attestation.</summary>
+    public static string Details(StoredAttestation a) =>
+        $"control {a.ControlId}; hosts {a.ToAttestation().Hosts}; expires {a.Expires:O}; evidence {a.EvidenceRef ?? "none"}";
 }

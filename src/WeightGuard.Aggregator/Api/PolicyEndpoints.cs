@@ -1,3 +1,5 @@
+using WeightGuard.Aggregator.Audit;
+using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
@@ -38,7 +40,7 @@ internal static class PolicyEndpoints
         app.MapPut("/api/v1/policy", async (HttpRequest http, PolicyApplier policies, CancellationToken cancel) =>
         {
             var text = await ReadTextAsync(http, cancel);
-            try { return Results.Ok(await policies.ApplyAsync(text, http.HttpContext.User.Identity!.Name!, cancel)); }
+            try { return Results.Ok(await policies.ApplyAsync(text, AuditLog.Actor(http.HttpContext.User), Throttles.ClientAddress(http.HttpContext), cancel)); }
             catch (PolicyRefusedException e) { throw ProblemException.BadRequest(e.Message); }
         }).RequireAuthorization(Roles.Admin);
     }

@@ -1,4 +1,5 @@
 using WeightGuard.Aggregator.Judgement;
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Aggregator.Waivers;
@@ -32,25 +33,32 @@ internal static class WaiverEndpoints
             catalog.Waivers.Select(w => new WaiverView(null, "catalogue", w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires))
                 .Concat((await store.ListWaiversAsync(cancel)).Where(w => w.WithdrawnAt is null).Select(View)).ToList());
 
-        api.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, FleetJudge judge, TimeProvider time, CancellationToken cancel) =>
+        api.MapPost("", async (HttpRequest http, Catalog catalog, IAggregatorStore store, FleetJudge judge, AuditLog audit, TimeProvider time,
+            CancellationToken cancel) =>
         {
             var request = await AdminEndpoints.ReadAsync<WaiverRequest>(http, MaxBodyBytes, cancel);
             StoredWaiver waiver;
             try { waiver = request.Accept(catalog, http.HttpContext.User.Identity!.Name!, time.GetUtcNow()); }
             catch (ArgumentException e) { throw ProblemException.BadRequest(e.Message); }
             await store.AddWaiverAsync(waiver, cancel);
+            await audit.RecordAsync(http.HttpContext, AuditActions.WaiverAdded, waiver.WaiverId.ToString(), WaiverDetails(waiver), cancel);
             await judge.RejudgeAsync(null, cancel);
             return Results.Created($"/api/v1/waivers/{waiver.WaiverId}", View(waiver));
         });
 
-        api.MapDelete("/{waiverId:guid}", async (Guid waiverId, IAggregatorStore store, FleetJudge judge, TimeProvider time, CancellationToken cancel) =>
+        api.MapDelete("/{waiverId:guid}", async (Guid waiverId, HttpContext http, IAggregatorStore store, FleetJudge judge, AuditLog audit, TimeProvider time,
+            CancellationToken cancel) =>
         {
             // Withdrawn, not erased: reports judged while it stood still re-derive with it.
             if (!await store.WithdrawWaiverAsync(waiverId, time.GetUtcNow(), cancel)) throw ProblemException.NotFound($"no standing waiver {waiverId}");
+            await audit.RecordAsync(http, AuditActions.WaiverRemoved, waiverId.ToString(), cancel: cancel);
             await judge.RejudgeAsync(null, cancel);
             return Results.NoContent();
         });
     }
+
+    /// <summary>What the audit log keeps of a stored waiver.</summary>
+    public static string WaiverDetails(StoredWaiver w) => $"control {w.ControlId}; hosts {w.HostPattern}; expires {w.Expires:yyyy-MM-dd}";
 
     private static WaiverView View(StoredWaiver w) => new(w.WaiverId, "stored", w.ControlId, w.HostPattern, w.Justification, w.Approver, w.Expires);
 }

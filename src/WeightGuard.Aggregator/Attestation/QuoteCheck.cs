@@ -14,7 +14,10 @@ namespace WeightGuard.Aggregator.Attestation;
 /// over the evidence as received, the PCR selection and digest, and the event log's replay against the quoted PCRs —
 /// the same <see cref="ReportAttestation"/> check an auditor's offline verifier runs over an exported bundle.
 /// </summary>
-public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time)
+/// <param name="store">Where nonces are spent.</param>
+/// <param name="time">The clock nonces expire by.</param>
+/// <param name="requireQuote">Refuse reports without a verified quote, also from agents enrolled without a TPM (<c>--require-attestation</c>, implied by <c>--require-ek-certificate</c>).</param>
+public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time, bool requireQuote)
 {
     /// <summary>Attestation state of a report whose quote verified.</summary>
     public const string Verified = "verified";
@@ -33,6 +36,8 @@ public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time)
     public async Task<(string State, AttestationCheck? Check)> VerifyAsync(AgentRecord agent, QuoteAttestation? attestation, JsonElement report,
         CancellationToken cancel)
     {
+        if (agent.AkPublic is null && requireQuote)
+            throw ProblemException.Forbidden($"this aggregator accepts only attested reports, and agent {agent.AgentId} enrolled without a TPM: enrol it again with a TPM");
         if (agent.AkPublic is null)
             return attestation is null ? (Absent, null)
                 : throw Refused("attestation", ProblemException.BadRequest("this agent enrolled without a TPM, so it has no attestation key to quote with"));

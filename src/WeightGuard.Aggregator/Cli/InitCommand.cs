@@ -1,5 +1,6 @@
 using System.CommandLine;
 using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Storage;
 
@@ -39,10 +40,11 @@ internal static class InitCommand
             }
             await using var store = await StoreOptions.OpenAsync(directory, null, cancel);
             if (store is null) return StoreOptions.BadInput;
-            var token = await ApiTokens.CreateAsync(store, "initial admin", Roles.Admin, DateTimeOffset.UtcNow, cancel);
+            var token = (await new ApiTokenLifecycle(store, new AuditLog(store, TimeProvider.System), TimeProvider.System).IssueAsync(
+                AuditLog.CommandLine, AuditLog.CommandLine, "initial admin", Roles.Admin, ApiTokens.DefaultLifetime, cancel)).Token;
             Console.Out.WriteLine($"Initialised {directory.Path} (database {DatabaseLocation.Redact(location)}).");
             Console.Out.WriteLine($"CA certificate: {directory.CaCertificate}; put TPM manufacturer CA certificates in {directory.TpmCaDirectory}.");
-            Console.Out.WriteLine("The first admin API token follows; it is shown only now:");
+            Console.Out.WriteLine($"The first admin API token follows (valid {ApiTokens.DefaultLifetime.TotalDays:0} days); it is shown only now:");
             Console.Out.WriteLine(token);
             return StoreOptions.Ok;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Core.Catalog;
@@ -34,7 +35,8 @@ internal static class PolicyCommand
             var judge = new FleetJudge(store, loaded, TimeProvider.System, NullLogger<FleetJudge>.Instance);
             try
             {
-                var view = await new PolicyApplier(store, loaded, judge, TimeProvider.System).ApplyAsync(File.ReadAllText(path), parse.GetValue(by)!, cancel);
+                var view = await new PolicyApplier(store, loaded, judge, new AuditLog(store, TimeProvider.System), TimeProvider.System)
+                    .ApplyAsync(File.ReadAllText(path), parse.GetValue(by)!, AuditLog.CommandLine, cancel);
                 Console.Out.WriteLine($"Policy applied: {view.Assignments.Count} assignment(s), stale after {TimeSpan.FromSeconds(view.StaleAfter)}; every host's latest report judged again.");
                 return StoreOptions.Ok;
             }

@@ -13,12 +13,19 @@ internal static class ServeCommand
         var db = StoreOptions.Database();
         var urls = new Option<string[]>("--urls") { Description = "HTTPS addresses to listen on", HelpName = "URL", DefaultValueFactory = _ => ["https://0.0.0.0:8443"] };
         var catalog = new Option<string?>("--catalog") { Description = "Re-judge reports with the catalogue in DIR instead of the one built in", HelpName = "DIR" };
-        var requireEk = new Option<bool>("--require-ek-certificate") { Description = "Refuse TPM enrolments whose EK has no certificate" };
+        var requireEk = new Option<bool>("--require-ek-certificate")
+        {
+            Description = "Admit only agents whose TPM has an EK certificate chaining to a manufacturer CA (no enrolment without a TPM), and only attested reports",
+        };
+        var requireAttestation = new Option<bool>("--require-attestation")
+        {
+            Description = "Refuse every report without a verified TPM quote (agents enrolled without a TPM can no longer report)",
+        };
         var limit = new Option<int>("--enrollment-limit")
         {
             Description = "Enrolment requests allowed per client address per minute", HelpName = "N", DefaultValueFactory = _ => 10,
         };
-        var command = new Command("serve", "Run the aggregator: enrolment, attested reports, the fleet API") { data, db, urls, catalog, requireEk, limit };
+        var command = new Command("serve", "Run the aggregator: enrolment, attested reports, the fleet API") { data, db, urls, catalog, requireEk, requireAttestation, limit };
         command.SetAction(async (parse, cancel) =>
         {
             var loaded = parse.GetValue(catalog) is { } dir ? CatalogLoader.LoadDirectory(dir) : EmbeddedCatalog.Load(typeof(ServeCommand).Assembly);
@@ -41,7 +48,7 @@ internal static class ServeCommand
                 {
                     Data = directory, Store = store, Catalog = loaded.Catalog, Urls = parse.GetValue(urls)!,
                     CatalogFiles = parse.GetValue(catalog) is { } files ? Export.CatalogFiles.Directory(files) : null,
-                    RequireEkCertificate = parse.GetValue(requireEk), EnrollmentPermits = Math.Max(1, parse.GetValue(limit)),
+                    RequireEkCertificate = parse.GetValue(requireEk), RequireAttestation = parse.GetValue(requireAttestation), EnrollmentPermits = Math.Max(1, parse.GetValue(limit)),
                 });
                 await app.RunAsync(cancel);
                 return StoreOptions.Ok;

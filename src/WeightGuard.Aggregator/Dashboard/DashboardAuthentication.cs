@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using WeightGuard.Aggregator.Storage;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Dashboard.Pages;
 
@@ -7,7 +9,8 @@ namespace WeightGuard.Aggregator.Dashboard;
 
 /// <summary>
 /// People sign in to the dashboard with their API token; the aggregator then keeps a data-protected authentication ticket
-/// (name and role, never the token) in an HttpOnly, Secure, SameSite=Strict cookie. One policy per role mirrors the API's.
+/// (name, role and the token's public id, never the token) in an HttpOnly, Secure, SameSite=Strict cookie, and checks the
+/// token is still active on every request. One policy per role mirrors the API's.
 /// Forms carry antiforgery tokens in <see cref="FormFieldName"/>.
 /// </summary>
 public static class DashboardAuthentication
@@ -42,6 +45,14 @@ public static class DashboardAuthentication
             options.ReturnUrlParameter = "returnUrl";
             options.Events = new CookieAuthenticationEvents
             {
+                OnValidatePrincipal = EndSessionOfInactiveTokenAsync,
+                // Relative, never built from the Host header: a forged Host must not turn the redirect into one to another site.
+                OnRedirectToLogin = context =>
+                {
+                    var request = context.Request;
+                    context.Response.Redirect(DashboardPaths.With(DashboardPaths.SignIn, ("returnUrl", $"{request.PathBase}{request.Path}{request.QueryString}")));
+                    return Task.CompletedTask;
+                },
                 OnRedirectToAccessDenied = context => new HtmlPage(MessagePage.Forbidden(context.HttpContext), StatusCodes.Status403Forbidden)
                     .ExecuteAsync(context.HttpContext),
             };
@@ -58,5 +69,19 @@ public static class DashboardAuthentication
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.FormFieldName = FormFieldName;
         });
+    }
+
+    /// <summary>
+    /// A session lasts only while the token it was opened with is active: every request reads the token's state, so
+    /// revoking (or the expiry of) a token ends its sessions at once, not when their cookies expire.
+    /// </summary>
+    private static async Task EndSessionOfInactiveTokenAsync(CookieValidatePrincipalContext context)
+    {
+        var http = context.HttpContext;
+        var tokenId = context.Principal?.FindFirstValue(ApiTokens.IdClaim);
+        var token = tokenId is null ? null : await http.RequestServices.GetRequiredService<IAggregatorStore>().GetApiTokenAsync(tokenId, http.RequestAborted);
+        if (token is not null && token.IsActive(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow())) return;
+        context.RejectPrincipal();
+        await http.SignOutAsync(Scheme);
     }
 }

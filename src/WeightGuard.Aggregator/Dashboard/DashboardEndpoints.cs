@@ -1,14 +1,17 @@
+using WeightGuard.Core;
 using System.Globalization;
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Audit;
+using WeightGuard.Aggregator.Enrollment;
 using WeightGuard.Aggregator.Dashboard.Pages;
 using WeightGuard.Aggregator.Export;
 using WeightGuard.Aggregator.Attestations;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Judgement;
+using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Core.Catalog;
@@ -87,6 +90,9 @@ public static class DashboardEndpoints
         var auditor = app.MapGroup(DashboardPaths.Export).RequireAuthorization(DashboardAuthentication.Policy(Roles.Auditor));
         auditor.MapGet("", (HttpContext http) => new HtmlPage(ExportPage.Render(http, null)));
         auditor.MapPost("", ExportAsync);
+        app.MapGet(DashboardPaths.Audit, async (HttpContext http, long? before, IAggregatorStore store, CancellationToken cancel) =>
+                new HtmlPage(AuditPage.Render(http, await store.AuditBeforeAsync(before is > 0 ? before.Value : long.MaxValue, AuditPage.PageSize, cancel))))
+            .RequireAuthorization(DashboardAuthentication.Policy(Roles.Auditor));
 
         var admin = app.MapGroup(DashboardPaths.Root).RequireAuthorization(DashboardAuthentication.Policy(Roles.Admin));
         admin.MapGet("/waivers", async (HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
@@ -99,19 +105,52 @@ public static class DashboardEndpoints
         attestor.MapPost("/{attestationId:guid}/withdraw", WithdrawAttestationAsync);
         admin.MapPost("/hosts/{agentId}/labels", SetLabelsAsync);
         admin.MapPost("/hosts/{agentId}/baseline", SetBaselineAsync);
+        admin.MapGet("/api-tokens", async (HttpContext http, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
+            new HtmlPage(ApiTokensPage.Render(http, await store.ListApiTokensAsync(cancel), time.GetUtcNow(), null, null)));
+        admin.MapPost("/api-tokens", IssueApiTokenAsync);
+        admin.MapPost("/api-tokens/{idOrName}/revoke", RevokeApiTokenAsync);
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IAggregatorStore store, CancellationToken cancel)
+    private static async Task<IResult> SignInAsync(HttpContext http, ApiTokenVerifier tokens, CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         var returnUrl = form["returnUrl"].ToString();
-        var token = form["token"].ToString().Trim();
-        var found = token.Length is > 0 and <= 200 ? await store.FindApiTokenAsync(ApiTokens.Hash(token), cancel) : null;
-        if (found is null)
-            return new HtmlPage(SignInPage.Render(http, returnUrl, "That API token is not known to this aggregator."), StatusCodes.Status401Unauthorized);
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, found.Name), new Claim(ClaimTypes.Role, found.Role)], DashboardAuthentication.Scheme);
-        await http.SignInAsync(DashboardAuthentication.Scheme, new ClaimsPrincipal(identity));
+        var verdict = await tokens.VerifyAsync(form["token"].ToString().Trim(), Throttles.ClientAddress(http), cancel);
+        if (verdict.RetryAfter is { } wait)
+        {
+            TooManyRequests.SetRetryAfter(http.Response, wait);
+            return new HtmlPage(SignInPage.Render(http, returnUrl, "Too many failed sign-ins from this address; wait a minute and try again."),
+                StatusCodes.Status429TooManyRequests);
+        }
+        if (verdict.Token is not { } found)
+            return new HtmlPage(SignInPage.Render(http, returnUrl, "That API token is not known to this aggregator, or was revoked or has expired."),
+                StatusCodes.Status401Unauthorized);
+        await http.SignInAsync(DashboardAuthentication.Scheme, ApiTokens.Principal(found, DashboardAuthentication.Scheme));
         return Results.Redirect(DashboardPaths.IsLocal(returnUrl) ? returnUrl : DashboardPaths.Root);
+    }
+
+    private static async Task<IResult> IssueApiTokenAsync(HttpContext http, ApiTokenLifecycle tokens, IAggregatorStore store, TimeProvider time,
+        CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        IssuedApiToken? issued = null;
+        string? error = null;
+        try
+        {
+            issued = await tokens.IssueAsync(AuditLog.Actor(http.User), Throttles.ClientAddress(http), form["name"].ToString(), form["role"].ToString(),
+                Durations.Parse(form["expires"].ToString()), cancel);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException) { error = e.Message; }
+        return new HtmlPage(ApiTokensPage.Render(http, await store.ListApiTokensAsync(cancel), time.GetUtcNow(), issued, error),
+            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> RevokeApiTokenAsync(HttpContext http, string idOrName, ApiTokenLifecycle tokens, CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is null) return BadForm(http);
+        return (await tokens.RevokeAsync(AuditLog.Actor(http.User), Throttles.ClientAddress(http), idOrName, cancel)).Count > 0
+            ? Results.Redirect(DashboardPaths.ApiTokens)
+            : MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such token", $"No unrevoked API token has the id or name {idOrName}.");
     }
 
     private static async Task<IResult> OverviewAsync(HttpContext http, Catalog catalog, FleetStatus status, IAggregatorStore store, TimeProvider time,
@@ -150,7 +189,8 @@ public static class DashboardEndpoints
         return new HtmlPage(Pages.HostPage.Render(http, new HostPageModel(host, detail, results, evidence, baseline, drift)));
     }
 
-    private static async Task<IResult> SetLabelsAsync(HttpContext http, string agentId, IAggregatorStore store, FleetJudge judge, CancellationToken cancel)
+    private static async Task<IResult> SetLabelsAsync(HttpContext http, string agentId, IAggregatorStore store, FleetJudge judge, AuditLog audit,
+        CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         if (await store.GetAgentAsync(agentId, cancel) is null)
@@ -160,22 +200,24 @@ public static class DashboardEndpoints
             return MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Labels refused",
                 $"A host carries at most {MaxLabels} labels of at most {MaxLabelLength} characters each, without control characters.");
         await store.SetHostLabelsAsync(agentId, labels, cancel);
+        await audit.RecordAsync(http, AuditActions.LabelsChanged, agentId, string.Join(", ", labels), cancel);
         await judge.RejudgeAsync(new HashSet<string>([agentId], StringComparer.Ordinal), cancel);
         return Results.Redirect(DashboardPaths.Host(agentId));
     }
 
-    private static async Task<IResult> SetBaselineAsync(HttpContext http, string agentId, IAggregatorStore store, FleetJudge judge, TimeProvider time,
+    private static async Task<IResult> SetBaselineAsync(HttpContext http, string agentId, IAggregatorStore store, FleetJudge judge, AuditLog audit, TimeProvider time,
         CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         if (!Guid.TryParse(form["reportId"].ToString(), out var reportId)
             || !await store.SetPcrBaselineAsync(agentId, reportId, http.User.Identity!.Name!, time.GetUtcNow(), cancel))
             return MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Baseline refused", "Only a verified report of this host can become its PCR baseline.");
+        await audit.RecordAsync(http, AuditActions.BaselineChanged, agentId, $"report {reportId}", cancel);
         await judge.RejudgeAsync(new HashSet<string>([agentId], StringComparer.Ordinal), cancel);
         return Results.Redirect(DashboardPaths.Host(agentId));
     }
 
-    private static async Task<IResult> AddWaiverAsync(HttpContext http, Catalog catalog, IAggregatorStore store, FleetJudge judge, TimeProvider time,
+    private static async Task<IResult> AddWaiverAsync(HttpContext http, Catalog catalog, IAggregatorStore store, FleetJudge judge, AuditLog audit, TimeProvider time,
         CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
@@ -185,7 +227,9 @@ public static class DashboardEndpoints
             if (!DateOnly.TryParseExact(form["expires"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires))
                 throw new ArgumentException("expires must be a date as YYYY-MM-DD");
             var request = new WaiverRequest(form["controlId"].ToString(), form["hosts"].ToString(), form["justification"].ToString(), expires);
-            await store.AddWaiverAsync(request.Accept(catalog, http.User.Identity!.Name!, now), cancel);
+            var waiver = request.Accept(catalog, http.User.Identity!.Name!, now);
+            await store.AddWaiverAsync(waiver, cancel);
+            await audit.RecordAsync(http, AuditActions.WaiverAdded, waiver.WaiverId.ToString(), WaiverEndpoints.WaiverDetails(waiver), cancel);
             await judge.RejudgeAsync(null, cancel);
         }
         catch (ArgumentException e)
@@ -195,12 +239,13 @@ public static class DashboardEndpoints
         return Results.Redirect(DashboardPaths.Waivers);
     }
 
-    private static async Task<IResult> DeleteWaiverAsync(HttpContext http, Guid waiverId, IAggregatorStore store, FleetJudge judge, TimeProvider time,
-        CancellationToken cancel)
+    private static async Task<IResult> DeleteWaiverAsync(HttpContext http, Guid waiverId, IAggregatorStore store, FleetJudge judge, AuditLog audit,
+        TimeProvider time, CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is null) return BadForm(http);
         if (!await store.WithdrawWaiverAsync(waiverId, time.GetUtcNow(), cancel))
             return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such waiver", $"No standing waiver has id {waiverId}.");
+        await audit.RecordAsync(http, AuditActions.WaiverRemoved, waiverId.ToString(), cancel: cancel);
         await judge.RejudgeAsync(null, cancel);
         return Results.Redirect(DashboardPaths.Waivers);
     }
@@ -209,7 +254,7 @@ public static class DashboardEndpoints
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         var text = form["policy"].ToString();
-        try { await policies.ApplyAsync(text, http.User.Identity!.Name!, cancel); }
+        try { await policies.ApplyAsync(text, AuditLog.Actor(http.User), Throttles.ClientAddress(http), cancel); }
         catch (PolicyRefusedException e)
         {
             var view = PolicyEndpoints.View(await judge.PolicyAsync(cancel), await store.GetPolicyAsync(cancel));
@@ -224,8 +269,8 @@ public static class DashboardEndpoints
         return (await store.ListAttestationsAsync(cancel)).Select(a => AttestationView.Of(a, now)).ToList();
     }
 
-    private static async Task<IResult> AddAttestationAsync(HttpContext http, Catalog catalog, IAggregatorStore store, FleetJudge judge, TimeProvider time,
-        CancellationToken cancel)
+    private static async Task<IResult> AddAttestationAsync(HttpContext http, Catalog catalog, IAggregatorStore store, FleetJudge judge, AuditLog audit,
+        TimeProvider time, CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         string? Field(string name) => form[name].ToString() is { Length: > 0 } v ? v : null;
@@ -235,7 +280,9 @@ public static class DashboardEndpoints
             var labels = (draft.Labels ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal);
             var request = new AttestationRequest(draft.ControlId ?? "", draft.Hosts, labels, draft.Statement ?? "", draft.EvidenceRef, draft.Expires ?? "");
-            await store.AddAttestationAsync(request.Accept(catalog, http.User.Identity!.Name!, time.GetUtcNow()), cancel);
+            var attestation = request.Accept(catalog, http.User.Identity!.Name!, time.GetUtcNow());
+            await store.AddAttestationAsync(attestation, cancel);
+            await audit.RecordAsync(http, AuditActions.AttestationAdded, attestation.AttestationId.ToString(), AttestationEndpoints.Details(attestation), cancel);
         }
         catch (ArgumentException e)
         {
@@ -245,17 +292,18 @@ public static class DashboardEndpoints
         return Results.Redirect(DashboardPaths.Attestations);
     }
 
-    private static async Task<IResult> WithdrawAttestationAsync(HttpContext http, Guid attestationId, IAggregatorStore store, FleetJudge judge, TimeProvider time,
-        CancellationToken cancel)
+    private static async Task<IResult> WithdrawAttestationAsync(HttpContext http, Guid attestationId, IAggregatorStore store, FleetJudge judge, AuditLog audit,
+        TimeProvider time, CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is null) return BadForm(http);
         if (!await store.WithdrawAttestationAsync(attestationId, time.GetUtcNow(), cancel))
             return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such attestation", $"No standing attestation has id {attestationId}.");
+        await audit.RecordAsync(http, AuditActions.AttestationWithdrawn, attestationId.ToString(), cancel: cancel);
         await judge.RejudgeAsync(null, cancel);
         return Results.Redirect(DashboardPaths.Attestations);
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, CancellationToken cancel)
+    private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, AuditLog audit, CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         DateTimeOffset? since = null;
@@ -266,14 +314,24 @@ public static class DashboardEndpoints
             since = parsed;
         }
         var hosts = form["hosts"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        // Buffered: the writer is synchronous and a refusal must still be able to answer with a page.
-        var buffer = new MemoryStream();
+        // Spooled to an owner-only temporary file (removed when sent): a refusal can still answer with a page, and the
+        // bundle's size does not weigh on the heap.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Options = FileOptions.DeleteOnClose };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var spool = new FileStream(Path.Combine(Path.GetTempPath(), $"weightguard-export-{Guid.NewGuid():N}.zip"), options);
         ExportResult result;
-        try { result = await export.WriteAsync(new ExportRequest(hosts.Length == 0 ? null : hosts, since, http.User.Identity!.Name!), buffer, cancel); }
-        catch (ArgumentException e) { return new HtmlPage(ExportPage.Render(http, e.Message), StatusCodes.Status400BadRequest); }
-        buffer.Position = 0;
+        try { result = await export.WriteAsync(new ExportRequest(hosts.Length == 0 ? null : hosts, since, http.User.Identity!.Name!), spool, cancel); }
+        catch (Exception e) when (e is ArgumentException or ExportInProgressException)
+        {
+            await spool.DisposeAsync();
+            if (e is ExportInProgressException) TooManyRequests.SetRetryAfter(http.Response, EvidenceExport.BusyRetryAfter);
+            return new HtmlPage(ExportPage.Render(http, e.Message),
+                e is ExportInProgressException ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest);
+        }
+        await audit.RecordAsync(http, AuditActions.ExportMade, result.ManifestSha256, $"{result.Hosts} host(s), {result.Reports} report(s)", cancel);
+        spool.Position = 0;
         http.Response.Headers["X-WeightGuard-Manifest-Sha256"] = result.ManifestSha256;
-        return Results.File(buffer, "application/zip", $"weightguard-evidence-{result.CreatedAt:yyyyMMdd'T'HHmmss'Z'}.zip");
+        return Results.File(spool, "application/zip", $"weightguard-evidence-{result.CreatedAt:yyyyMMdd'T'HHmmss'Z'}.zip");
     }
 
     /// <summary>The form, when its antiforgery token holds; null otherwise.</summary>

@@ -23,6 +23,13 @@ public static class DashboardPaths
     public const string Attestations = Root + "/attestations";
     /// <summary>The fleet view as CSV (same filters as the overview).</summary>
     public const string HostsCsv = Root + "/hosts.csv";
+    /// <summary>The API tokens page (admin).</summary>
+    public const string ApiTokens = Root + "/api-tokens";
+    /// <summary>The audit log (auditor).</summary>
+    public const string Audit = Root + "/audit";
+
+    /// <summary>Revoking one API token (POST).</summary>
+    public static string RevokeApiToken(string tokenId) => $"{ApiTokens}/{Uri.EscapeDataString(tokenId)}/revoke";
 
     /// <summary>One host's page.</summary>
     public static string Host(string agentId) => $"{Root}/hosts/{Uri.EscapeDataString(agentId)}";
@@ -39,8 +46,8 @@ public static class DashboardPaths
         return pairs.Count == 0 ? path : path + "?" + string.Join('&', pairs);
     }
 
-    /// <summary>True for a path inside the dashboard, safe to redirect to after sign-in (no scheme, host or backslash tricks).</summary>
+    /// <summary>True for a path inside the dashboard, safe to redirect to after sign-in (no scheme, host, backslash or control-character tricks).</summary>
     public static bool IsLocal(string? path) =>
-        path is { Length: > 0 and < 2048 } && path.StartsWith(Root, StringComparison.Ordinal) && !path.Contains('\\') &&
+        path is { Length: > 0 and < 2048 } && path.StartsWith(Root, StringComparison.Ordinal) && !path.Contains('\\') && !path.Any(char.IsControl) &&
         !path.Contains("//", StringComparison.Ordinal) && (path.Length == Root.Length || path[Root.Length] is '/' or '?');
 }

@@ -1,3 +1,4 @@
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Pki;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Core.Protocol;
@@ -17,19 +18,24 @@ internal static class EnrollmentEndpoints
     {
         app.MapGet(AgentProtocol.CaPath, (CertificateAuthority ca) => Results.Text(ca.CertificatePem, "application/x-pem-file"));
 
-        app.MapPost(AgentProtocol.EnrollmentsPath, async (HttpRequest http, EnrollmentService enrollment, CancellationToken cancel) =>
+        app.MapPost(AgentProtocol.EnrollmentsPath, async (HttpContext http, EnrollmentService enrollment, AuditLog audit, CancellationToken cancel) =>
         {
-            using var body = await JsonBody.ReadAsync(http, MaxBodyBytes, cancel);
+            using var body = await JsonBody.ReadAsync(http.Request, MaxBodyBytes, cancel);
             var request = JsonBody.Bind(body.RootElement, ProtocolJsonContext.Default.EnrollmentRequest);
-            return Results.Json(await enrollment.StartAsync(request, cancel), ProtocolJsonContext.Default.EnrollmentResult);
+            var result = await enrollment.StartAsync(request, cancel);
+            if (result.Status == EnrollmentResult.Issued)
+                await audit.RecordAsync(http, AuditActions.AgentEnrolled, result.AgentId, $"hostname {request.Hostname}; without a TPM", cancel);
+            return Results.Json(result, ProtocolJsonContext.Default.EnrollmentResult);
         }).RequireRateLimiting(RateLimitPolicy);
 
         app.MapPost(AgentProtocol.EnrollmentsPath + "/{enrollmentId}/activation",
-            async (string enrollmentId, HttpRequest http, EnrollmentService enrollment, CancellationToken cancel) =>
+            async (string enrollmentId, HttpContext http, EnrollmentService enrollment, AuditLog audit, CancellationToken cancel) =>
             {
-                using var body = await JsonBody.ReadAsync(http, MaxBodyBytes, cancel);
+                using var body = await JsonBody.ReadAsync(http.Request, MaxBodyBytes, cancel);
                 var activation = JsonBody.Bind(body.RootElement, ProtocolJsonContext.Default.ActivationRequest);
-                return Results.Json(await enrollment.ActivateAsync(enrollmentId, activation, cancel), ProtocolJsonContext.Default.EnrollmentResult);
+                var result = await enrollment.ActivateAsync(enrollmentId, activation, cancel);
+                await audit.RecordAsync(http, AuditActions.AgentEnrolled, result.AgentId, "with a TPM: credential activated", cancel);
+                return Results.Json(result, ProtocolJsonContext.Default.EnrollmentResult);
             }).RequireRateLimiting(RateLimitPolicy);
     }
 }

@@ -30,7 +30,7 @@ public sealed class EnrollmentService(IAggregatorStore store, CertificateAuthori
         if (HostNames.Problem(request.Hostname) is { } badName) throw ProblemException.BadRequest("hostname: " + badName);
         if (request.MachineId is { Length: > 128 }) throw ProblemException.BadRequest("machineId exceeds 128 characters");
         var key = ClientKey(request.CertificateRequest);
-        var tpm = request.Tpm is null ? null : tpmKeys.Check(request.Tpm);
+        var tpm = request.Tpm is null ? tpmKeys.WithoutTpm() : tpmKeys.Check(request.Tpm);
 
         // Spent before anything is issued: a second enrolment with a single-use token fails even if this one never finishes.
         if (!await store.ConsumeEnrollmentTokenAsync(token.SecretHash, now, cancel))

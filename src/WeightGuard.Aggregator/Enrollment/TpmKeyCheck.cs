@@ -28,6 +28,14 @@ public sealed class TpmKeyCheck(EkCertificateValidator manufacturers, bool requi
 
     private const TpmaObject EkRequired = TpmaObject.Restricted | TpmaObject.Decrypt | TpmaObject.FixedTpm | TpmaObject.FixedParent;
 
+    /// <summary>
+    /// Admits an enrolment without a TPM (null) unless an EK certificate is required: a host without a TPM has none, and
+    /// admitting it would let anyone with an enrolment token step around the requirement.
+    /// </summary>
+    public TpmKeys? WithoutTpm() => requireEkCertificate
+        ? throw ProblemException.Forbidden("this aggregator requires a TPM whose EK certificate chains to a manufacturer CA; enrolment without a TPM is refused")
+        : null;
+
     /// <summary>Checks the request's TPM keys; throws a 400 problem naming the first defect.</summary>
     public TpmKeys Check(TpmEnrollment tpm)
     {

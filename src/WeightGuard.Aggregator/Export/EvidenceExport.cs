@@ -33,6 +33,14 @@ public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports,
 /// </summary>
 public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, CatalogFiles catalogFiles, DataDirectory data, TimeProvider time)
 {
+    /// <summary>What a refused second export is told to wait.</summary>
+    public static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(30);
+
+    private const int AuditPage = 1000;
+
+    /// <summary>One export at a time: each reads the whole fleet, and the next must chain to its manifest.</summary>
+    private readonly SemaphoreSlim _running = new(1, 1);
+
     /// <summary>The bundle's producer, e.g. <c>weightguard-aggregator 0.1.0</c>.</summary>
     public static string Producer { get; } = "weightguard-aggregator " +
         (typeof(EvidenceExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
@@ -51,38 +59,57 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
 
     /// <summary>Writes the bundle to <paramref name="output"/> and records the export.</summary>
     /// <exception cref="ArgumentException">An agent id is unknown, or a stored report cannot be bundled (named in the message).</exception>
+    /// <exception cref="ExportInProgressException">Another export of this aggregator is running.</exception>
     public async Task<ExportResult> WriteAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
-        var agentIds = request.AgentIds ?? await AllAgentIdsAsync(cancel);
+        if (!await _running.WaitAsync(0, cancel)) throw new ExportInProgressException();
+        try { return await WriteOneAsync(request, output, cancel); }
+        finally { _running.Release(); }
+    }
+
+    private async Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancel)
+    {
+        var rows = new List<AuditEntry>();
+        IReadOnlyList<AuditEntry> page;
+        do
+        {
+            page = await store.AuditAfterAsync(rows.Count == 0 ? 0 : rows[^1].Seq, AuditPage, cancel);
+            rows.AddRange(page);
+        } while (page.Count == AuditPage);
+        return rows;
+    }
+
+    /// <summary>Streams host after host (in agent id order) into the bundle, holding one host's reports at a time.</summary>
+    private async Task<ExportResult> WriteOneAsync(ExportRequest request, Stream output, CancellationToken cancel)
+    {
+        var agentIds = (request.AgentIds ?? await AllAgentIdsAsync(cancel)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var catalog = (await judge.InputsAsync(cancel)).Catalog;
         var labels = await store.HostLabelsAsync(cancel);
-        var hosts = new List<BundleHost>();
-        foreach (var agentId in agentIds.Distinct(StringComparer.Ordinal))
+        var now = time.GetUtcNow();
+        var createdAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        using var signer = X509Certificate2.CreateFromPemFile(data.SigningCertificate, data.SigningKey);
+        using var ca = data.LoadCaCertificate();
+        using var writer = new BundleStreamWriter(output, createdAt);
+        writer.AddCatalog(catalogFiles.WithDecisions(catalog).Files);
+        var reports = 0;
+        foreach (var agentId in agentIds)
         {
             var agent = await store.GetAgentAsync(agentId, cancel) ?? throw new ArgumentException($"no agent {agentId}");
             if (agent.AkPublic is not null && agent.EkPublic is null)
                 throw new ArgumentException($"agent {agentId} enrolled before the aggregator kept endorsement keys; its quotes cannot be bundled until it enrols again");
             var host = new HostSubject(agent.Hostname, labels.GetValueOrDefault(agentId) ?? []);
-            var reports = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, host, agent.AkPublic, b)).ToList();
-            hosts.Add(new BundleHost
+            var bundled = (await store.ReportBodiesAsync(agentId, request.Since, cancel)).Select(b => Bundled(catalog, host, agent.AkPublic, b)).ToList();
+            writer.AddHost(new BundleHost
             {
-                AgentId = agent.AgentId, Hostname = agent.Hostname, MachineId = agent.MachineId, Reports = reports,
+                AgentId = agent.AgentId, Hostname = agent.Hostname, MachineId = agent.MachineId, Reports = bundled,
                 Tpm = agent.AkPublic is { } ak ? new HostTpmKeys(ak, agent.EkPublic!, agent.EkCertificate) : null,
             });
+            reports += bundled.Count;
         }
-
-        var now = time.GetUtcNow();
-        var createdAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        using var signer = X509Certificate2.CreateFromPemFile(data.SigningCertificate, data.SigningKey);
-        using var ca = data.LoadCaCertificate();
-        var content = new BundleContent
-        {
-            CreatedAt = createdAt, Producer = Producer, PreviousManifestSha256 = await store.LastExportAsync(cancel),
-            Catalog = catalogFiles.WithDecisions(catalog).Files, Hosts = hosts,
-        };
-        var manifest = EvidenceBundleWriter.Write(content, new BundleSigningKey(signer, [ca]), output);
+        writer.AddAudit(await AuditLogAsync(cancel));
+        var manifest = writer.Finish(Producer, await store.LastExportAsync(cancel), new BundleSigningKey(signer, [ca]));
         await store.AddExportAsync(manifest, createdAt, request.MadeBy, cancel);
-        return new ExportResult(manifest, hosts.Count, hosts.Sum(h => h.Reports.Count), createdAt);
+        return new ExportResult(manifest, agentIds.Count, reports, createdAt);
     }
 
     private static BundleReport Bundled(Catalog catalog, HostSubject host, byte[]? attestationKey, StoredReportBody body)
@@ -102,3 +129,6 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
         return new BundleReport(System.Text.Encoding.UTF8.GetBytes(body.ReportJson), attestation, verdicts);
     }
 }
+
+/// <summary>Another evidence export of this aggregator is running; exports run one at a time.</summary>
+public sealed class ExportInProgressException() : InvalidOperationException("another evidence export is running on this aggregator; try again when it has finished");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Cli;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Judgement;
@@ -59,6 +60,8 @@ internal static class ExportCommand
                 await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
                     result = await export.WriteAsync(new ExportRequest(agents, from, "command line"), stream, cancel);
                 File.Move(partial, path, overwrite: true);
+                await new AuditLog(store, TimeProvider.System).RecordAsync(AuditLog.CommandLine, AuditActions.ExportMade, result.ManifestSha256,
+                    $"{result.Hosts} host(s), {result.Reports} report(s) to {path}", AuditLog.CommandLine, cancel);
                 Console.Out.WriteLine($"Wrote {path}: {result.Hosts} host(s), {result.Reports} report(s); manifest SHA-256 {result.ManifestSha256}.");
                 return StoreOptions.Ok;
             }

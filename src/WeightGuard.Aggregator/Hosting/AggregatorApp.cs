@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Attestation;
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Dashboard;
 using WeightGuard.Aggregator.Enrollment;
 using WeightGuard.Aggregator.Ingest;
@@ -47,9 +48,10 @@ public static class AggregatorApp
             });
         });
 
-        Directory.CreateDirectory(settings.Data.TpmCaDirectory);
+        settings.Data.CreateTpmCaDirectory();
         var ca = settings.Data.LoadCa();
         var services = builder.Services;
+        services.AddSingleton(settings);
         services.AddSingleton(settings.Store);
         services.AddSingleton(settings.Catalog);
         services.AddSingleton(settings.Time);
@@ -57,7 +59,11 @@ public static class AggregatorApp
         services.AddSingleton<IssuedCertificates>();
         services.AddSingleton(new TpmKeyCheck(new EkCertificateValidator(settings.Data.TpmCaDirectory), settings.RequireEkCertificate));
         services.AddSingleton<EnrollmentService>();
-        services.AddSingleton<QuoteCheck>();
+        services.AddSingleton(new QuoteCheck(settings.Store, settings.Time, settings.RequireAttestation || settings.RequireEkCertificate));
+        services.AddSingleton<Throttles>();
+        services.AddSingleton<ApiTokenVerifier>();
+        services.AddSingleton<ApiTokenLifecycle>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<FleetJudge>();
         services.AddSingleton<FleetStatus>();
         services.AddSingleton<PolicyApplier>();
@@ -81,14 +87,18 @@ public static class AggregatorApp
             options.AddPolicy(EnrollmentEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.EnrollmentPermits, Window = settings.EnrollmentWindow, QueueLimit = 0 }));
-            options.OnRejected = (context, _) => new ValueTask(Results.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many requests", detail: "too many enrolment requests from this address; try again later").ExecuteAsync(context.HttpContext));
+            options.OnRejected = (context, _) => new ValueTask(new TooManyRequests(
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : settings.EnrollmentWindow,
+                "too many enrolment requests from this address; try again later").ExecuteAsync(context.HttpContext));
         });
+
 
         DashboardEndpoints.AddServices(services, settings);
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
+        app.UseControlCharacterGuard();
         app.UseStatusCodePages();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -100,6 +110,7 @@ public static class AggregatorApp
         WaiverEndpoints.Map(app);
         PolicyEndpoints.Map(app);
         AttestationEndpoints.Map(app);
+        AuditEndpoints.Map(app);
         DashboardEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(() =>
         {

@@ -16,8 +16,16 @@ public sealed record AggregatorSettings
     public Export.CatalogFiles? CatalogFiles { get; init; }
     /// <summary>Where to listen, e.g. <c>https://0.0.0.0:8443</c>; port 0 picks a free one.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["https://0.0.0.0:8443"];
-    /// <summary>Refuse TPM enrolments whose EK has no certificate.</summary>
+    /// <summary>Refuse enrolments without a TPM whose EK certificate chains to a manufacturer CA, and reports without a verified quote.</summary>
     public bool RequireEkCertificate { get; init; }
+    /// <summary>Refuse reports without a verified quote (agents enrolled without a TPM can no longer report).</summary>
+    public bool RequireAttestation { get; init; }
+    /// <summary>Failed sign-ins and bearer-token checks each client address may make per minute before it gets 429.</summary>
+    public int AuthenticationFailuresPerMinute { get; init; } = 10;
+    /// <summary>Nonces each agent may ask for per minute.</summary>
+    public int NoncesPerMinute { get; init; } = 10;
+    /// <summary>Unused, unexpired nonces an agent may hold at once (an agent uses one per report).</summary>
+    public int MaxOutstandingNonces { get; init; } = 3;
     /// <summary>Enrolment requests each client address may make per <see cref="EnrollmentWindow"/>.</summary>
     public int EnrollmentPermits { get; init; } = 10;
     /// <summary>The window of the enrolment rate limit.</summary>

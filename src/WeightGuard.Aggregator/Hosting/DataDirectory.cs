@@ -48,7 +48,7 @@ public sealed class DataDirectory(string path)
         Directory.CreateDirectory(Path);
         if (!OperatingSystem.IsWindows())
             System.IO.File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Directory.CreateDirectory(TpmCaDirectory);
+        CreateTpmCaDirectory();
 
         using var ca = CertificateAuthority.Create("WeightGuard aggregator CA", now);
         using var signing = ca.IssueSigning(now);
@@ -59,6 +59,15 @@ public sealed class DataDirectory(string path)
         // The CA goes last: its certificate marks the directory as initialised.
         SecretFile.WriteOwnerOnly(CaKey, ca.Certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         SecretFile.WritePublic(CaCertificate, ca.CertificatePem);
+    }
+
+    /// <summary>Creates <see cref="TpmCaDirectory"/> when missing and sets it 0755 (public certificates, written by the owner only) whatever the umask.</summary>
+    public void CreateTpmCaDirectory()
+    {
+        Directory.CreateDirectory(TpmCaDirectory);
+        if (!OperatingSystem.IsWindows())
+            System.IO.File.SetUnixFileMode(TpmCaDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                                           UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
 
     /// <summary>The database recorded by <see cref="Initialize"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Protocol;
@@ -10,11 +11,18 @@ internal static class IngestEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost(AgentProtocol.NoncePath, async (HttpContext http, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
+        app.MapPost(AgentProtocol.NoncePath, async (HttpContext http, IAggregatorStore store, Throttles throttles, AggregatorSettings settings,
+            TimeProvider time, CancellationToken cancel) =>
         {
+            var agentId = AgentAuthentication.Agent(http).AgentId;
+            if (throttles.Nonces.Count(agentId) is { } wait)
+                return new TooManyRequests(wait, $"agent {agentId} asked for more than {settings.NoncesPerMinute} nonces in a minute");
+            var now = time.GetUtcNow();
             var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(EvidenceBinding.NonceLength));
-            var expires = time.GetUtcNow() + AgentProtocol.NonceLifetime;
-            await store.AddNonceAsync(nonce, AgentAuthentication.Agent(http).AgentId, expires, cancel);
+            var expires = now + AgentProtocol.NonceLifetime;
+            if (await store.AddNonceAsync(nonce, agentId, now, expires, settings.MaxOutstandingNonces, cancel) is { } firstExpiry)
+                return new TooManyRequests(firstExpiry - now,
+                    $"agent {agentId} already holds {settings.MaxOutstandingNonces} unused nonces; use one or wait until the first expires");
             return Results.Json(new NonceResponse(nonce, expires), ProtocolJsonContext.Default.NonceResponse);
         }).RequireAuthorization(AgentAuthentication.SchemeName);
 

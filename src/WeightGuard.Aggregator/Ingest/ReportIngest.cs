@@ -30,6 +30,8 @@ public sealed class ReportIngest(IAggregatorStore store, FleetJudge judge, Quote
         if (report.Schema != Report.SchemaId) throw ProblemException.BadRequest($"report.schema is '{report.Schema}', not '{Report.SchemaId}'");
         if (report.Host.Hostname is not { Length: > 0 and <= MaxReportedName } name || name.Any(char.IsControl))
             throw ProblemException.BadRequest($"report.host.hostname must be 1 to {MaxReportedName} characters without control characters");
+        if (report.Profile.Id is not { Length: > 0 and <= 64 } scanned || !scanned.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            throw ProblemException.BadRequest("report.profile.id must be 1 to 64 characters of a-z, 0-9 and '-'");
 
         if (await store.FindReportAsync(report.ReportId, cancel) is { } existing)
             return existing.AgentId == agent.AgentId

@@ -1,4 +1,5 @@
 using WeightGuard.Aggregator.Api;
+using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Catalog;
 
@@ -12,16 +13,19 @@ public sealed class PolicyRefusedException(string message) : Exception(message);
 /// Applies a fleet policy: checks it against the catalogue, stores it with who applied it, and judges every host's latest
 /// report again under it. The API, the dashboard and <c>weightguard-aggregator policy apply</c> all apply through here.
 /// </summary>
-public sealed class PolicyApplier(IAggregatorStore store, Catalog catalog, FleetJudge judge, TimeProvider time)
+public sealed class PolicyApplier(IAggregatorStore store, Catalog catalog, FleetJudge judge, AuditLog audit, TimeProvider time)
 {
-    /// <summary>Applies <paramref name="text"/> (YAML) on behalf of <paramref name="by"/>.</summary>
+    /// <summary>Applies <paramref name="text"/> (YAML) on behalf of <paramref name="by"/>, asking from <paramref name="source"/> (recorded in the audit log).</summary>
     /// <exception cref="PolicyRefusedException">It does not load; nothing changed.</exception>
-    public async Task<PolicyView> ApplyAsync(string text, string by, CancellationToken cancel)
+    public async Task<PolicyView> ApplyAsync(string text, string by, string source, CancellationToken cancel)
     {
         var (policy, errors) = CatalogLoader.LoadPolicy(new CatalogSource("policy", text), catalog);
         if (policy is null) throw new PolicyRefusedException(string.Join("\n", errors));
         var stored = new StoredPolicy(text, time.GetUtcNow(), by);
         await store.SetPolicyAsync(stored, cancel);
+        await audit.RecordAsync(by, AuditActions.PolicyChanged, "fleet policy",
+            $"{policy.Assignments.Count} assignment(s); stale after {policy.StaleAfter}; SHA-256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))}",
+            source, cancel);
         await judge.RejudgeAsync(null, cancel);
         return PolicyEndpoints.View(policy, stored);
     }

@@ -22,6 +22,8 @@ public static class SecretFile
             using (var stream = new FileStream(temporary, options))
             using (var writer = new StreamWriter(stream))
                 writer.Write(text);
+            // The create mode is masked by the umask; the mode is set again so that it is exactly this whatever the umask.
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, mode);
             File.Move(temporary, path, overwrite: true);
         }
         finally

@@ -30,8 +30,12 @@ public partial interface IAggregatorStore : IAsyncDisposable
     /// <summary>Marks an agent revoked; false when there is no such agent.</summary>
     Task<bool> RevokeAgentAsync(string agentId, DateTimeOffset at, CancellationToken cancel = default);
 
-    /// <summary>Records a nonce issued to an agent (and forgets nonces that expired long ago).</summary>
-    Task AddNonceAsync(string nonce, string agentId, DateTimeOffset expiresAt, CancellationToken cancel = default);
+    /// <summary>
+    /// Records a nonce issued to an agent (and forgets nonces that expired long ago) unless the agent already holds
+    /// <paramref name="maxOutstanding"/> unused, unexpired ones; then returns when the first of those expires instead.
+    /// </summary>
+    Task<DateTimeOffset?> AddNonceAsync(string nonce, string agentId, DateTimeOffset now, DateTimeOffset expiresAt, int maxOutstanding,
+        CancellationToken cancel = default);
 
     /// <summary>Spends a nonce if it is this agent's, unused and unexpired; says why not otherwise.</summary>
     Task<NonceCheck> ConsumeNonceAsync(string nonce, string agentId, DateTimeOffset now, CancellationToken cancel = default);
@@ -56,10 +60,4 @@ public partial interface IAggregatorStore : IAsyncDisposable
 
     /// <summary>Compliance with a profile per day since <paramref name="since"/>, as judged when each report arrived, oldest first.</summary>
     Task<IReadOnlyList<CompliancePoint>> ComplianceOverTimeAsync(string profileId, DateTimeOffset since, CancellationToken cancel = default);
-
-    /// <summary>Records a person's API token by its hash.</summary>
-    Task AddApiTokenAsync(string tokenHash, ApiTokenRecord token, DateTimeOffset createdAt, CancellationToken cancel = default);
-
-    /// <summary>The API token with this hash, or null.</summary>
-    Task<ApiTokenRecord?> FindApiTokenAsync(string tokenHash, CancellationToken cancel = default);
 }

@@ -92,5 +92,23 @@ internal static class Migrations
               agent_id TEXT NOT NULL, at BIGINT NOT NULL, check_name TEXT NOT NULL, detail TEXT NOT NULL);
             CREATE INDEX attestation_events_by_agent ON attestation_events (agent_id, at);
             """),
+        // API-token lifecycle: an id to list and revoke by, expiry (tokens from before it expire 90 days after creation), last use.
+        (5, """
+            ALTER TABLE api_tokens ADD COLUMN token_id TEXT;
+            ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;
+            ALTER TABLE api_tokens ADD COLUMN revoked_at BIGINT;
+            ALTER TABLE api_tokens ADD COLUMN last_used_at BIGINT;
+            UPDATE api_tokens SET token_id = SUBSTR(token_hash, 1, 16), expires_at = created_at + 7776000000;
+            CREATE UNIQUE INDEX api_tokens_by_id ON api_tokens (token_id);
+            CREATE INDEX api_tokens_by_name ON api_tokens (name);
+            """),
+        // The append-only, hash-chained audit log of privileged actions.
+        (6, """
+            CREATE TABLE audit_log (
+              seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+              details TEXT NOT NULL, source TEXT NOT NULL, previous_sha256 TEXT NOT NULL, sha256 TEXT NOT NULL);
+            """),
+        // Counting an agent's outstanding nonces at issue.
+        (7, "CREATE INDEX nonces_by_agent ON nonces (agent_id, used, expires_at);"),
     ];
 }

@@ -117,15 +117,23 @@ public abstract partial class SqlStore : IAggregatorStore
         await Write("UPDATE agents SET revoked_at = COALESCE(revoked_at, @at) WHERE agent_id = @id", cancel, ("id", agentId), ("at", Ms(at))) == 1;
 
     /// <inheritdoc/>
-    public async Task AddNonceAsync(string nonce, string agentId, DateTimeOffset expiresAt, CancellationToken cancel = default)
+    public async Task<DateTimeOffset?> AddNonceAsync(string nonce, string agentId, DateTimeOffset now, DateTimeOffset expiresAt, int maxOutstanding,
+        CancellationToken cancel = default)
     {
         using var writer = await EnterWriterAsync(cancel);
         await using var db = await OpenAsync(cancel);
         await using var tx = await db.BeginTransactionAsync(cancel);
         await Execute(db, tx, "DELETE FROM nonces WHERE expires_at < @cutoff", cancel, ("cutoff", Ms(expiresAt - NonceRetention)));
+        await using (var outstanding = Command(db, tx, "SELECT expires_at FROM nonces WHERE agent_id = @a AND used = 0 AND expires_at > @now ORDER BY expires_at",
+                         ("a", agentId), ("now", Ms(now))))
+        {
+            var expiries = await ReadAll(outstanding, r => Long(r, 0), cancel);
+            if (expiries.Count >= maxOutstanding) return FromMs(expiries[0]);
+        }
         await Execute(db, tx, "INSERT INTO nonces (nonce, agent_id, expires_at, used) VALUES (@n, @a, @exp, 0)", cancel,
             ("n", nonce), ("a", agentId), ("exp", Ms(expiresAt)));
         await tx.CommitAsync(cancel);
+        return null;
     }
 
     /// <inheritdoc/>
@@ -257,20 +265,6 @@ public abstract partial class SqlStore : IAggregatorStore
         return rows.GroupBy(x => x.Day).Select(g => new CompliancePoint(
             DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(g.Key * day).UtcDateTime), g.Sum(x => x.Hosts), g.Sum(x => x.Compliant),
             g.ToDictionary(x => x.Level, x => x.Hosts, StringComparer.Ordinal))).ToList();
-    }
-
-    /// <inheritdoc/>
-    public Task AddApiTokenAsync(string tokenHash, ApiTokenRecord token, DateTimeOffset createdAt, CancellationToken cancel = default) =>
-        Write("INSERT INTO api_tokens (token_hash, name, role, created_at) VALUES (@h, @n, @r, @at)", cancel,
-            ("h", tokenHash), ("n", token.Name), ("r", token.Role), ("at", Ms(createdAt)));
-
-    /// <inheritdoc/>
-    public async Task<ApiTokenRecord?> FindApiTokenAsync(string tokenHash, CancellationToken cancel = default)
-    {
-        await using var db = await OpenAsync(cancel);
-        await using var cmd = Command(db, null, "SELECT name, role FROM api_tokens WHERE token_hash = @h", ("h", tokenHash));
-        var found = await ReadAll(cmd, r => new ApiTokenRecord(r.GetString(0), r.GetString(1)), cancel);
-        return found.Count == 0 ? null : found[0];
     }
 
     /// <inheritdoc/>

@@ -62,8 +62,3 @@ public sealed record HostDetail(HostRow Host, IReadOnlyList<CurrentVerdict> Verd
 /// <param name="Compliant">Of those, hosts with no failed and no erred control.</param>
 /// <param name="RandLevels">Hosts per RAND level whose host controls were met.</param>
 public sealed record CompliancePoint(DateOnly Day, int Hosts, int Compliant, IReadOnlyDictionary<string, int> RandLevels);
-
-/// <summary>A person's API token, found by its hash.</summary>
-/// <param name="Name">Who or what it was issued to.</param>
-/// <param name="Role"><c>viewer</c>, <c>auditor</c> or <c>admin</c>.</param>
-public sealed record ApiTokenRecord(string Name, string Role);

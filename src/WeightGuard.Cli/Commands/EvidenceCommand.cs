@@ -21,7 +21,7 @@ internal static class EvidenceCommand
             HelpName = "CERT",
         };
         var command = new Command("verify",
-            "Verify a bundle offline: signature and certificate chain, every file hash, every TPM quote and event log, and the " +
+            "Verify a bundle offline: signature and certificate chain, every file hash, every TPM quote and event log, the audit log's hash chain, and the " +
             "re-evaluation of every verdict with the bundled catalogue. Exit 0: everything holds; 1: something does not " +
             "(the first is named); 2: the bundle or certificate cannot be read.")
         {
@@ -78,6 +78,7 @@ internal static class EvidenceCommand
         o.WriteLine($"Hosts      {c.Hosts} ({c.HostsWithTpm} enrolled with a TPM)");
         o.WriteLine($"Reports    {c.Reports}: {c.QuotesVerified} quotes verified, {c.EventLogsReplayed} event logs replayed, " +
                     $"{c.ReportsWithoutTpm} from hosts without a TPM; {c.VerdictsReproduced} verdict sets re-derived");
+        o.WriteLine($"Audit log  {c.AuditRows} row(s) whose hash chain holds");
         if (result.Problems.Count > 0)
         {
             o.WriteLine($"FAILED     {result.Problems[0]}");

@@ -79,10 +79,13 @@ internal sealed partial class DashboardFleet : IAsyncDisposable
     }
 
     /// <summary>Signs in over HTTP as a browser would (antiforgery cookie and field, then the session cookie) and returns the client.</summary>
-    public async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string token)
+    public Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(string token) => SignInAsync(Aggregator, token);
+
+    /// <summary>Signs in to <paramref name="aggregator"/>'s dashboard over HTTP as a browser would and returns the client.</summary>
+    public static async Task<(HttpClient Client, CookieContainer Cookies)> SignInAsync(TestAggregator aggregator, string token)
     {
         var cookies = new CookieContainer();
-        var client = Aggregator.Client(cookies: cookies);
+        var client = aggregator.Client(cookies: cookies);
         var response = await client.PostAsync("/dashboard/sign-in", await FormAsync(client, "/dashboard/sign-in", ("token", token)));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await response.Content.ReadAsStringAsync());
         return (client, cookies);
