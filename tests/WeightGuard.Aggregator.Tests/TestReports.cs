@@ -34,6 +34,9 @@ internal static class TestReports
     public static Report ClaimingPass(Report report) => report with
     {
         Results = report.Results.Select(r => r with { Status = ControlStatus.Pass }).ToList(),
-        Summary = report.Summary with { Pass = report.Results.Count, Fail = 0, Error = 0, NotApplicable = 0, Waived = 0, Manual = 0, RandLevelAchieved = "SL5" },
+        Summary = report.Summary with
+        {
+            Pass = report.Results.Count, Fail = 0, Error = 0, NotApplicable = 0, Waived = 0, Manual = 0, Attested = 0, Rand = new RandStanding("SL5", "SL5", 0),
+        },
     };
 }
