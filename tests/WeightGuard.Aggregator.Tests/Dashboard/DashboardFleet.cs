@@ -55,7 +55,7 @@ internal sealed partial class DashboardFleet : IAsyncDisposable
     /// <summary>Enrols an agent for <paramref name="hostname"/> and submits <paramref name="reports"/> reports against <paramref name="profile"/>.</summary>
     public async Task<TestAgent> ReportAsync(string hostname, string profile, DateTimeOffset now, SwtpmIdentity? tpm = null, int reports = 1)
     {
-        var agent = new TestAgent(Aggregator, tpm);
+        var agent = new TestAgent(Aggregator, tpm, hostname);
         _owned.Add(agent);
         await agent.EnrollAsync(await Aggregator.EnrollmentTokenAsync());
         AgentIds[hostname] = agent.AgentId!;
