@@ -219,7 +219,9 @@ public sealed class FleetJudgementTests(string database)
         using var auditor = _aggregator.Client(bearer: await TokenAsync(Roles.Auditor, "audrey auditor"));
         var mfa = await AttestAsync(auditor, "WG-MFA-001", now.AddDays(30).ToString("yyyy-MM-dd"));
         Assert.That(Rand(await ListedAsync(agent.AgentId!)), Is.EqualTo("SL5/SL1/3"), "at once, without a new report");
+        _aggregator.Clock.Advance(TimeSpan.FromSeconds(1));
         await AttestAsync(auditor, "WG-KMS-001", now.AddHours(1).ToString("O"));
+        _aggregator.Clock.Advance(TimeSpan.FromSeconds(1));
         await AttestAsync(_admin, "WG-MFA-002", now.AddDays(30).ToString("O"));
         var host = await ListedAsync(agent.AgentId!);
         Assert.Multiple(() =>
@@ -336,9 +338,9 @@ public sealed class FleetJudgementTests(string database)
         var agent = await EnrolAsync();
         await agent.ReportAsync(TestReports.Create("gpu-test-01", _aggregator.Clock.GetUtcNow(), "rand-sl1", TestReports.WeightFile(peopleRead: false),
             LadderCatalog.Catalog));
-        _aggregator.Clock.Advance(TimeSpan.FromSeconds(5));
+        _aggregator.Clock.Advance(TimeSpan.FromSeconds(4));
         Assert.That((await ListedAsync(agent.AgentId!)).GetProperty("state").GetString(), Is.EqualTo("compliant"));
-        _aggregator.Clock.Advance(TimeSpan.FromSeconds(1));
+        _aggregator.Clock.Advance(TimeSpan.FromSeconds(2));
         var host = (await DetailAsync(agent.AgentId!)).GetProperty("host");
         Assert.That(host.GetProperty("state").GetString(), Is.EqualTo("stale"));
         Assert.That(Assessment(host, "rand-sl3").GetProperty("state").GetString(), Is.EqualTo("stale"), "never compliant, whatever it last said");

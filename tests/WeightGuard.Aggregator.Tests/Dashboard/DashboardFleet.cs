@@ -24,10 +24,13 @@ internal sealed partial class DashboardFleet : IAsyncDisposable
     public string Auditor { get; private set; } = null!;
     public string Admin { get; private set; } = null!;
 
-    /// <summary>Starts the aggregator and seeds the fleet; with <paramref name="tpm"/> one host reports through the run's swtpm.</summary>
-    public static async Task<DashboardFleet> StartAsync(bool tpm)
+    /// <summary>
+    /// Starts the aggregator (on SQLite unless <paramref name="database"/> names another location) and seeds the fleet; with
+    /// <paramref name="tpm"/> one host reports through the run's swtpm.
+    /// </summary>
+    public static async Task<DashboardFleet> StartAsync(bool tpm, Func<string, string>? database = null)
     {
-        var fleet = new DashboardFleet(await TestAggregator.StartAsync(tpm ? WeightGuard.Testing.Swtpm.Shared.CaDirectory : null));
+        var fleet = new DashboardFleet(await TestAggregator.StartAsync(tpm ? WeightGuard.Testing.Swtpm.Shared.CaDirectory : null, database: database));
         var now = fleet.Aggregator.Clock.GetUtcNow();
         if (tpm)
         {
