@@ -64,7 +64,8 @@ public sealed class Catalog
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var name in chain.Select(p => p.Source.File).Concat(controls.Select(c => c.Source.File).Order(StringComparer.Ordinal)))
         {
-            sha.AppendData(Encoding.UTF8.GetBytes(name + "\n"));
+            // The file's own name, not where it was loaded from: a bundle's catalog/ copy digests as the embedded one.
+            sha.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(name) + "\n"));
             sha.AppendData(Encoding.UTF8.GetBytes(_sourceText[name]));
         }
         return new ResolvedProfile(profile, controls, parameters, "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset()));
