@@ -52,12 +52,12 @@ public sealed partial class DashboardJudgementTests(string database)
     /// <summary>The cells of the overview's row for <paramref name="agentId"/>, as text.</summary>
     private static List<string> Row(string html, string agentId)
     {
-        var row = Regex.Match(html, $"<tr><td><a href=\"{Regex.Escape(DashboardPaths(agentId))}\">.*?</tr>", RegexOptions.Singleline);
+        var row = Regex.Match(html, $"<tr><td><a href=\"{Regex.Escape(HostPath(agentId))}\">.*?</tr>", RegexOptions.Singleline);
         Assert.That(row.Success, $"no row for {agentId}");
         return Cells().Matches(row.Value).Select(m => Text(m.Groups[1].Value)).ToList();
     }
 
-    private static string DashboardPaths(string agentId) => Aggregator.Dashboard.DashboardPaths.Host(agentId);
+    private static string HostPath(string agentId) => Aggregator.Dashboard.DashboardPaths.Host(agentId);
 
     /// <summary>Asserts that the overview (under <paramref name="profile"/>), every host page, the control page and the CSV agree with the API.</summary>
     private async Task AssertPagesAgreeWithTheApiAsync(string? profile, string because)
@@ -74,7 +74,7 @@ public sealed partial class DashboardJudgementTests(string database)
             var id = host.GetProperty("agentId").GetString()!;
             if (!shown.Contains(host))
             {
-                Assert.That(overview, Does.Not.Contain(DashboardPaths(id) + "\""), $"{because}: the filter hides {id}");
+                Assert.That(overview, Does.Not.Contain(HostPath(id) + "\""), $"{because}: the filter hides {id}");
                 continue;
             }
             var cells = Row(overview, id);
@@ -89,7 +89,7 @@ public sealed partial class DashboardJudgementTests(string database)
                 Assert.That(cells[4], Is.EqualTo(rand.ValueKind == JsonValueKind.Null ? "" : rand.GetProperty("hostControlsMet").GetString()), because);
             });
 
-            var page = await _page.GetStringAsync(DashboardPaths(id));
+            var page = await _page.GetStringAsync(HostPath(id));
             Assert.That(page, Does.Contain($"<dt>State</dt><dd><span class=\"state {host.GetProperty("state").GetString()}\">"), $"{because}: host page of {id}");
             foreach (var a in Assessments(host, null))
                 Assert.That(page, Does.Contain($"<strong>{a.GetProperty("profile").GetString()}</strong>: <span class=\"state {a.GetProperty("state").GetString()}\">" +
