@@ -44,9 +44,10 @@ public sealed class PeopleApiTests
         Assert.Multiple(() =>
         {
             Assert.That(host.GetProperty("agentId").GetString(), Is.EqualTo(_agent.AgentId));
-            Assert.That(host.GetProperty("hostname").GetString(), Is.EqualTo("gpu-test-01"));
-            Assert.That(host.GetProperty("latest").GetProperty("attestation").GetString(), Is.EqualTo("absent"));
-            Assert.That(host.GetProperty("latest").GetProperty("summary").GetProperty("randLevelAchieved").GetString(), Does.StartWith("SL"));
+            Assert.That(host.GetProperty("name").GetString(), Is.EqualTo("gpu-test-01"));
+            Assert.That(host.GetProperty("latestReport").GetProperty("attestation").GetString(), Is.EqualTo("absent"));
+            Assert.That(host.GetProperty("rand").GetProperty("hostControlsMet").GetString(), Is.EqualTo("SL0"), "no TPM: SL1's WG-TPM-001 fails");
+            Assert.That(host.GetProperty("state").GetString(), Is.EqualTo("failing"));
         });
 
         using var detail = JsonDocument.Parse(await viewer.GetStringAsync($"/api/v1/hosts/{_agent.AgentId}?history=5"));

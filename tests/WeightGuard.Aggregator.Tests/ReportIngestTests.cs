@@ -46,7 +46,7 @@ public sealed class ReportIngestTests
             Assert.That(result.ReportId, Is.EqualTo(report.ReportId));
             Assert.That(result.Duplicate, Is.False);
             Assert.That(result.Attestation, Is.EqualTo("verified"));
-            Assert.That(result.Summary, Is.EqualTo(report.Summary));
+            Assert.That(result.Rand, Is.EqualTo(report.Summary.Rand), "no waivers or attestations: the aggregator's ladder agrees with the agent's");
         });
         var host = (await _aggregator.Store.ListHostsAsync(new HostQuery())).Hosts.Single();
         Assert.That(host.AgentId, Is.EqualTo(_agent.AgentId));
@@ -61,15 +61,16 @@ public sealed class ReportIngestTests
         Assert.That(honest.Results.Single(r => r.ControlId == "WG-TPM-001").Status.ToString(), Is.EqualTo("Fail"), "the evidence says no TPM");
         var lying = TestReports.ClaimingPass(honest);
         var result = await _agent.ReportAsync(lying);
-        Assert.That(result.Summary.RandLevelAchieved, Is.EqualTo(honest.Summary.RandLevelAchieved));
+        Assert.That(result.Rand, Is.EqualTo(honest.Summary.Rand));
+        Assert.That(result.Rand.HostControlsMet, Is.EqualTo("SL0"), "WG-TPM-001 is an SL1 control");
         var detail = await _aggregator.Store.GetHostAsync(_agent.AgentId!, 10);
         var verdict = detail!.Verdicts.Single(v => v.ControlId == "WG-TPM-001");
         Assert.Multiple(() =>
         {
             Assert.That(verdict.Status, Is.EqualTo("fail"));
-            Assert.That(verdict.AgentStatus, Is.EqualTo("pass"));
-            Assert.That(detail.History.Single().AgentRandLevel, Is.EqualTo("SL5"));
-            Assert.That(detail.History.Single().Summary.RandLevelAchieved, Is.EqualTo(honest.Summary.RandLevelAchieved));
+            Assert.That(verdict.Profile, Is.EqualTo(TestReports.Profile));
+            Assert.That(detail.History.Single().AgentRand, Is.EqualTo("SL5"), "what the agent claimed is kept");
+            Assert.That(detail.History.Single().Judgement.Rand, Is.EqualTo(honest.Summary.Rand));
         });
     }
 
@@ -82,7 +83,7 @@ public sealed class ReportIngestTests
         var again = await TestAgent.Read(await _agent.SubmitAsync(submission), ProtocolJsonContext.Default.SubmissionResult);
         Assert.That(first.Duplicate, Is.False);
         Assert.That(again.Duplicate, Is.True);
-        Assert.That(again.Summary, Is.EqualTo(first.Summary));
+        Assert.That(again.Rand, Is.EqualTo(first.Rand));
         Assert.That((await _aggregator.Store.GetHostAsync(_agent.AgentId!, 10))!.History, Has.Count.EqualTo(1));
     }
 
@@ -336,11 +337,18 @@ public sealed class ReportIngestTests
     }
 
     [Test]
-    public async Task UnknownProfileIsRefused()
+    public async Task ProfileTheAgentScannedWithPlaysNoPartInTheJudgement()
     {
+        // The host never picks its own bar: a profile this aggregator does not know is only what the agent printed.
         var report = NewReport();
-        var nonce = (await _agent.NonceAsync()).Nonce;
-        var submission = _agent.Quote(report with { Profile = report.Profile with { Id = "made-up" } }, nonce);
-        await ProblemAssert.IsProblemAsync(await _agent.SubmitAsync(submission), HttpStatusCode.UnprocessableEntity, "made-up");
+        var result = await _agent.ReportAsync(report with { Profile = report.Profile with { Id = "made-up" } });
+        Assert.That(result.Rand, Is.EqualTo(report.Summary.Rand));
+        var host = (await _aggregator.Store.GetHostAsync(_agent.AgentId!, 10))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(host.History.Single().ProfileId, Is.EqualTo("made-up"));
+            Assert.That(host.Host.Assessments.Select(a => (a.Profile, a.Assigned)), Is.EqualTo(new[] { ("rand-sl1", false) }), "no policy: rand-sl1, unassigned");
+            Assert.That(host.Verdicts.Select(v => v.Profile).Distinct(), Is.EqualTo(new[] { "rand-sl1" }));
+        });
     }
 }

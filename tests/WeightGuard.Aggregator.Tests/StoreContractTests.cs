@@ -23,9 +23,8 @@ public abstract class StoreContractTests
 
     private static AgentRecord Agent(string id, string host, byte[]? ak = null) => new(id, host, "machine-" + id, ak, ak is not null, T0);
 
-    private static StoredReport Report(string agentId, string host, DateTimeOffset at, string level, int fail, string tpmStatus = "fail") =>
-        new(Guid.NewGuid(), agentId, host, at, "rand-sl1", "absent", new VerdictCounts(10, fail, 0, 1, 0, 0, level), "SL5", "{\"x\":1}",
-            [new StoredVerdict("WG-TPM-001", tpmStatus, "pass", "high"), new StoredVerdict("WG-DISK-001", "pass", "pass", "high")]);
+    private static StoredReport Report(string agentId, string host, DateTimeOffset at, string level, string tpmStatus = "fail") =>
+        StoredReports.Create(agentId, host, at, level, [StoredReports.Verdict("WG-DISK-001", "pass"), StoredReports.Verdict("WG-TPM-001", tpmStatus)]);
 
     [Test]
     public async Task MigratingTwiceChangesNothing()
@@ -112,29 +111,41 @@ public abstract class StoreContractTests
     public async Task ReportIsStoredOnceAndBecomesItsHostsLatest()
     {
         await _store.AddAgentAsync(Agent("a", "enrolled-name"));
-        var first = Report("a", "host-a", T0, "SL0", 1);
-        var second = Report("a", "host-a2", T0.AddHours(1), "SL1", 0, tpmStatus: "pass");
+        var first = Report("a", "host-a", T0, "SL0");
+        var second = Report("a", "host-a2", T0.AddHours(1), "SL1", tpmStatus: "pass");
         Assert.That(await _store.AddReportAsync(first), Is.True);
         Assert.That(await _store.AddReportAsync(first), Is.False);
         Assert.That(await _store.AddReportAsync(second), Is.True);
 
         var found = await _store.FindReportAsync(first.ReportId);
         Assert.That(found!.Value.AgentId, Is.EqualTo("a"));
-        Assert.That(found.Value.Report.Summary, Is.EqualTo(first.Summary));
+        var kept = found.Value.Report;
+        Assert.Multiple(() =>
+        {
+            Assert.That(kept.ReportedName, Is.EqualTo("host-a"));
+            Assert.That(kept.ProfileId, Is.EqualTo(StoredReports.ScannedProfile));
+            Assert.That(kept.AgentRand, Is.EqualTo("SL5"));
+            Assert.That(kept.Judgement.JudgedAt, Is.EqualTo(T0));
+            Assert.That(kept.Judgement.Rand, Is.EqualTo(first.Judgement.Rand));
+            Assert.That(kept.Judgement.Assessments, Is.EqualTo(first.Judgement.Assessments));
+            Assert.That(kept.Judgement.Waivers, Is.EqualTo(new[] { "waiver-1" }));
+            Assert.That(kept.Judgement.Attestations, Is.Empty);
+        });
         Assert.That(await _store.FindReportAsync(Guid.NewGuid()), Is.Null);
 
         var host = (await _store.ListHostsAsync(new HostQuery())).Hosts.Single();
         Assert.Multiple(() =>
         {
-            Assert.That(host.Hostname, Is.EqualTo("host-a2"));
+            Assert.That(host.Hostname, Is.EqualTo("enrolled-name"), "a report's name never replaces the enrolled one");
             Assert.That(host.Latest!.ReportId, Is.EqualTo(second.ReportId));
-            Assert.That(host.Latest.Summary.RandLevelAchieved, Is.EqualTo("SL1"));
-            Assert.That(host.Latest.AgentRandLevel, Is.EqualTo("SL5"));
+            Assert.That(host.Latest.ReportedName, Is.EqualTo("host-a2"));
+            Assert.That(host.Latest.Judgement.Rand.HostControlsMet, Is.EqualTo("SL1"));
+            Assert.That(host.Rand, Is.EqualTo(second.Current.Rand));
+            Assert.That(host.Assessments, Is.EqualTo(second.Current.Assessments));
         });
         var detail = await _store.GetHostAsync("a", 10);
         Assert.That(detail!.History.Select(r => r.ReportId), Is.EqualTo(new[] { second.ReportId, first.ReportId }));
-        Assert.That(detail.Verdicts.Select(v => (v.ControlId, v.Status, v.AgentStatus)),
-            Is.EqualTo(new[] { ("WG-DISK-001", "pass", (string?)"pass"), ("WG-TPM-001", "pass", "pass") }));
+        Assert.That(detail.Verdicts, Is.EqualTo(second.Current.Verdicts), "the current judgement is the latest report's");
         Assert.That((await _store.GetHostAsync("a", 1))!.History, Has.Count.EqualTo(1));
         Assert.That(await _store.GetHostAsync("missing", 10), Is.Null);
     }
@@ -143,10 +154,13 @@ public abstract class StoreContractTests
     public async Task OlderReportArrivingLateDoesNotReplaceTheLatest()
     {
         await _store.AddAgentAsync(Agent("a", "h"));
-        var newer = Report("a", "h", T0.AddHours(2), "SL1", 0);
+        var newer = Report("a", "h", T0.AddHours(2), "SL1", tpmStatus: "pass");
         await _store.AddReportAsync(newer);
-        await _store.AddReportAsync(Report("a", "h", T0, "SL0", 3));
-        Assert.That((await _store.ListHostsAsync(new HostQuery())).Hosts.Single().Latest!.ReportId, Is.EqualTo(newer.ReportId));
+        await _store.AddReportAsync(Report("a", "h", T0, "SL0"));
+        var host = (await _store.ListHostsAsync(new HostQuery())).Hosts.Single();
+        Assert.That(host.Latest!.ReportId, Is.EqualTo(newer.ReportId));
+        Assert.That(host.Rand, Is.EqualTo(newer.Current.Rand), "nor its judgement");
+        Assert.That((await _store.GetHostAsync("a", 10))!.Verdicts.Single(v => v.ControlId == "WG-TPM-001").Status, Is.EqualTo("pass"));
     }
 
     [Test]
@@ -186,11 +200,17 @@ public abstract class StoreContractTests
         await _store.AddAgentAsync(Agent("a", "alpha"));
         await _store.AddAgentAsync(Agent("b", "beta"));
         await _store.AddAgentAsync(Agent("c", "gamma"));
-        await _store.AddReportAsync(Report("a", "alpha", T0, "SL0", 1, tpmStatus: "fail"));
-        await _store.AddReportAsync(Report("a", "alpha", T0.AddHours(1), "SL1", 0, tpmStatus: "pass"));
-        await _store.AddReportAsync(Report("b", "beta", T0, "SL0", 1, tpmStatus: "fail"));
+        await _store.AddReportAsync(Report("a", "alpha", T0, "SL0", tpmStatus: "fail"));
+        var latest = Report("a", "alpha", T0.AddHours(1), "SL1", tpmStatus: "pass");
+        await _store.AddReportAsync(latest);
+        var twoProfiles = StoredReports.Create("b", "reported-beta", T0, "SL0",
+            [StoredReports.Verdict("WG-TPM-001", "fail"), StoredReports.Verdict("WG-TPM-001", "waived", "rand-sl3"), StoredReports.Verdict("WG-ACL-004", "fail", "rand-sl3")]);
+        await _store.AddReportAsync(twoProfiles);
         var rows = await _store.ControlAcrossFleetAsync("WG-TPM-001");
-        Assert.That(rows.Select(r => (r.Hostname, r.Status)), Is.EqualTo(new[] { ("alpha", "pass"), ("beta", "fail") }));
+        Assert.That(rows.Select(r => (r.AgentId, r.Hostname, r.Profile, r.Status)),
+            Is.EqualTo(new[] { ("a", "alpha", "rand-sl1", "pass"), ("b", "beta", "rand-sl1", "fail"), ("b", "beta", "rand-sl3", "waived") }));
+        Assert.That(rows[0].ReportId, Is.EqualTo(latest.ReportId));
+        Assert.That(rows[0].ReceivedAt, Is.EqualTo(T0.AddHours(1)));
         Assert.That(await _store.ControlAcrossFleetAsync("WG-NONE-001"), Is.Empty);
     }
 
@@ -199,11 +219,11 @@ public abstract class StoreContractTests
     {
         await _store.AddAgentAsync(Agent("a", "alpha"));
         await _store.AddAgentAsync(Agent("b", "beta"));
-        await _store.AddReportAsync(Report("a", "alpha", T0, "SL0", 2));
-        await _store.AddReportAsync(Report("a", "alpha", T0.AddHours(3), "SL1", 0));     // replaces a's first report of the day
-        await _store.AddReportAsync(Report("b", "beta", T0.AddHours(1), "SL0", 1));
-        await _store.AddReportAsync(Report("a", "alpha", T0.AddDays(1), "SL1", 0));
-        await _store.AddReportAsync(Report("b", "beta", T0.AddDays(-10), "SL1", 0));     // before the window
+        await _store.AddReportAsync(Report("a", "alpha", T0, "SL0"));
+        await _store.AddReportAsync(Report("a", "alpha", T0.AddHours(3), "SL1", tpmStatus: "pass"));     // replaces a's first report of the day
+        await _store.AddReportAsync(Report("b", "beta", T0.AddHours(1), "SL0"));
+        await _store.AddReportAsync(Report("a", "alpha", T0.AddDays(1), "SL1", tpmStatus: "pass"));
+        await _store.AddReportAsync(Report("b", "beta", T0.AddDays(-10), "SL1", tpmStatus: "pass"));     // before the window
 
         var points = await _store.ComplianceOverTimeAsync("rand-sl1", T0.AddDays(-1));
         Assert.That(points, Has.Count.EqualTo(2));
@@ -275,10 +295,9 @@ public abstract class StoreContractTests
     public async Task ManyVerdictsInOneReportAreStored()
     {
         await _store.AddAgentAsync(Agent("a", "h"));
-        var verdicts = Enumerable.Range(0, 300).Select(i => new StoredVerdict($"WG-X-{i:000}", "pass", null, "low")).ToList();
-        var report = Report("a", "h", T0, "SL1", 0) with { Verdicts = verdicts };
-        await _store.AddReportAsync(report);
-        Assert.That((await _store.GetHostAsync("a", 1))!.Verdicts, Has.Count.EqualTo(300));
+        var verdicts = Enumerable.Range(0, 300).Select(i => StoredReports.Verdict($"WG-X-{i:000}", "pass", i % 2 == 0 ? "rand-sl1" : "rand-sl3", "low")).ToList();
+        await _store.AddReportAsync(StoredReports.Create("a", "h", T0, "SL1", verdicts));
+        Assert.That((await _store.GetHostAsync("a", 1))!.Verdicts, Is.EquivalentTo(verdicts));
     }
 }
 

@@ -16,11 +16,16 @@ internal sealed class TestAgent : IDisposable
     private readonly TestAggregator _aggregator;
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    public TestAgent(TestAggregator aggregator, SwtpmIdentity? tpm = null)
+    /// <summary>An agent of <paramref name="aggregator"/> that enrols as <paramref name="hostname"/>.</summary>
+    public TestAgent(TestAggregator aggregator, SwtpmIdentity? tpm = null, string hostname = "gpu-test-01")
     {
         _aggregator = aggregator;
         Tpm = tpm;
+        Hostname = hostname;
     }
+
+    /// <summary>The name it enrols with: its identity at the aggregator.</summary>
+    public string Hostname { get; }
 
     public SwtpmIdentity? Tpm { get; }
     public string? AgentId { get; private set; }
@@ -31,7 +36,7 @@ internal sealed class TestAgent : IDisposable
         new CertificateRequest("CN=weightguard-agent", _key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
 
     public EnrollmentRequest Request(string token, bool ekCertificate = true) =>
-        new(token, CertificateRequest(), "gpu-test-01", "0123456789abcdef", Tpm?.Enrollment(ekCertificate));
+        new(token, CertificateRequest(), Hostname, "0123456789abcdef", Tpm?.Enrollment(ekCertificate));
 
     /// <summary>Posts an enrolment request as is; returns the response.</summary>
     public async Task<HttpResponseMessage> PostEnrollmentAsync(EnrollmentRequest request)

@@ -49,10 +49,13 @@ internal sealed class TestAggregator : IAsyncDisposable
     public IEnumerable<Microsoft.AspNetCore.Routing.RouteEndpoint> Endpoints =>
         ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>();
 
-    /// <summary>Starts an aggregator; <paramref name="tpmCaDirectory"/> is copied to its manufacturer CA directory.</summary>
+    /// <summary>
+    /// Starts an aggregator judging with <paramref name="catalog"/> (the built-in one by default); <paramref name="tpmCaDirectory"/>
+    /// is copied to its manufacturer CA directory.
+    /// </summary>
     /// <param name="configure">Changes the settings further (limits, policy flags).</param>
     public static async Task<TestAggregator> StartAsync(string? tpmCaDirectory = null, bool requireEkCertificate = false, int enrollmentPermits = 1000,
-        Func<string, string>? database = null, Func<AggregatorSettings, AggregatorSettings>? configure = null)
+        Func<string, string>? database = null, Func<AggregatorSettings, AggregatorSettings>? configure = null, Core.Catalog.Catalog? catalog = null)
     {
         var directory = Directory.CreateTempSubdirectory("weightguard-aggregator-").FullName;
         var data = new DataDirectory(Path.Combine(directory, "data"));
@@ -67,7 +70,7 @@ internal sealed class TestAggregator : IAsyncDisposable
         var admin = await ApiTokens.CreateAsync(store, "test admin", Roles.Admin, clock.GetUtcNow());
         var settings = new AggregatorSettings
         {
-            Data = data, Store = store, Catalog = TestReports.Catalog, Urls = ["https://127.0.0.1:0"], Time = clock,
+            Data = data, Store = store, Catalog = catalog ?? TestReports.Catalog, Urls = ["https://127.0.0.1:0"], Time = clock,
             RequireEkCertificate = requireEkCertificate, EnrollmentPermits = enrollmentPermits, EnrollmentWindow = TimeSpan.FromHours(1),
             MinimumLogLevel = LogLevel.Warning,
         };

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Export;
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Evidence;
 
@@ -69,7 +70,8 @@ public sealed class WaiverApiTests
 
         Assert.That(await LatestStatusAsync(Control), Is.EqualTo("waived"));
 
-        var export = new EvidenceExport(_aggregator.Store, new JudgedCatalog(TestReports.Catalog, _aggregator.Store),
+        var export = new EvidenceExport(_aggregator.Store,
+            new FleetJudge(_aggregator.Store, TestReports.Catalog, _aggregator.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetJudge>.Instance),
             CatalogFiles.Embedded(typeof(EvidenceExport).Assembly), _aggregator.Data, _aggregator.Clock);
         using var bundle = new MemoryStream();
         await export.WriteAsync(new ExportRequest(null, null, "test"), bundle, CancellationToken.None);

@@ -79,7 +79,7 @@ public sealed class DashboardBrowserTests
         await ScreenshotAsync("sign-in");
         await SignInAsync(_fleet.Viewer);
         Assert.That(await _page.Locator("h1").InnerTextAsync(), Is.EqualTo("Fleet overview"));
-        Assert.That(await _page.GetByRole(AriaRole.Heading, new() { Name = "Hosts per RAND level achieved" }).IsVisibleAsync());
+        Assert.That(await _page.GetByRole(AriaRole.Heading, new() { Name = "Hosts per RAND level" }).IsVisibleAsync());
         Assert.That(await _page.Locator("svg.chart").CountAsync(), Is.GreaterThanOrEqualTo(2), "level bars and the trend");
         Assert.That(await _page.Locator("table.hosts tbody tr").CountAsync(), Is.EqualTo(5));
         Assert.That(await _page.GetByRole(AriaRole.Link, new() { Name = "Export evidence" }).CountAsync(), Is.Zero, "a viewer is not offered the export");
@@ -109,13 +109,20 @@ public sealed class DashboardBrowserTests
     {
         await SignInAsync(_fleet.Viewer);
         await _page.GetByLabel("Label", new() { Exact = true }).SelectOptionAsync("training");
-        await _page.GetByLabel("Profile", new() { Exact = true }).SelectOptionAsync("rand-sl2");
+        await _page.GetByLabel("Assigned profile", new() { Exact = true }).SelectOptionAsync("rand-sl1");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
         await _page.WaitForURLAsync(url => url.Contains("label=training", StringComparison.Ordinal));
         var hosts = await _page.Locator("table.hosts tbody tr td:first-child").AllInnerTextsAsync();
-        Assert.That(hosts, Is.EqualTo(new[] { "gpu-train-02" }));
-        Assert.That(await _page.Locator(".lead").InnerTextAsync(), Does.StartWith("1 of 5 hosts shown"));
+        Assert.That(hosts, Is.EqualTo(new[] { "gpu-train-01", "gpu-train-02" }));
+        Assert.That(await _page.Locator(".lead").InnerTextAsync(), Does.StartWith("2 of 5 hosts shown: 2 failing"));
         await ScreenshotAsync("overview-filtered");
+
+        // gpu-train-02 scanned with rand-sl2, but no policy assigns it: the filter selects the profile judged against.
+        await _page.GetByLabel("Assigned profile", new() { Exact = true }).SelectOptionAsync("rand-sl2");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.Contains("profile=rand-sl2", StringComparison.Ordinal));
+        Assert.That(await _page.Locator("table.hosts tbody tr").CountAsync(), Is.Zero);
+        Assert.That(await _page.Locator(".lead").InnerTextAsync(), Does.StartWith("0 of 5 hosts shown"));
     }
 
     [Test]

@@ -24,10 +24,13 @@ internal sealed partial class DashboardFleet : IAsyncDisposable
     public string Auditor { get; private set; } = null!;
     public string Admin { get; private set; } = null!;
 
-    /// <summary>Starts the aggregator and seeds the fleet; with <paramref name="tpm"/> one host reports through the run's swtpm.</summary>
-    public static async Task<DashboardFleet> StartAsync(bool tpm)
+    /// <summary>
+    /// Starts the aggregator (on SQLite unless <paramref name="database"/> names another location) and seeds the fleet; with
+    /// <paramref name="tpm"/> one host reports through the run's swtpm.
+    /// </summary>
+    public static async Task<DashboardFleet> StartAsync(bool tpm, Func<string, string>? database = null)
     {
-        var fleet = new DashboardFleet(await TestAggregator.StartAsync(tpm ? WeightGuard.Testing.Swtpm.Shared.CaDirectory : null));
+        var fleet = new DashboardFleet(await TestAggregator.StartAsync(tpm ? WeightGuard.Testing.Swtpm.Shared.CaDirectory : null, database: database));
         var now = fleet.Aggregator.Clock.GetUtcNow();
         if (tpm)
         {
@@ -55,7 +58,7 @@ internal sealed partial class DashboardFleet : IAsyncDisposable
     /// <summary>Enrols an agent for <paramref name="hostname"/> and submits <paramref name="reports"/> reports against <paramref name="profile"/>.</summary>
     public async Task<TestAgent> ReportAsync(string hostname, string profile, DateTimeOffset now, SwtpmIdentity? tpm = null, int reports = 1)
     {
-        var agent = new TestAgent(Aggregator, tpm);
+        var agent = new TestAgent(Aggregator, tpm, hostname);
         _owned.Add(agent);
         await agent.EnrollAsync(await Aggregator.EnrollmentTokenAsync());
         AgentIds[hostname] = agent.AgentId!;

@@ -134,12 +134,14 @@ public sealed class DashboardHttpTests
     [Test]
     public async Task HostileHostNamesAndLabelsAreEscaped()
     {
+        // A hostile name cannot be enrolled (RFC 1123), so it comes in the report's evidence and is shown as the name mismatch.
         const string hostile = "<script>alert(1)</script>\"'&";
-        await _fleet.ReportAsync(hostile, "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow());
+        var hostileAgent = await _fleet.ReportAsync("gpu-hostile-01", "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow(), reports: 0);
+        await hostileAgent.ReportAsync(DashboardFleet.Report(hostile, "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow()));
         var (client, _) = await _fleet.SignInAsync(_fleet.Admin);
         using (client)
         {
-            var agent = _fleet.AgentIds[hostile];
+            var agent = hostileAgent.AgentId!;
             var form = await DashboardFleet.FormAsync(client, $"/dashboard/hosts/{agent}", ("labels", "<b>bold</b>, \"quoted\""));
             Assert.That((await client.PostAsync($"/dashboard/hosts/{agent}/labels", form)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
             foreach (var page in new[] { "/dashboard", $"/dashboard/hosts/{agent}", "/dashboard?label=%3Cb%3Ebold%3C%2Fb%3E" })
@@ -189,9 +191,11 @@ public sealed class DashboardHttpTests
         {
             var training = await client.GetStringAsync("/dashboard?label=training");
             Assert.That(training, Does.Contain("gpu-train-01").And.Contain("gpu-train-02").And.Not.Contain("gpu-serve-01"));
-            var sl2 = await client.GetStringAsync("/dashboard?profile=rand-sl2&label=eu");
-            Assert.That(sl2, Does.Contain("gpu-train-02").And.Not.Contain("gpu-train-01").And.Not.Contain("gpu-serve-01"));
-            var silent = await client.GetStringAsync("/dashboard?status=not-reported");
+            var eu = await client.GetStringAsync("/dashboard?profile=rand-sl1&label=eu");
+            Assert.That(eu, Does.Contain("gpu-train-02").And.Not.Contain("gpu-train-01").And.Not.Contain("gpu-serve-01"));
+            var scanned = await client.GetStringAsync("/dashboard?profile=rand-sl2");
+            Assert.That(scanned, Does.Contain("0 of ").And.Not.Contain(">gpu-train-02</a>"), "filtered by the profile judged against, not the one scanned");
+            var silent = await client.GetStringAsync("/dashboard?status=no-report");
             Assert.That(silent, Does.Contain("gpu-test-01").And.Not.Contain("gpu-train-01"));
         }
     }

@@ -24,9 +24,7 @@ public abstract class DashboardStoreContractTests
     public async Task TearDown() => await _store.DisposeAsync();
 
     private static StoredReport Report(string agent, DateTimeOffset at, string attestation, string? quote, params (string Control, string Status)[] verdicts) =>
-        new(Guid.NewGuid(), agent, agent == "a" ? "alpha" : "beta", at, "rand-sl1", attestation, new VerdictCounts(1, verdicts.Count(v => v.Status == "fail"), 0, 0, 0, 0, "SL0"),
-            "SL0", $"{{\"at\":\"{at:O}\"}}", verdicts.Select(v => new StoredVerdict(v.Control, v.Status, null, "high")).ToList())
-        { AttestationJson = quote };
+        StoredReports.Create(agent, agent == "a" ? "alpha" : "beta", at, "SL0", verdicts.Select(v => StoredReports.Verdict(v.Control, v.Status)).ToList(), attestation, quote);
 
     [Test]
     public async Task AgentsKeepTheirEndorsementKeyThroughPendingEnrolment()
@@ -51,47 +49,16 @@ public abstract class DashboardStoreContractTests
         await _store.AddReportAsync(Report("b", T0, "absent", null));
 
         var body = await _store.GetReportBodyAsync(early.ReportId);
-        Assert.That(body, Is.EqualTo(new StoredReportBody(early.ReportId, "a", T0, "rand-sl1", early.ReportJson, "{\"q\":1}")));
+        Assert.That(body, Is.EqualTo(new StoredReportBody(early.ReportId, "a", T0, StoredReports.ScannedProfile, early.ReportJson, "{\"q\":1}")
+        {
+            Judgement = body!.Judgement,
+        }));
+        Assert.That(body.Judgement.Assessments, Is.EqualTo(early.Judgement.Assessments), "what was judged at receipt comes with the body");
+        Assert.That(body.Judgement.Waivers, Is.EqualTo(early.Judgement.Waivers));
         Assert.That(await _store.GetReportBodyAsync(Guid.NewGuid()), Is.Null);
         Assert.That((await _store.ReportBodiesAsync("a", null)).Select(r => r.ReportId), Is.EqualTo(new[] { early.ReportId, late.ReportId }));
         Assert.That((await _store.ReportBodiesAsync("a", T0.AddDays(1))).Select(r => r.ReportId), Is.EqualTo(new[] { late.ReportId }));
         Assert.That((await _store.ReportBodiesAsync("b", null)).Single().AttestationJson, Is.Null);
-    }
-
-    [Test]
-    public async Task FailingControlsCountEachHostsLatestReportUnderTheFilter()
-    {
-        await _store.AddReportAsync(Report("a", T0, "absent", null, ("WG-1", "fail"), ("WG-2", "fail")));
-        await _store.AddReportAsync(Report("a", T0.AddHours(1), "absent", null, ("WG-1", "fail"), ("WG-2", "pass"), ("WG-3", "error")));
-        await _store.AddReportAsync(Report("b", T0, "absent", null, ("WG-1", "fail"), ("WG-3", "pass")));
-        await _store.SetHostLabelsAsync("b", ["eu"]);
-        Assert.That(await _store.FailingControlsAsync(new HostFilter()),
-            Is.EqualTo(new[] { new FailingControl("WG-1", "high", 2, 0), new FailingControl("WG-3", "high", 0, 1) }));
-        Assert.That(await _store.FailingControlsAsync(new HostFilter(Label: "eu")), Is.EqualTo(new[] { new FailingControl("WG-1", "high", 1, 0) }));
-        Assert.That(await _store.FailingControlsAsync(new HostFilter(Profile: "rand-sl5")), Is.Empty);
-    }
-
-    [Test]
-    public async Task HostFiltersAgreeWithHostState()
-    {
-        await _store.AddAgentAsync(new AgentRecord("c", "gamma", null, null, false, T0));
-        await _store.AddAgentAsync(new AgentRecord("d", "delta", null, null, false, T0));
-        await _store.AddReportAsync(Report("a", T0, "verified", "{}", ("WG-1", "fail")));
-        await _store.AddReportAsync(Report("b", T0, "absent", null, ("WG-1", "pass")));
-        await _store.AddReportAsync(Report("d", T0, "absent", null, ("WG-1", "pass")));
-        await _store.RevokeAgentAsync("d", T0);
-        await _store.SetHostLabelsAsync("c", ["eu"]);
-
-        var all = await _store.FindHostsAsync(new HostFilter());
-        Assert.That(all.Select(h => h.AgentId), Is.EqualTo(new[] { "a", "b", "d", "c" }), "by host name (d reported as beta), then agent id");
-        Assert.That(await _store.CountHostsAsync(), Is.EqualTo(4));
-        foreach (var state in HostState.All)
-            Assert.That((await _store.FindHostsAsync(new HostFilter(State: state))).Select(h => h.AgentId),
-                Is.EqualTo(all.Where(h => HostState.Of(h) == state).Select(h => h.AgentId)), state);
-        Assert.That((await _store.FindHostsAsync(new HostFilter(State: "bogus"))), Is.Empty);
-        Assert.That((await _store.FindHostsAsync(new HostFilter(Label: "eu"))).Single().AgentId, Is.EqualTo("c"));
-        Assert.That((await _store.FindHostsAsync(new HostFilter(Profile: "rand-sl1", Level: "SL0", State: HostState.Failing))).Single().AgentId, Is.EqualTo("a"));
-        Assert.That(await _store.FindHostsAsync(new HostFilter(Level: "SL3")), Is.Empty);
     }
 
     [Test]
@@ -141,19 +108,6 @@ public abstract class DashboardStoreContractTests
         await _store.AddExportAsync(new string('1', 64), T0, "cli");
         await _store.AddExportAsync(new string('2', 64), T0.AddHours(1), "audrey");
         Assert.That(await _store.LastExportAsync(), Is.EqualTo(new string('2', 64)));
-    }
-
-    [Test]
-    public async Task WaiversAreListedOldestFirstAndDeletedOnce()
-    {
-        var later = new StoredWaiver(Guid.NewGuid(), "WG-2", "gpu-*", "vendor fix due", "ada", new DateOnly(2027, 1, 31), T0.AddHours(1));
-        var first = new StoredWaiver(Guid.NewGuid(), "WG-1", "alpha", "lab host", "bob", new DateOnly(2026, 12, 1), T0);
-        await _store.AddWaiverAsync(later);
-        await _store.AddWaiverAsync(first);
-        Assert.That(await _store.ListWaiversAsync(), Is.EqualTo(new[] { first, later }));
-        Assert.That(await _store.DeleteWaiverAsync(first.WaiverId), Is.True);
-        Assert.That(await _store.DeleteWaiverAsync(first.WaiverId), Is.False);
-        Assert.That(await _store.ListWaiversAsync(), Is.EqualTo(new[] { later }));
     }
 }
 

@@ -42,7 +42,10 @@ public sealed class DashboardWaiverTests
 
             var delete = await DashboardFleet.FormAsync(client, "/dashboard/waivers");
             Assert.That((await client.PostAsync($"/dashboard/waivers/{waiver.WaiverId}/delete", delete)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-            Assert.That(await _fleet.Aggregator.Store.ListWaiversAsync(), Is.Empty);
+            Assert.That((await _fleet.Aggregator.Store.ListWaiversAsync()).Single().WithdrawnAt, Is.Not.Null,
+                "withdrawn, not erased");
+            Assert.That(await client.GetStringAsync($"/dashboard/hosts/{_fleet.AgentIds["gpu-train-03"]}"),
+                Does.Not.Contain("<span class=\"status waived\">waived</span>"), "withdrawing it re-judges at once");
             var again = await DashboardFleet.FormAsync(client, "/dashboard/waivers");
             Assert.That((await client.PostAsync($"/dashboard/waivers/{waiver.WaiverId}/delete", again)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         }

@@ -1,4 +1,4 @@
-using WeightGuard.Aggregator.Dashboard;
+using WeightGuard.Aggregator.Judgement;
 
 namespace WeightGuard.Aggregator.Tests.Dashboard;
 
