@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Export;
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Tests.Dashboard;
 using WeightGuard.Aggregator.Waivers;
 using WeightGuard.Evidence;
@@ -90,7 +91,8 @@ public sealed class AuditLogTests(string database) : OnBothDatabases(database)
         Assert.That(problems.Single().Defect, Does.StartWith("row 4 (waiver.added ").And.Contain("does not match its content"));
     }
 
-    private static EvidenceExport Exporter(TestAggregator aggregator) => new(aggregator.Store, new JudgedCatalog(TestReports.Catalog, aggregator.Store),
+    private static EvidenceExport Exporter(TestAggregator aggregator) => new(aggregator.Store,
+        new FleetJudge(aggregator.Store, TestReports.Catalog, aggregator.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetJudge>.Instance),
         CatalogFiles.Embedded(typeof(EvidenceExport).Assembly), aggregator.Data, aggregator.Clock);
 
     private static BundleVerification Verify(TestAggregator aggregator, MemoryStream bundle)
