@@ -12,8 +12,11 @@ public static class ControlFixtures
     /// <summary>The outcomes every automated control's fixtures must include.</summary>
     public static readonly string[] Outcomes = ["pass", "fail"];
 
-    /// <summary>Whether a control judges host evidence (and so needs fixtures).</summary>
-    public static bool NeedsFixtures(ControlDefinition control) => control.Check.Kind != "manual";
+    /// <summary>
+    /// Whether a control needs host trees: it judges host evidence (not manual) and applies to Linux. Windows-only controls
+    /// are judged from CIM and the registry of the running host, which a directory tree cannot hold.
+    /// </summary>
+    public static bool NeedsFixtures(ControlDefinition control) => control.Check.Kind != "manual" && control.Platforms.Contains("linux");
 
     /// <summary>One error per automated control lacking a pass or fail tree under <paramref name="fixturesDirectory"/>.</summary>
     public static IReadOnlyList<CatalogError> Missing(Catalog catalog, string fixturesDirectory) => catalog.Controls.Values
