@@ -7,6 +7,7 @@ using WeightGuard.Collectors.Keys;
 using WeightGuard.Collectors.Platform.Egress;
 using WeightGuard.Collectors.Platform.Logging;
 using WeightGuard.Collectors.Platform.Patches;
+using WeightGuard.Collectors.Platform.Ports;
 using WeightGuard.Collectors.Platform.Ssh;
 using WeightGuard.Collectors.Platform.Sudo;
 using WeightGuard.Collectors.Platform;
@@ -116,10 +117,12 @@ public static class EvidenceCollector
         var egress = Try("egress", () => windows is null ? new EgressCollector(root, root.IsLive ? LiveRuleset.Find() : null).Collect() : WindowsFirewallCollector.Collect(windows.Cim));
         var patches = Try("patches", () => windows is null ? new PatchCollector(root, DateTimeOffset.UtcNow).Collect()
             : WindowsUpdateCollector.Collect(windows.Cim, windows.Registry, DateTimeOffset.UtcNow));
+        var ports = windows is null ? Try("ports", () => new PortCollector(root).Collect()) : null;
+        if (windows is not null) failures.Add(new CollectorFailure("ports", "removable media and DMA ports are not read on Windows"));
         return new Evidence
         {
             Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform, Tpm = tpm,
-            Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches,
+            Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches, Ports = ports,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

@@ -35,5 +35,6 @@ public static class CheckRegistry
         new AuditImmutableAndForwardedCheck(),
         new EgressDefaultDenyCheck(),
         new PatchesCurrentCheck(),
+        new RemovableMediaBlockedCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }
