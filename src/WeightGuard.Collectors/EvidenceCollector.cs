@@ -117,12 +117,14 @@ public static class EvidenceCollector
         var egress = Try("egress", () => windows is null ? new EgressCollector(root, root.IsLive ? LiveRuleset.Find() : null).Collect() : WindowsFirewallCollector.Collect(windows.Cim));
         var patches = Try("patches", () => windows is null ? new PatchCollector(root, DateTimeOffset.UtcNow).Collect()
             : WindowsUpdateCollector.Collect(windows.Cim, windows.Registry, DateTimeOffset.UtcNow));
+        progress?.Report("weight copies outside the weight paths");
+        var stray = Try("strayWeights", () => new StrayWeightCollector(root).Collect(options.WeightPaths, cancellation));
         var ports = windows is null ? Try("ports", () => new PortCollector(root).Collect()) : null;
         if (windows is not null) failures.Add(new CollectorFailure("ports", "removable media and DMA ports are not read on Windows"));
         return new Evidence
         {
             Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform, Tpm = tpm,
-            Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches, Ports = ports,
+            Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches, Ports = ports, StrayWeights = stray,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

@@ -36,5 +36,6 @@ public static class CheckRegistry
         new EgressDefaultDenyCheck(),
         new PatchesCurrentCheck(),
         new RemovableMediaBlockedCheck(),
+        new NoWeightCopiesOutsideCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }

@@ -36,6 +36,8 @@ public sealed record Evidence
     public PatchEvidence? Patches { get; init; }
     /// <summary>Removable media and DMA-capable ports (USB storage, usbguard, Thunderbolt, FireWire).</summary>
     public PortEvidence? Ports { get; init; }
+    /// <summary>Weight files outside the approved weight paths, where copies end up.</summary>
+    public StrayWeightEvidence? StrayWeights { get; init; }
     /// <summary>Domains whose collector failed or does not exist on this platform, with the reason.</summary>
     public IReadOnlyList<CollectorFailure> Failures { get; init; } = [];
 }
