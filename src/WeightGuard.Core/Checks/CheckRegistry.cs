@@ -37,5 +37,6 @@ public static class CheckRegistry
         new PatchesCurrentCheck(),
         new RemovableMediaBlockedCheck(),
         new NoWeightCopiesOutsideCheck(),
+        new AdminMfaCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }

@@ -38,6 +38,8 @@ public sealed record Evidence
     public PortEvidence? Ports { get; init; }
     /// <summary>Weight files outside the approved weight paths, where copies end up.</summary>
     public StrayWeightEvidence? StrayWeights { get; init; }
+    /// <summary>PAM authentication stacks of the services administrators sign in through.</summary>
+    public PamEvidence? Pam { get; init; }
     /// <summary>Domains whose collector failed or does not exist on this platform, with the reason.</summary>
     public IReadOnlyList<CollectorFailure> Failures { get; init; } = [];
 }
