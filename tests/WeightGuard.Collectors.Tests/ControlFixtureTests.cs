@@ -4,6 +4,7 @@ using WeightGuard.Core.Checks;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Reports;
 using WeightGuard.Testing;
+using WeightGuard.Tpm.Transport;
 using YamlDotNet.RepresentationModel;
 
 namespace WeightGuard.Collectors.Tests;
@@ -17,7 +18,7 @@ namespace WeightGuard.Collectors.Tests;
 /// <remarks>
 /// Git keeps neither owners nor modes, so a tree may have a manifest beside it (<c>ID/pass.yaml</c>): <c>base</c> (trees
 /// under <c>_base/</c> copied first), <c>copy</c> (directories of <c>tests/fixtures</c>, such as real nvidia-smi recordings, copied
-/// to host paths), <c>params</c> (check parameters a profile would set, e.g. <c>require-weights</c>), <c>weights</c> (the weight paths, default <c>/models</c>), <c>modes</c>,
+/// to host paths), <c>tpm: swtpm</c> (collect from the run's swtpm instead of no TPM), <c>params</c> (check parameters a profile would set, e.g. <c>require-weights</c>), <c>weights</c> (the weight paths, default <c>/models</c>), <c>modes</c>,
 /// <c>owners</c> (<c>uid:gid</c>) and <c>acl</c> (setfacl entries) by host path.
 /// </remarks>
 [NonParallelizable]
@@ -29,6 +30,9 @@ public class ControlFixtureTests
 
     public static IEnumerable<TestCaseData> Cases() => Catalog.Controls.Values.Where(ControlFixtures.NeedsFixtures)
         .SelectMany(c => ControlFixtures.Outcomes.Select(o => new TestCaseData(c.Id, o).SetName($"{c.Id} {o}s on its {o} tree")));
+
+    [OneTimeTearDown]
+    public void StopSimulator() => Swtpm.StopShared();
 
     [Test]
     public void EveryAutomatedLinuxControlHasAPassAndAFailTree() =>
@@ -55,7 +59,9 @@ public class ControlFixtureTests
         CopyTree(dir, tree.Root);
         Apply(tree, manifest);
 
-        var evidence = EvidenceCollector.Collect(new CollectionOptions(tree.HostRoot, manifest.Weights));
+        // a tree is not a running host and has no TPM, unless the manifest asks for the run's swtpm (with its EK certificates)
+        var tpm = manifest.Tpm == "swtpm" ? TpmSelector.Parse(Swtpm.Shared.Selector) : null;
+        var evidence = EvidenceCollector.Collect(new CollectionOptions(tree.HostRoot, manifest.Weights, Tpm: tpm));
         var control = Catalog.Controls[id];
         var check = CheckRegistry.ByKind[control.Check.Kind];
         var parameters = check.Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);
@@ -79,11 +85,11 @@ public class ControlFixtureTests
     }
 
     private sealed record FixtureManifest(IReadOnlyList<string> Base, IReadOnlyList<(string From, string To)> Copies, IReadOnlyList<string> Weights,
-        IReadOnlyDictionary<string, string> Modes, IReadOnlyDictionary<string, string> Owners, IReadOnlyDictionary<string, IReadOnlyList<string>> Acl, IReadOnlyDictionary<string, string> Params);
+        IReadOnlyDictionary<string, string> Modes, IReadOnlyDictionary<string, string> Owners, IReadOnlyDictionary<string, IReadOnlyList<string>> Acl, IReadOnlyDictionary<string, string> Params, string? Tpm);
 
     private static FixtureManifest Manifest(string path)
     {
-        if (!File.Exists(path)) return new FixtureManifest([], [], ["/models"], new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, string>());
+        if (!File.Exists(path)) return new FixtureManifest([], [], ["/models"], new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, string>(), null);
         var stream = new YamlStream();
         stream.Load(new StringReader(File.ReadAllText(path)));
         // a manifest of comments only (saying why the tree fails) is an empty one
@@ -99,7 +105,7 @@ public class ControlFixtureTests
             : [];
         return new FixtureManifest(List("base"), copies, weights.Count > 0 ? weights : ["/models"], Map("modes", n => ((YamlScalarNode)n).Value!),
             Map("owners", n => ((YamlScalarNode)n).Value!), Map<IReadOnlyList<string>>("acl", n => ((YamlSequenceNode)n).Children.Select(c => ((YamlScalarNode)c).Value!).ToList()),
-            Map("params", n => ((YamlScalarNode)n).Value!));
+            Map("params", n => ((YamlScalarNode)n).Value!), root.Children.TryGetValue("tpm", out var t) ? ((YamlScalarNode)t).Value : null);
     }
 
     /// <summary>Copies a fixture tree, keeping symbolic links as links.</summary>
