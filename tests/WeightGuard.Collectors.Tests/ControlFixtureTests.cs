@@ -28,12 +28,14 @@ public class ControlFixtureTests
     private static readonly Catalog Catalog = CatalogLoader.LoadDirectory(RepoPaths.Root).Catalog
         ?? throw new InvalidOperationException("the repository's catalogue does not load; run weightguard controls validate");
 
-    public static IEnumerable<TestCaseData> Cases() => Catalog.Controls.Values.Where(ControlFixtures.NeedsFixtures)
+    public static IEnumerable<TestCaseData> Cases() => Catalog.Controls.Values
+        .Where(c => ControlFixtures.NeedsFixtures(c) && !ControlFixtures.Pending(Fixtures).ContainsKey(c.Id))
         .SelectMany(c => ControlFixtures.Outcomes.Select(o => new TestCaseData(c.Id, o).SetName($"{c.Id} {o}s on its {o} tree")));
 
     [OneTimeTearDown]
     public void StopSimulator() => Swtpm.StopShared();
 
+    /// <summary>Every automated Linux control has both trees, except those listed in PENDING (which must lack them).</summary>
     [Test]
     public void EveryAutomatedLinuxControlHasAPassAndAFailTree() =>
         Assert.That(ControlFixtures.Missing(Catalog, Fixtures).Select(e => e.Message), Is.Empty);
