@@ -18,18 +18,8 @@ git archive "$BASE" | tar -x -C "$out/base-src"
 dotnet publish "$out/base-src/src/WeightGuard.Cli" -c Release -o "$out/base" >/dev/null
 dotnet publish src/WeightGuard.Cli -c Release -o "$out/head" >/dev/null
 
-measure() { # label, command...
-  local label=$1; shift
-  local times=() rss=0
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$out/t" "$@" >/dev/null 2>&1 || true
-    read -r secs kb < <(tail -n 1 "$out/t")
-    times+=("$secs"); [ "$kb" -gt "$rss" ] && rss=$kb
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  printf '%-44s median %6.2f s   peak RSS %6.1f MiB\n' "$label" "$median" "$(echo "$rss / 1024" | bc -l)"
-}
+source bench/scan/measure.sh
+
 
 measure "weightguard scan ($BASE)" "$out/base/weightguard" scan --format json
 measure "weightguard scan (working tree)" "$out/head/weightguard" scan --format json
