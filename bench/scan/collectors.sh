@@ -5,8 +5,8 @@
 #
 # Last run (2 shared cores, base ae2fffc, 3 runs): scan before 1.82 s / 67.4 MiB peak RSS; after 17.91 s / 90.9 MiB;
 # lynis audit system --quick in the same run 469.8 s / 82.0 MiB (one run).
-# The difference is the stray-weight search (WG-INV-002) walking /root and /home, which on this build machine hold
-# package caches of several hundred thousand files; its entry budget (1,000,000) bounds it but does not make it cheap.
+# The difference is the stray-weight search (WG-INV-002): on this build machine /root holds 251,540 entries (package
+# caches) and /tmp 16,426, all walked; its entry budget (1,000,000) bounds it but does not make it cheap.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BASE=${BASE:-$(git merge-base HEAD main)}
