@@ -23,18 +23,8 @@ if [ "${WG_AOT:-0}" = 1 ]; then
   bins+=("$out/aot/weightguard")
 fi
 
-measure() { # label, command...
-  local label=$1; shift
-  local times=() rss=0
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$out/t" "$@" >/dev/null 2>&1 || true
-    read -r secs kb < <(tail -n 1 "$out/t")
-    times+=("$secs"); [ "$kb" -gt "$rss" ] && rss=$kb
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  printf '%-44s median %6.2f s   peak RSS %6.1f MiB\n' "$label" "$median" "$(echo "$rss / 1024" | bc -l)"
-}
+source bench/scan/measure.sh
+
 
 for b in "${bins[@]}"; do measure "weightguard scan ($(basename "$(dirname "$b")"))" "$b" scan --format json; done
 if command -v lynis >/dev/null; then

@@ -35,6 +35,19 @@ internal static class CatalogSources
         return catalog;
     }
 
+    /// <summary>
+    /// The framework measure lists (from <c>DIR/frameworks/</c>, or the built-in ones), checked against the catalogue's
+    /// references. Problems are printed as <c>file:line: message</c>; null then.
+    /// </summary>
+    public static FrameworkSet? LoadFrameworks(string? directory, Catalog catalog, TextWriter stderr)
+    {
+        var sources = directory is null ? EmbeddedCatalog.Frameworks(typeof(CatalogSources).Assembly) : CatalogLoader.ReadAll(Path.Combine(directory, "frameworks"));
+        var (set, errors) = FrameworkLoader.Load(sources);
+        if (set is not null) errors = FrameworkLoader.CheckReferences(set, catalog);
+        foreach (var e in errors) stderr.WriteLine(e);
+        return errors.Count > 0 ? null : set;
+    }
+
     /// <summary>The catalogue shipped inside the binary.</summary>
     public static CatalogLoadResult LoadEmbedded() => EmbeddedCatalog.Load(typeof(CatalogSources).Assembly);
 

@@ -7,6 +7,7 @@ using WeightGuard.Collectors.Keys;
 using WeightGuard.Collectors.Platform.Egress;
 using WeightGuard.Collectors.Platform.Logging;
 using WeightGuard.Collectors.Platform.Patches;
+using WeightGuard.Collectors.Platform.Ports;
 using WeightGuard.Collectors.Platform.Ssh;
 using WeightGuard.Collectors.Platform.Sudo;
 using WeightGuard.Collectors.Platform;
@@ -107,19 +108,26 @@ public static class EvidenceCollector
         var gpu = Try("gpu", () => new NvidiaGpuCollector(root, NvidiaSmiQueries.For(root), users).Collect());
         progress?.Report("access paths, logging, egress and patches");
         var weightReaders = access?.Files.SelectMany(f => f.Readers).Select(r => r.Account) ?? [];
-        var ssh = Try("ssh", () => windows is null ? new SshCollector(root, users).Collect(weightReaders) : WindowsSshCollector.Collect(windows.ProgramData, windows.SshdExe));
         var privilege = windows is not null ? Try("privilege", () => LocalGroupCollector.Collect(windows.Cim))
             : accounts is null ? null : Try("privilege", () => new PrivilegeCollector(root, accounts).Collect());
         if (accounts is null && windows is null) failures.Add(new CollectorFailure("privilege", "the account database could not be read"));
+        // administrators' keys too, so the MFA control can see whether they are security keys
+        var keyAccounts = weightReaders.Concat(privilege?.RootEquivalent.Select(a => a.Account) ?? []);
+        var ssh = Try("ssh", () => windows is null ? new SshCollector(root, users).Collect(keyAccounts) : WindowsSshCollector.Collect(windows.ProgramData, windows.SshdExe));
+        var pam = windows is null ? Try("pam", () => new PamCollector(root).Collect()) : null;
         var logging = windows is null ? Try("logging", () => new LoggingCollector(root, processes).Collect()) : null;
         if (windows is not null) failures.Add(new CollectorFailure("logging", "the Windows audit policy and the SACLs on weight files are not read"));
         var egress = Try("egress", () => windows is null ? new EgressCollector(root, root.IsLive ? LiveRuleset.Find() : null).Collect() : WindowsFirewallCollector.Collect(windows.Cim));
         var patches = Try("patches", () => windows is null ? new PatchCollector(root, DateTimeOffset.UtcNow).Collect()
             : WindowsUpdateCollector.Collect(windows.Cim, windows.Registry, DateTimeOffset.UtcNow));
+        progress?.Report("weight copies outside the weight paths");
+        var stray = Try("strayWeights", () => new StrayWeightCollector(root).Collect(options.WeightPaths, cancellation));
+        var ports = windows is null ? Try("ports", () => new PortCollector(root).Collect()) : null;
+        if (windows is not null) failures.Add(new CollectorFailure("ports", "removable media and DMA ports are not read on Windows"));
         return new Evidence
         {
             Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform, Tpm = tpm,
-            Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches,
+            Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches, Ports = ports, StrayWeights = stray, Pam = pam,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

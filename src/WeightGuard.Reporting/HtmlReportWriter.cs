@@ -78,7 +78,9 @@ public sealed class HtmlReportWriter : IReportWriter
         var status = Statuses.Name(r.Status);
         s.Append("<article class=\"finding ").Append(status).Append("\"><h3><span class=\"badge\">").Append(status).Append("</span> ")
          .Append(E(r.ControlId)).Append(" — ").Append(E(r.Title)).Append("</h3><p class=\"meta\">Severity ").Append(r.Severity.ToString().ToLowerInvariant());
-        foreach (var (framework, clauses) in r.References) s.Append(" · ").Append(E(framework)).Append(' ').Append(E(string.Join(", ", clauses)));
+        if (r.Revision is { } revision) s.Append(" · revision ").Append(revision);
+        // each clause carries its document version, place and mapping status (direct, partial, derived)
+        foreach (var (framework, clauses) in r.References) s.Append(" · ").Append(E(framework)).Append(": ").Append(E(string.Join("; ", clauses)));
         s.Append("</p><p>").Append(E(r.Message)).Append("</p>");
         if (r.Waiver is { } w)
             s.Append("<p class=\"waiver\">Waiver by ").Append(E(w.Approver)).Append(w.Expired ? ", expired " : ", valid until ")

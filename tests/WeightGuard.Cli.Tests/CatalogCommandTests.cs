@@ -52,7 +52,9 @@ public class CatalogCommandTests
     {
         var (code, stdout, _) = WeightGuardProcess.Run("controls", "show", "WG-ACL-004");
         Assert.That(code, Is.Zero);
-        Assert.That(stdout, Does.Contain("No human can read weights directly").And.Contain("rand: SL3").And.Contain("rand-sl3"));
+        Assert.That(stdout, Does.Contain("No human can read weights directly")
+            .And.Contain("rand: RAND RR-A2849-1 (2024) table 6.3, weight access: SL3 (direct)").And.Contain("rand-sl3")
+            .And.Contain("how to check by hand: ").And.Contain("revision: 1"));
     }
 
     [Test]

@@ -74,7 +74,7 @@ public class CatalogLoaderTests
 
     [Test]
     public void UnknownKeyIsRejectedWithItsLine() =>
-        AssertSingleError(Load([Control("WG-ACL-001", extra: "colour: blue")], []), "controls/WG-ACL-001.yaml:17", "unknown key 'colour'");
+        AssertSingleError(Load([Control("WG-ACL-001", extra: "colour: blue")], []), "controls/WG-ACL-001.yaml:20", "unknown key 'colour'");
 
     [Test]
     public void DuplicateIdsAreRejected()
@@ -108,9 +108,54 @@ public class CatalogLoaderTests
     [Test]
     public void BadRandAndDsitReferencesAreRejected()
     {
-        AssertSingleError(Load([Control("WG-ACL-001", rand: "SL9")], []), "controls/WG-ACL-001.yaml:15", "rand reference 'SL9'");
-        var dsit = Control("WG-ACL-001") with { Text = Control("WG-ACL-001").Text.Replace("nist-800-53: [AC-3]", "dsit: [P99]") };
-        AssertSingleError(Load([dsit], []), "controls/WG-ACL-001.yaml:16", "dsit reference 'P99'");
+        AssertSingleError(Load([Control("WG-ACL-001", rand: "SL9")], []), "controls/WG-ACL-001.yaml:16", "rand level 'SL9' must be SL1 to SL5");
+        var dsit = Control("WG-ACL-001") with
+        {
+            Text = Control("WG-ACL-001").Text.Replace("framework: nist-800-53, source: \"NIST SP 800-53r5\", place: AC-3, measure: AC-3", "framework: dsit, source: \"DSIT CoP\", place: P99, measure: P99"),
+        };
+        AssertSingleError(Load([dsit], []), "controls/WG-ACL-001.yaml:17", "dsit measure 'P99'");
+    }
+
+    [TestCase("mapping: partial}", "}", "missing required key 'mapping'")]
+    [TestCase("mapping: partial}", "mapping: close}", "mapping 'close' must be direct, partial or derived")]
+    [TestCase("mapping: partial}", "mapping: derived}", "a derived reference needs 'why'")]
+    [TestCase("place: AC-3, ", "", "missing required key 'place'")]
+    [TestCase("source: \"NIST SP 800-53r5\", ", "", "missing required key 'source'")]
+    [TestCase("framework: nist-800-53", "framework: cobit", "unknown framework 'cobit'")]
+    public void AReferenceWithoutItsVersionPlaceOrMappingStatusIsRejected(string from, string to, string message)
+    {
+        var c = Control("WG-ACL-001");
+        AssertSingleError(Load([c with { Text = c.Text.Replace(from, to) }], []), "controls/WG-ACL-001.yaml:17", message);
+    }
+
+    [Test]
+    public void TheOldReferenceMapIsRejectedWithTheNewShapeNamed()
+    {
+        var c = Control("WG-ACL-001");
+        var text = c.Text[..c.Text.IndexOf("references:", StringComparison.Ordinal)] + "references:\n  rand: [SL1]\nseverity-justification: x\nrevision: 1\n";
+        AssertSingleError(Load([c with { Text = text }], []), "controls/WG-ACL-001.yaml:16", "'references' must be a list of {framework, source, place, measure, mapping}");
+    }
+
+    [TestCase("  text: Look at it by hand.\n", "", "missing required key 'text'")]
+    [TestCase("severity-justification: Tests need one.\n", "", "missing required key 'severity-justification'")]
+    [TestCase("revision: 1", "revision: 0", "revision '0' must be a whole number from 1")]
+    [TestCase("revision: 1", "revision: two", "revision 'two' must be a whole number from 1")]
+    public void AControlWithoutCheckTextSeverityJustificationOrRevisionIsRejected(string from, string to, string message)
+    {
+        var c = Control("WG-ACL-001");
+        var result = Load([c with { Text = c.Text.Replace(from, to) }], []);
+        Assert.That(result.Catalog, Is.Null);
+        Assert.That(result.Errors.Select(e => e.Message), Has.Some.Contains(message));
+    }
+
+    [Test]
+    public void ReferencesReachReportsWithVersionPlaceAndMappingStatus()
+    {
+        var control = Load([Control("WG-ACL-001", rand: "SL2")], []).Catalog!.Controls["WG-ACL-001"];
+        Assert.That(control.References["rand"], Is.EqualTo(new[] { "RAND RR-A2849-1 (2024) table 6.1: SL2 (direct)" }));
+        Assert.That(control.References["nist-800-53"], Is.EqualTo(new[] { "NIST SP 800-53r5 AC-3 (partial)" }));
+        Assert.That(control.RandLevel, Is.EqualTo(2));
+        Assert.That((control.Revision, control.AuditCheck), Is.EqualTo((1, "Look at it by hand.")));
     }
 
     [Test]

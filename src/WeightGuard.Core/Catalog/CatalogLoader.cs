@@ -17,11 +17,12 @@ public sealed record CatalogLoadResult(Catalog? Catalog, IReadOnlyList<CatalogEr
 /// </summary>
 public static partial class CatalogLoader
 {
-    private static readonly string[] ControlKeys = ["id", "title", "domain", "description", "rationale", "severity", "check", "remediation", "platforms", "references"];
+    private static readonly string[] ControlKeys = ["id", "title", "domain", "description", "rationale", "severity", "severity-justification", "revision", "check", "remediation", "platforms", "references"];
     private static readonly string[] ProfileKeys = ["id", "title", "description", "extends", "controls", "params"];
     private static readonly string[] WaiverKeys = ["control", "hosts", "labels", "justification", "approver", "expires", "recorded", "withdrawn", "id"];
     private static readonly string[] Frameworks = ["rand", "ncsc", "dsit", "nist-800-53", "cis", "iso-27001"];
     private static readonly string[] PlatformNames = ["linux", "windows"];
+    private static readonly string[] ReferenceKeys = ["framework", "source", "place", "measure", "level", "mapping", "why", "note"];
 
     /// <summary>
     /// Loads a catalogue directory holding <c>controls/</c>, <c>profiles/</c> and optionally <c>waivers/</c>. A file that
@@ -132,8 +133,13 @@ public static partial class CatalogLoader
         Severity severity = default;
         if (severityText is not null && !TryParseSeverity(severityText, out severity))
             r.Error(e["severity"], $"severity '{severityText}' must be low, medium, high or critical");
+        var severityJustification = r.Scalar(e, "severity-justification", root);
+        var revisionText = r.Scalar(e, "revision", root);
+        var revision = 0;
+        if (revisionText is not null && (!int.TryParse(revisionText, NumberStyles.None, CultureInfo.InvariantCulture, out revision) || revision < 1))
+            r.Error(e["revision"], $"revision '{revisionText}' must be a whole number from 1");
 
-        var check = ReadCheck(r, e, root);
+        var (check, auditCheck) = ReadCheck(r, e, root);
         Remediation? remediation = null;
         if (r.Map(e, "remediation", root) is { } remNode)
         {
@@ -148,25 +154,17 @@ public static partial class CatalogLoader
         if (platforms?.Contains("windows") == true && remediation is { Windows: null })
             r.Error(e["remediation"], "a control for windows needs remediation.windows");
 
-        var references = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        if (r.Map(e, "references", root) is { } refNode)
-        {
-            foreach (var (key, values) in r.Entries(refNode, Frameworks))
-                if (r.StringList(values, key) is { } list)
-                {
-                    references[key] = list;
-                    foreach (var v in list)
-                        if (key == "rand" && RandLevels.Parse(v) is null) r.Error(values, $"rand reference '{v}' must be SL1 to SL5");
-                        else if (key == "dsit" && !DsitReference().IsMatch(v)) r.Error(values, $"dsit reference '{v}' must be a principle P1 to P13 or a provision number such as 5.4.2");
-                }
-            if (references.Count == 0) r.Error(refNode, "a control needs at least one framework reference");
-        }
+        var citations = new List<FrameworkReference>();
+        if (!e.TryGetValue("references", out var refNode)) r.Error(root, "missing required key 'references'");
+        else if (refNode is YamlSequenceNode refList) citations = ReadReferences(r, refList);
+        else r.Error(refNode, "'references' must be a list of {framework, source, place, measure, mapping} (with 'why' when the mapping is derived)");
 
         if (errors.Count > before) return null;
         return new ControlDefinition
         {
             Id = id!, Title = title!, Domain = domain!, Description = description!, Rationale = rationale!, Severity = severity,
-            Check = check!, Remediation = remediation!, Platforms = platforms!, References = references, Source = r.At(root),
+            SeverityJustification = severityJustification!, Revision = revision, Check = check!, AuditCheck = auditCheck!,
+            Remediation = remediation!, Platforms = platforms!, Citations = citations, Source = r.At(root),
         };
     }
 
@@ -176,16 +174,68 @@ public static partial class CatalogLoader
         return Enum.IsDefined(severity);
     }
 
-    private static CheckSpec? ReadCheck(YamlNodeReader r, Dictionary<string, YamlNode> e, YamlMappingNode root)
+    /// <summary>
+    /// Reads the reference list: each item names its framework, the document with its version (<c>source</c>), the exact
+    /// <c>place</c>, the <c>measure</c> it evidences, and a <c>mapping</c> status; a derived mapping says <c>why</c>.
+    /// </summary>
+    private static List<FrameworkReference> ReadReferences(YamlNodeReader r, YamlSequenceNode list)
     {
-        if (r.Map(e, "check", root) is not { } node) return null;
-        var ce = r.Entries(node, "kind", "params");
+        var result = new List<FrameworkReference>();
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode map) { r.Error(item, "each reference must be a mapping with framework, source, place, measure and mapping"); continue; }
+            var re = r.Entries(map, ReferenceKeys);
+            var framework = r.Scalar(re, "framework", map);
+            var source = r.Scalar(re, "source", map);
+            var place = r.Scalar(re, "place", map);
+            var measure = r.Scalar(re, "measure", map);
+            var mappingText = r.Scalar(re, "mapping", map);
+            var why = r.Scalar(re, "why", map, required: false);
+            var note = r.Scalar(re, "note", map, required: false);
+            var levelText = r.Scalar(re, "level", map, required: framework == "rand");
+            if (framework is not null && !Frameworks.Contains(framework))
+                r.Error(re["framework"], $"unknown framework '{framework}' (known: {string.Join(", ", Frameworks)})");
+            MappingStatus mapping = default;
+            if (mappingText is not null && !TryParseMapping(mappingText, out mapping))
+                r.Error(re["mapping"], $"mapping '{mappingText}' must be direct, partial or derived");
+            if (mappingText is not null && mapping == MappingStatus.Derived && why is null)
+                r.Error(map, "a derived reference needs 'why': one sentence on what the measure implies on a host");
+            int? level = null;
+            if (levelText is not null)
+            {
+                if (framework != "rand") r.Error(re["level"], "'level' belongs to rand references only");
+                else if (RandLevels.Parse(levelText) is { } l) level = l;
+                else r.Error(re["level"], $"rand level '{levelText}' must be SL1 to SL5");
+            }
+            if (framework == "dsit" && measure is not null && !DsitReference().IsMatch(measure))
+                r.Error(re["measure"], $"dsit measure '{measure}' must be a principle P1 to P13 or a provision number such as 5.4.2");
+            if (framework is null || source is null || place is null || measure is null || mappingText is null) continue;
+            result.Add(new FrameworkReference
+            {
+                Framework = framework, Source = source, Place = place, Measure = measure, Level = level, Mapping = mapping, Why = why, Note = note,
+            });
+        }
+        if (result.Count == 0 && list.Children.Count == 0) r.Error(list, "a control needs at least one framework reference");
+        return result;
+    }
+
+    private static bool TryParseMapping(string text, out MappingStatus mapping)
+    {
+        mapping = text switch { "direct" => MappingStatus.Direct, "partial" => MappingStatus.Partial, "derived" => MappingStatus.Derived, _ => (MappingStatus)(-1) };
+        return Enum.IsDefined(mapping);
+    }
+
+    private static (CheckSpec? Check, string? AuditCheck) ReadCheck(YamlNodeReader r, Dictionary<string, YamlNode> e, YamlMappingNode root)
+    {
+        if (r.Map(e, "check", root) is not { } node) return (null, null);
+        var ce = r.Entries(node, "kind", "params", "text");
+        var text = r.Scalar(ce, "text", node);
         var kind = r.Scalar(ce, "kind", node);
-        if (kind is null) return null;
+        if (kind is null) return (null, text);
         if (!CheckRegistry.ByKind.TryGetValue(kind, out var check))
         {
             r.Error(ce["kind"], $"unknown check kind '{kind}' (known: {string.Join(", ", CheckRegistry.ByKind.Keys.Order(StringComparer.Ordinal))})");
-            return null;
+            return (null, text);
         }
         var values = new Dictionary<string, ParamValue>(StringComparer.Ordinal);
         if (r.Map(ce, "params", node, required: false) is { } paramNode)
@@ -197,7 +247,7 @@ public static partial class CatalogLoader
             foreach (var (k, v) in values) effective[k] = v;
             foreach (var problem in validating.Validate(effective)) r.Error(node, problem);
         }
-        return new CheckSpec(kind, values);
+        return (new CheckSpec(kind, values), text);
     }
 
     private static bool CheckParam(YamlNodeReader r, ICheck check, string name, ParamValue value, YamlNode at)

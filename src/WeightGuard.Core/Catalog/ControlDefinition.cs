@@ -40,15 +40,27 @@ public sealed record ControlDefinition
     public required Remediation Remediation { get; init; }
     /// <summary>Platforms the control applies to (<c>linux</c>, <c>windows</c>).</summary>
     public required IReadOnlyList<string> Platforms { get; init; }
-    /// <summary>Framework clauses it answers, keyed by framework (rand, ncsc, dsit, nist-800-53).</summary>
-    public required IReadOnlyDictionary<string, IReadOnlyList<string>> References { get; init; }
+    /// <summary>How an auditor verifies the control by hand, commands included.</summary>
+    public required string AuditCheck { get; init; }
+    /// <summary>Why the control has its severity.</summary>
+    public required string SeverityJustification { get; init; }
+    /// <summary>Changes whenever the control's logic changes; reports carry it so old and new verdicts are not confused.</summary>
+    public required int Revision { get; init; }
+    /// <summary>The framework clauses it answers, each with its document version, place and mapping status.</summary>
+    public required IReadOnlyList<FrameworkReference> Citations { get; init; }
+    /// <summary>
+    /// The clauses as reports show them, keyed by framework (rand, ncsc, dsit, nist-800-53): one
+    /// <see cref="FrameworkReference.Display"/> string per reference.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> References => field ??= new SortedDictionary<string, IReadOnlyList<string>>(
+        Citations.GroupBy(c => c.Framework, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(c => c.Display).ToList(), StringComparer.Ordinal),
+        StringComparer.Ordinal);
     /// <summary>Where it was defined.</summary>
     public required SourceLocation Source { get; init; }
 
     /// <summary>The lowest RAND security level (1–5) that requires this control, or null when it names none.</summary>
-    public int? RandLevel => References.TryGetValue("rand", out var levels)
-        ? levels.Select(RandLevels.Parse).Where(l => l is not null).Min()
-        : null;
+    public int? RandLevel => Citations.Where(c => c.Framework == "rand").Select(c => c.Level).Min();
 }
 
 /// <summary>RAND security levels as written in references and summaries (<c>SL0</c>–<c>SL5</c>).</summary>

@@ -11,6 +11,9 @@ internal sealed class YamlNodeReader(string file, List<CatalogError> errors)
 {
     public string File { get; } = file;
 
+    /// <summary>How many errors have been collected so far (this file's and others'), to tell whether a read added any.</summary>
+    public int ErrorCount => errors.Count;
+
     public SourceLocation At(YamlNode node) => new(File, (int)node.Start.Line);
 
     public void Error(YamlNode node, string message) => errors.Add(new CatalogError(At(node), message));

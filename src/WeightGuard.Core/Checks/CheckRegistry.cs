@@ -35,5 +35,8 @@ public static class CheckRegistry
         new AuditImmutableAndForwardedCheck(),
         new EgressDefaultDenyCheck(),
         new PatchesCurrentCheck(),
+        new RemovableMediaBlockedCheck(),
+        new NoWeightCopiesOutsideCheck(),
+        new AdminMfaCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }

@@ -34,6 +34,12 @@ public sealed record Evidence
     public EgressEvidence? Egress { get; init; }
     /// <summary>Pending security updates from the package manager's metadata.</summary>
     public PatchEvidence? Patches { get; init; }
+    /// <summary>Removable media and DMA-capable ports (USB storage, usbguard, Thunderbolt, FireWire).</summary>
+    public PortEvidence? Ports { get; init; }
+    /// <summary>Weight files outside the approved weight paths, where copies end up.</summary>
+    public StrayWeightEvidence? StrayWeights { get; init; }
+    /// <summary>PAM authentication stacks of the services administrators sign in through.</summary>
+    public PamEvidence? Pam { get; init; }
     /// <summary>Domains whose collector failed or does not exist on this platform, with the reason.</summary>
     public IReadOnlyList<CollectorFailure> Failures { get; init; } = [];
 }

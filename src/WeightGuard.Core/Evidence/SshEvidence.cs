@@ -11,7 +11,7 @@ public sealed record SshEvidence
     public IReadOnlyList<SshSetting> Settings { get; init; } = [];
     /// <summary>Match blocks that change a security-relevant keyword for some connections.</summary>
     public IReadOnlyList<SshMatchBlock> MatchBlocks { get; init; } = [];
-    /// <summary>authorized_keys files of root and of the accounts that can read weights.</summary>
+    /// <summary>authorized_keys files of root, of the accounts that can read weights and of root-equivalent accounts.</summary>
     public IReadOnlyList<AuthorizedKeysFile> AuthorizedKeys { get; init; } = [];
     /// <summary>Why the configuration could not be resolved (sshd would refuse it too), or null.</summary>
     public string? ConfigError { get; init; }

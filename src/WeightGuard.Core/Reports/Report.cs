@@ -56,8 +56,13 @@ public sealed record ControlResult
     public required string Message { get; init; }
     /// <summary>JSON pointers into this report's evidence.</summary>
     public required IReadOnlyList<string> Evidence { get; init; }
-    /// <summary>Framework clauses the control answers.</summary>
+    /// <summary>
+    /// Framework clauses the control answers, by framework: each names the document version, the place and the mapping
+    /// status, e.g. <c>RAND RR-A2849-1 (2024) table 6.3: SL3 (derived)</c>.
+    /// </summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> References { get; init; }
+    /// <summary>The control's revision when it was judged (changes with the control's logic); null in reports made before revisions.</summary>
+    public int? Revision { get; init; }
     /// <summary>How to fix it on this host's platform; null when it passed.</summary>
     public string? Remediation { get; init; }
     /// <summary>The waiver that applied or that was ignored because it had expired; null when none matched.</summary>

@@ -4,7 +4,7 @@ using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Platform.Ssh;
 
-/// <summary>Collects the effective sshd configuration and the authorized_keys of root and of the accounts that can read weights.</summary>
+/// <summary>Collects the effective sshd configuration and the authorized_keys of root and of the accounts it is given (those that can read weights, and administrators).</summary>
 /// <param name="root">The host root.</param>
 /// <param name="accounts">The host's accounts (for home directories).</param>
 public sealed class SshCollector(HostRoot root, AccountDatabase accounts)

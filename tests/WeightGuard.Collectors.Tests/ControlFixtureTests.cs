@@ -1,0 +1,124 @@
+using System.Text.Json;
+using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Checks;
+using WeightGuard.Core.Evaluation;
+using WeightGuard.Core.Reports;
+using WeightGuard.Testing;
+using WeightGuard.Tpm.Transport;
+using YamlDotNet.RepresentationModel;
+
+namespace WeightGuard.Collectors.Tests;
+
+/// <summary>
+/// Every automated control of the catalogue against its own host trees: <c>tests/fixtures/controls/ID/pass/</c> must
+/// pass and <c>ID/fail/</c> must fail, with evidence collected from the tree exactly as <c>weightguard scan --root</c>
+/// collects it. Manual controls judge no host and have no trees; Windows-only controls are judged from CIM and the
+/// registry of the running host, which no tree holds (see <see cref="ControlFixtures.NeedsFixtures"/>).
+/// </summary>
+/// <remarks>
+/// Git keeps neither owners nor modes, so a tree may have a manifest beside it (<c>ID/pass.yaml</c>): <c>base</c> (trees
+/// under <c>_base/</c> copied first), <c>copy</c> (directories of <c>tests/fixtures</c>, such as real nvidia-smi recordings, copied
+/// to host paths), <c>tpm: swtpm</c> (collect from the run's swtpm instead of no TPM), <c>params</c> (check parameters a profile would set, e.g. <c>require-weights</c>), <c>weights</c> (the weight paths, default <c>/models</c>), <c>modes</c>,
+/// <c>owners</c> (<c>uid:gid</c>) and <c>acl</c> (setfacl entries) by host path.
+/// </remarks>
+[NonParallelizable]
+public class ControlFixtureTests
+{
+    private static readonly string Fixtures = Path.Combine(RepoPaths.Root, ControlFixtures.RepositoryPath);
+    private static readonly Catalog Catalog = CatalogLoader.LoadDirectory(RepoPaths.Root).Catalog
+        ?? throw new InvalidOperationException("the repository's catalogue does not load; run weightguard controls validate");
+
+    public static IEnumerable<TestCaseData> Cases() => Catalog.Controls.Values
+        .Where(c => ControlFixtures.NeedsFixtures(c) && !ControlFixtures.Pending(Fixtures).ContainsKey(c.Id))
+        .SelectMany(c => ControlFixtures.Outcomes.Select(o => new TestCaseData(c.Id, o).SetName($"{c.Id} {o}s on its {o} tree")));
+
+    [OneTimeTearDown]
+    public void StopSimulator() => Swtpm.StopShared();
+
+    /// <summary>Every automated Linux control has both trees, except those listed in PENDING (which must lack them).</summary>
+    [Test]
+    public void EveryAutomatedLinuxControlHasAPassAndAFailTree() =>
+        Assert.That(ControlFixtures.Missing(Catalog, Fixtures).Select(e => e.Message), Is.Empty);
+
+    [TestCaseSource(nameof(Cases))]
+    public void ControlJudgesItsTree(string id, string outcome)
+    {
+        var dir = Path.Combine(Fixtures, id, outcome);
+        if (!Directory.Exists(dir)) Assert.Fail($"{id} has no {outcome} tree at {dir}");
+        HostTree.RequireRoot();
+        using var tree = new HostTree();
+        var manifest = Manifest(Path.Combine(Fixtures, id, outcome + ".yaml"));
+        foreach (var b in manifest.Base)
+        {
+            CopyTree(Path.Combine(Fixtures, "_base", b), tree.Root);
+            Apply(tree, Manifest(Path.Combine(Fixtures, "_base", b + ".yaml")));
+        }
+        foreach (var (from, to) in manifest.Copies)
+        {
+            Directory.CreateDirectory(tree.Local(to));
+            CopyTree(Path.Combine(RepoPaths.Fixtures, from), tree.Local(to));
+        }
+        CopyTree(dir, tree.Root);
+        Apply(tree, manifest);
+
+        // a tree is not a running host and has no TPM, unless the manifest asks for the run's swtpm (with its EK certificates)
+        var tpm = manifest.Tpm == "swtpm" ? TpmSelector.Parse(Swtpm.Shared.Selector) : null;
+        var evidence = EvidenceCollector.Collect(new CollectionOptions(tree.HostRoot, manifest.Weights, Tpm: tpm));
+        var control = Catalog.Controls[id];
+        var check = CheckRegistry.ByKind[control.Check.Kind];
+        var parameters = check.Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);
+        foreach (var (name, value) in control.Check.Params) parameters[name] = value;
+        foreach (var (name, value) in manifest.Params) parameters[name] = ParamValue.Of(value);
+        var result = check.Evaluate(new CheckContext(evidence, parameters,
+            new Lazy<JsonElement>(() => JsonSerializer.SerializeToElement(evidence, WeightGuardJsonContext.Default.Evidence))));
+        Assert.That(result.Status, Is.EqualTo(outcome == "pass" ? ControlStatus.Pass : ControlStatus.Fail), $"{id} on {dir}: {result.Message}");
+    }
+
+    private static void Apply(HostTree tree, FixtureManifest manifest)
+    {
+        foreach (var (path, mode) in manifest.Modes) File.SetUnixFileMode(tree.Local(path), HostTree.Octal(mode));
+        foreach (var (path, owner) in manifest.Owners)
+        {
+            var (code, _, err) = ExternalTool.Run("chown", ["-h", owner, tree.Local(path)]);
+            Assert.That(code, Is.Zero, err);
+        }
+        foreach (var (path, entries) in manifest.Acl)
+            foreach (var entry in entries) tree.Acl(path, entry);
+    }
+
+    private sealed record FixtureManifest(IReadOnlyList<string> Base, IReadOnlyList<(string From, string To)> Copies, IReadOnlyList<string> Weights,
+        IReadOnlyDictionary<string, string> Modes, IReadOnlyDictionary<string, string> Owners, IReadOnlyDictionary<string, IReadOnlyList<string>> Acl, IReadOnlyDictionary<string, string> Params, string? Tpm);
+
+    private static FixtureManifest Manifest(string path)
+    {
+        if (!File.Exists(path)) return new FixtureManifest([], [], ["/models"], new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, string>(), null);
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(path)));
+        // a manifest of comments only (saying why the tree fails) is an empty one
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) root = new YamlMappingNode();
+        IReadOnlyList<string> List(string key) => root.Children.TryGetValue(key, out var n) ? ((YamlSequenceNode)n).Children.Select(c => ((YamlScalarNode)c).Value!).ToList() : [];
+        Dictionary<string, T> Map<T>(string key, Func<YamlNode, T> read) => root.Children.TryGetValue(key, out var n)
+            ? ((YamlMappingNode)n).Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => read(kv.Value))
+            : [];
+        var weights = List("weights");
+        // copy: [[FROM, TO], ...]: a directory of tests/fixtures (e.g. a real nvidia-smi recording) copied to a host path, in order
+        var copies = root.Children.TryGetValue("copy", out var c)
+            ? ((YamlSequenceNode)c).Children.Select(pair => ((YamlSequenceNode)pair).Children.Select(x => ((YamlScalarNode)x).Value!).ToList()).Select(p => (p[0], p[1])).ToList()
+            : [];
+        return new FixtureManifest(List("base"), copies, weights.Count > 0 ? weights : ["/models"], Map("modes", n => ((YamlScalarNode)n).Value!),
+            Map("owners", n => ((YamlScalarNode)n).Value!), Map<IReadOnlyList<string>>("acl", n => ((YamlSequenceNode)n).Children.Select(c => ((YamlScalarNode)c).Value!).ToList()),
+            Map("params", n => ((YamlScalarNode)n).Value!), root.Children.TryGetValue("tpm", out var t) ? ((YamlScalarNode)t).Value : null);
+    }
+
+    /// <summary>Copies a fixture tree, keeping symbolic links as links.</summary>
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos("*", SearchOption.TopDirectoryOnly))
+        {
+            var target = Path.Combine(to, entry.Name);
+            if (entry.LinkTarget is { } link) File.CreateSymbolicLink(target, link);
+            else if (entry is DirectoryInfo d) { Directory.CreateDirectory(target); CopyTree(d.FullName, target); }
+            else File.Copy(entry.FullName, target, overwrite: true);
+        }
+    }
+}
