@@ -1,3 +1,4 @@
+using WeightGuard.Core.Inputs;
 using WeightGuard.Core.Evidence;
 
 namespace WeightGuard.Collectors.Platform;
@@ -9,7 +10,7 @@ namespace WeightGuard.Collectors.Platform;
 public sealed class PamCollector(HostRoot root)
 {
     private static readonly string[] Services = ["sshd", "sudo", "login", "su"];
-    private const int MaxDepth = 8, MaxBytes = 1 << 20, MaxModules = 1000;
+    private const int MaxDepth = 8, MaxModules = 1000;
 
     /// <summary>Collects the stacks of the services that exist.</summary>
     public PamEvidence Collect()
@@ -35,7 +36,7 @@ public sealed class PamCollector(HostRoot root)
             return;
         }
         string? text;
-        try { text = root.ReadText(path, MaxBytes); }
+        try { text = root.ReadText(path, InputKind.ConfigFile); }
         catch (Exception e) when (e is UnauthorizedAccessException or InvalidDataException) { errors.Add(new PathError(path, e.Message)); return; }
         if (text is null) { errors.Add(new PathError(path, "included file does not exist")); return; }
         var lines = text.Split('\n');

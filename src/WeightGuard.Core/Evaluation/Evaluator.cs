@@ -127,6 +127,7 @@ public static class Evaluator
         {
             ControlId = control.Id,
             Title = control.Title,
+            Revision = control.Revision,
             Status = status,
             Severity = control.Severity,
             Message = message,

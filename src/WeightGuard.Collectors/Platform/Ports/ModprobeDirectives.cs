@@ -1,3 +1,5 @@
+using WeightGuard.Core.Inputs;
+
 namespace WeightGuard.Collectors.Platform.Ports;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace WeightGuard.Collectors.Platform.Ports;
 internal static class ModprobeDirectives
 {
     private static readonly string[] Directories = ["/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d"];
-    private const int MaxFiles = 500, MaxBytes = 1 << 20;
+    private const int MaxFiles = 500;
 
     /// <summary>Where <paramref name="module"/> is kept from loading (<c>file:line</c>), or null: a blacklist (no autoload on device insertion) or an install command that does nothing.</summary>
     public static string? BlockedBy(HostRoot root, string module)
@@ -15,7 +17,7 @@ internal static class ModprobeDirectives
         var name = Normalise(module);
         foreach (var file in Directories.SelectMany(d => HostGlob.Expand(root, d + "/*.conf")).Take(MaxFiles))
         {
-            var text = root.ReadText(file, MaxBytes) ?? "";
+            var text = root.ReadText(file, InputKind.ConfigFile) ?? "";
             var lines = text.Split('\n');
             for (var i = 0; i < lines.Length; i++)
             {

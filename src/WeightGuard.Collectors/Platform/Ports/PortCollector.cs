@@ -1,3 +1,4 @@
+using WeightGuard.Core.Inputs;
 using WeightGuard.Core.Evidence;
 
 namespace WeightGuard.Collectors.Platform.Ports;
@@ -21,7 +22,7 @@ public sealed class PortCollector(HostRoot root)
             UsbGuardEnforcing = usbGuard,
             UsbGuardReason = reason,
             Thunderbolt = HostGlob.Expand(root, "/sys/bus/thunderbolt/devices/domain*", directories: true)
-                .Select(d => new ThunderboltDomain(Path.GetFileName(d), (root.ReadText(d + "/security", 256) ?? "unknown").Trim()))
+                .Select(d => new ThunderboltDomain(Path.GetFileName(d), (root.ReadText(d + "/security", InputKind.SystemFile) ?? "unknown").Trim()))
                 .OrderBy(d => d.Name, StringComparer.Ordinal).ToList(),
             FireWireLoaded = FireWireModules.Where(m => Directory.Exists(root.Resolve("/sys/module/" + m))).ToList(),
         };
@@ -30,7 +31,7 @@ public sealed class PortCollector(HostRoot root)
     /// <summary>usbguard enforces when it starts at boot and devices no rule names are blocked (its default).</summary>
     private (bool Enforcing, string? Reason) UsbGuard()
     {
-        var conf = root.ReadText("/etc/usbguard/usbguard-daemon.conf", 1 << 20);
+        var conf = root.ReadText("/etc/usbguard/usbguard-daemon.conf", InputKind.ConfigFile);
         if (conf is null) return (false, "usbguard is not installed (/etc/usbguard/usbguard-daemon.conf not found)");
         if (HostGlob.Expand(root, "/etc/systemd/system/*.wants/usbguard.service").Count == 0) return (false, "usbguard.service is not enabled");
         var policy = conf.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("ImplicitPolicyTarget=", StringComparison.Ordinal));
