@@ -217,7 +217,7 @@ public sealed class FleetJudgementTests(string database)
         Assert.That(Rand(await ListedAsync(agent.AgentId!)), Is.EqualTo("SL5/SL0/4"), "every automated control passes; four manual controls unattested");
 
         using var auditor = _aggregator.Client(bearer: await TokenAsync(Roles.Auditor, "audrey auditor"));
-        var mfa = await AttestAsync(auditor, "WG-MFA-001", now.AddDays(30).ToString("yyyy-MM-dd"));
+        var ir = await AttestAsync(auditor, "WG-IR-001", now.AddDays(30).ToString("yyyy-MM-dd"));
         Assert.That(Rand(await ListedAsync(agent.AgentId!)), Is.EqualTo("SL5/SL1/3"), "at once, without a new report");
         _aggregator.Clock.Advance(TimeSpan.FromSeconds(1));
         await AttestAsync(auditor, "WG-KMS-001", now.AddHours(1).ToString("O"));
@@ -238,7 +238,7 @@ public sealed class FleetJudgementTests(string database)
                 Is.EqualTo(new[] { "audrey auditor", "audrey auditor", "test admin" }), "the attestor is the token's name");
         });
         var detail = await DetailAsync(agent.AgentId!);
-        Assert.That(detail.GetProperty("verdicts").EnumerateArray().Single(v => v.GetProperty("controlId").GetString() == "WG-MFA-001").GetProperty("status").GetString(),
+        Assert.That(detail.GetProperty("verdicts").EnumerateArray().Single(v => v.GetProperty("controlId").GetString() == "WG-IR-001").GetProperty("status").GetString(),
             Is.EqualTo("attested"), "attested, never pass");
 
         _aggregator.Clock.Advance(TimeSpan.FromHours(2));
@@ -246,8 +246,8 @@ public sealed class FleetJudgementTests(string database)
         Assert.That((await GetAsync(_viewer, "/api/v1/attestations")).EnumerateArray().Select(a => a.GetProperty("status").GetString()),
             Is.EqualTo(new[] { "in-force", "expired", "in-force" }));
 
-        Assert.That((await auditor.DeleteAsync(mfa)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        await ProblemAssert.IsProblemAsync(await auditor.DeleteAsync(mfa), HttpStatusCode.NotFound);
+        Assert.That((await auditor.DeleteAsync(ir)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        await ProblemAssert.IsProblemAsync(await auditor.DeleteAsync(ir), HttpStatusCode.NotFound);
         Assert.That(Rand(await ListedAsync(agent.AgentId!)), Is.EqualTo("SL5/SL0/3"), "withdrawn");
         Assert.That((await GetAsync(_viewer, "/api/v1/attestations")).EnumerateArray().First().GetProperty("status").GetString(), Is.EqualTo("withdrawn"));
     }
@@ -261,16 +261,16 @@ public sealed class FleetJudgementTests(string database)
             "only manual controls are attested");
         await ProblemAssert.IsProblemAsync(await _admin.PostAsync("/api/v1/attestations", Json(Attestation("WG-NOPE-001", tomorrow))), HttpStatusCode.BadRequest,
             "WG-NOPE-001");
-        await ProblemAssert.IsProblemAsync(await _admin.PostAsync("/api/v1/attestations", Json(Attestation("WG-MFA-001", "2020-01-01"))), HttpStatusCode.BadRequest,
+        await ProblemAssert.IsProblemAsync(await _admin.PostAsync("/api/v1/attestations", Json(Attestation("WG-IR-001", "2020-01-01"))), HttpStatusCode.BadRequest,
             "in the future");
         await ProblemAssert.IsProblemAsync(await _admin.PostAsync("/api/v1/attestations",
-            Json(new { controlId = "WG-MFA-001", hosts = "gpu-*", statement = "ok", evidenceRef = "javascript:alert(1)", expires = tomorrow })), HttpStatusCode.BadRequest,
+            Json(new { controlId = "WG-IR-001", hosts = "gpu-*", statement = "ok", evidenceRef = "javascript:alert(1)", expires = tomorrow })), HttpStatusCode.BadRequest,
             "evidenceRef");
         await ProblemAssert.IsProblemAsync(await _admin.PostAsync("/api/v1/attestations",
-            Json(new { controlId = "WG-MFA-001", statement = "ok", expires = tomorrow })), HttpStatusCode.BadRequest, "hosts");
-        await ProblemAssert.IsProblemAsync(await _admin.PostAsync("/api/v1/attestations", Json(Attestation("WG-MFA-001", tomorrow, hosts: "gpu-\u0000*"))),
+            Json(new { controlId = "WG-IR-001", statement = "ok", expires = tomorrow })), HttpStatusCode.BadRequest, "hosts");
+        await ProblemAssert.IsProblemAsync(await _admin.PostAsync("/api/v1/attestations", Json(Attestation("WG-IR-001", tomorrow, hosts: "gpu-\u0000*"))),
             HttpStatusCode.BadRequest, "hosts");
-        await ProblemAssert.IsProblemAsync(await _viewer.PostAsync("/api/v1/attestations", Json(Attestation("WG-MFA-001", tomorrow))), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await _viewer.PostAsync("/api/v1/attestations", Json(Attestation("WG-IR-001", tomorrow))), HttpStatusCode.Forbidden);
         await ProblemAssert.IsProblemAsync(await _viewer.DeleteAsync($"/api/v1/attestations/{Guid.NewGuid()}"), HttpStatusCode.Forbidden);
         Assert.That(await _aggregator.Store.ListAttestationsAsync(), Is.Empty);
     }

@@ -40,7 +40,8 @@ internal static class PolicyEndpoints
         app.MapPut("/api/v1/policy", async (HttpRequest http, PolicyApplier policies, CancellationToken cancel) =>
         {
             var text = await ReadTextAsync(http, cancel);
-            try { return Results.Ok(await policies.ApplyAsync(text, AuditLog.Actor(http.HttpContext.User), Throttles.ClientAddress(http.HttpContext), cancel)); }
+            var user = http.HttpContext.User;
+            try { return Results.Ok(await policies.ApplyAsync(text, user.Identity!.Name!, AuditLog.Actor(user), Throttles.ClientAddress(http.HttpContext), cancel)); }
             catch (PolicyRefusedException e) { throw ProblemException.BadRequest(e.Message); }
         }).RequireAuthorization(Roles.Admin);
     }

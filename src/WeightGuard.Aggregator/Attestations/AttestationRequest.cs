@@ -8,13 +8,13 @@ namespace WeightGuard.Aggregator.Attestations;
 
 /// <summary>A person's new manual attestation, as the API and the dashboard form take it.</summary>
 /// <param name="ControlId">A manual control of the catalogue.</param>
-/// <param name="Hosts">Enrolled-name glob; null or empty when <paramref name="Labels"/> alone select the hosts.</param>
-/// <param name="Labels">Labels the hosts must carry.</param>
 /// <param name="Statement">What the attestor states holds.</param>
-/// <param name="EvidenceRef">An <c>https://</c> URL or <c>sha256:</c> and 64 hex digits naming the supporting document, or null.</param>
 /// <param name="Expires">When it lapses: an ISO 8601 timestamp, or a day (in force through that day, UTC); in the future.</param>
-public sealed partial record AttestationRequest(string ControlId, string? Hosts, IReadOnlyDictionary<string, string>? Labels, string Statement,
-    string? EvidenceRef, string Expires)
+/// <param name="Hosts">Enrolled-name glob; null when <paramref name="Labels"/> alone select the hosts.</param>
+/// <param name="Labels">Labels the hosts must carry.</param>
+/// <param name="EvidenceRef">An <c>https://</c> URL or <c>sha256:</c> and 64 hex digits naming the supporting document, or null.</param>
+public sealed partial record AttestationRequest(string ControlId, string Statement, string Expires, string? Hosts = null,
+    IReadOnlyDictionary<string, string>? Labels = null, string? EvidenceRef = null)
 {
     private const int MaxLabels = 20;
     private const int MaxLabelLength = 64;

@@ -36,7 +36,7 @@ internal static class PolicyCommand
             try
             {
                 var view = await new PolicyApplier(store, loaded, judge, new AuditLog(store, TimeProvider.System), TimeProvider.System)
-                    .ApplyAsync(File.ReadAllText(path), parse.GetValue(by)!, AuditLog.CommandLine, cancel);
+                    .ApplyAsync(File.ReadAllText(path), parse.GetValue(by)!, AuditLog.CommandLine, AuditLog.CommandLine, cancel);
                 Console.Out.WriteLine($"Policy applied: {view.Assignments.Count} assignment(s), stale after {TimeSpan.FromSeconds(view.StaleAfter)}; every host's latest report judged again.");
                 return StoreOptions.Ok;
             }

@@ -254,7 +254,7 @@ public static class DashboardEndpoints
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         var text = form["policy"].ToString();
-        try { await policies.ApplyAsync(text, AuditLog.Actor(http.User), Throttles.ClientAddress(http), cancel); }
+        try { await policies.ApplyAsync(text, http.User.Identity!.Name!, AuditLog.Actor(http.User), Throttles.ClientAddress(http), cancel); }
         catch (PolicyRefusedException e)
         {
             var view = PolicyEndpoints.View(await judge.PolicyAsync(cancel), await store.GetPolicyAsync(cancel));
@@ -279,7 +279,7 @@ public static class DashboardEndpoints
         {
             var labels = (draft.Labels ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal);
-            var request = new AttestationRequest(draft.ControlId ?? "", draft.Hosts, labels, draft.Statement ?? "", draft.EvidenceRef, draft.Expires ?? "");
+            var request = new AttestationRequest(draft.ControlId ?? "", draft.Statement ?? "", draft.Expires ?? "", draft.Hosts, labels, draft.EvidenceRef);
             var attestation = request.Accept(catalog, http.User.Identity!.Name!, time.GetUtcNow());
             await store.AddAttestationAsync(attestation, cancel);
             await audit.RecordAsync(http, AuditActions.AttestationAdded, attestation.AttestationId.ToString(), AttestationEndpoints.Details(attestation), cancel);

@@ -15,15 +15,18 @@ public sealed class PolicyRefusedException(string message) : Exception(message);
 /// </summary>
 public sealed class PolicyApplier(IAggregatorStore store, Catalog catalog, FleetJudge judge, AuditLog audit, TimeProvider time)
 {
-    /// <summary>Applies <paramref name="text"/> (YAML) on behalf of <paramref name="by"/>, asking from <paramref name="source"/> (recorded in the audit log).</summary>
+    /// <summary>
+    /// Applies <paramref name="text"/> (YAML) on behalf of <paramref name="by"/> (the name kept with the policy), recording
+    /// <paramref name="actor"/> asking from <paramref name="source"/> in the audit log.
+    /// </summary>
     /// <exception cref="PolicyRefusedException">It does not load; nothing changed.</exception>
-    public async Task<PolicyView> ApplyAsync(string text, string by, string source, CancellationToken cancel)
+    public async Task<PolicyView> ApplyAsync(string text, string by, string actor, string source, CancellationToken cancel)
     {
         var (policy, errors) = CatalogLoader.LoadPolicy(new CatalogSource("policy", text), catalog);
         if (policy is null) throw new PolicyRefusedException(string.Join("\n", errors));
         var stored = new StoredPolicy(text, time.GetUtcNow(), by);
         await store.SetPolicyAsync(stored, cancel);
-        await audit.RecordAsync(by, AuditActions.PolicyChanged, "fleet policy",
+        await audit.RecordAsync(actor, AuditActions.PolicyChanged, "fleet policy",
             $"{policy.Assignments.Count} assignment(s); stale after {policy.StaleAfter}; SHA-256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))}",
             source, cancel);
         await judge.RejudgeAsync(null, cancel);

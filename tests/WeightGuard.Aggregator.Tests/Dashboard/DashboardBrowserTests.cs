@@ -105,6 +105,28 @@ public sealed class DashboardBrowserTests
     }
 
     [Test]
+    public async Task TheOverviewTheHostPageAndTheControlPageShowTheSameJudgement()
+    {
+        await SignInAsync(_fleet.Viewer);
+        var row = _page.Locator("table.hosts tbody tr", new() { HasText = "gpu-tpm-01" });
+        var cells = await row.Locator("td").AllInnerTextsAsync();
+        var (state, failed) = (cells[2], cells[6]);
+        Assert.That(state, Is.EqualTo("failing"));
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "gpu-tpm-01" }).ClickAsync();
+        var facts = await _page.Locator("dl.facts").InnerTextAsync();
+        Assert.That(facts, Does.Contain($"rand-sl1: {state}; {failed} failed"), "the host page counts what the overview counts");
+        var hostStatus = await _page.Locator("table.controls tr", new() { HasText = "WG-TPM-001" }).Locator(".status").InnerTextAsync();
+        var failedOnPage = await _page.Locator("table.controls .status.fail").CountAsync();
+        Assert.That(failedOnPage.ToString(System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(failed), "one row per failed control");
+
+        await _page.GotoAsync("/dashboard/controls/WG-TPM-001");
+        var controlRow = _page.Locator("table tbody tr", new() { HasText = "gpu-tpm-01" });
+        Assert.That(await controlRow.Locator(".status").InnerTextAsync(), Is.EqualTo(hostStatus), "the control page agrees with the host page");
+        await ScreenshotAsync("same-judgement-control");
+    }
+
+    [Test]
     public async Task FiltersNarrowTheOverview()
     {
         await SignInAsync(_fleet.Viewer);
