@@ -10,7 +10,7 @@ using WeightGuard.Core.Reports;
 namespace WeightGuard.Reporting;
 
 /// <summary>
-/// A self-contained HTML report for security leads: the RAND level achieved, a summary per framework, failing controls
+/// A self-contained HTML report for security leads: the host's RAND standing (host controls met, attested), a summary per framework, failing controls
 /// first (most severe first) with their remediation, and the evidence behind every finding. No scripts, no external
 /// assets; prints cleanly.
 /// </summary>

@@ -90,7 +90,7 @@ public class ScanCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(html, Does.StartWith("<!DOCTYPE html>"));
-            Assert.That(html, Does.Contain("RAND security level achieved"));
+            Assert.That(html, Does.Contain("host controls met; attested"));
             Assert.That(html, Does.Not.Contain("<script").And.Not.Contain("src=\"http").And.Not.Contain("href=\"http"), "self-contained");
             Assert.That(html.IndexOf("WG-ACL-001", StringComparison.Ordinal), Is.LessThan(html.IndexOf("WG-MFA-001", StringComparison.Ordinal)), "failures come first");
         });
@@ -101,7 +101,7 @@ public class ScanCommandTests
     {
         var (code, stdout, _) = WeightGuardProcess.Run("scan", "--root", _root, "--weights", "/models");
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(stdout, Does.Contain("WG-ACL-001").And.Contain("RAND level achieved: SL0"));
+        Assert.That(stdout, Does.Contain("WG-ACL-001").And.Contain("RAND SL0 host controls met; attested SL0"));
     }
 
     [TestCase(new[] { "scan", "--profile", "rand-sl9" }, "unknown profile 'rand-sl9'")]

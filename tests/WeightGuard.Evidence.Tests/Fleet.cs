@@ -108,10 +108,12 @@ internal static class Fleet
         return JsonSerializer.SerializeToUtf8Bytes(report with { Results = evaluation.Results, Summary = evaluation.Summary }, WeightGuardJsonContext.Default.Report);
     }
 
-    public static VerdictsDocument Verdicts(byte[] reportJson, Catalog catalog, string hostname)
+    /// <summary>The aggregator's judgement of a report, as export makes it: on the Secure Boot state its quote attests, when it has one.</summary>
+    public static VerdictsDocument Verdicts(byte[] reportJson, Catalog catalog, string hostname, QuoteAttestation? attestation = null, byte[]? ak = null)
     {
         var report = JsonSerializer.Deserialize(reportJson, WeightGuardJsonContext.Default.Report)!;
-        return VerdictsDocument.Judge(catalog, report.Evidence, HostSubject.Named(hostname), [Profile], report.FinishedAt);
+        var judged = AttestedBoot.Judged(report, System.Text.Encoding.UTF8.GetString(reportJson), attestation, ak);
+        return VerdictsDocument.Judge(catalog, judged.Evidence, HostSubject.Named(hostname), [Profile], report.FinishedAt);
     }
 
     private static BundleContent Build()
@@ -126,7 +128,7 @@ internal static class Fleet
             return new BundleHost
             {
                 AgentId = agent, Hostname = hostname, MachineId = machineId, Tpm = keys,
-                Reports = [new BundleReport(json, attestation, Verdicts(json, catalog, hostname))],
+                Reports = [new BundleReport(json, attestation, Verdicts(json, catalog, hostname, attestation, keys.AkPublic))],
             };
         }
         var cpuJson = Submitted(NewReport(Cpu3Report, "cpu-03", "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3"), catalog);

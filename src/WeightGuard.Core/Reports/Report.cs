@@ -27,7 +27,7 @@ public sealed record Report
     public required Evidence.Evidence Evidence { get; init; }
     /// <summary>One result per control of the profile, by control id.</summary>
     public required IReadOnlyList<ControlResult> Results { get; init; }
-    /// <summary>Counts and the RAND level achieved.</summary>
+    /// <summary>Counts and the host's RAND standing.</summary>
     public required Summary Summary { get; init; }
 }
 
@@ -87,7 +87,7 @@ public sealed record AttestationNote(string Id, string Attestor, string Statemen
 /// <param name="Expired">True when it had expired and was ignored.</param>
 public sealed record WaiverNote(string Approver, string Justification, DateOnly Expires, bool Expired);
 
-/// <summary>Counts per status and the RAND security level achieved.</summary>
+/// <summary>Counts per status and the host's RAND standing.</summary>
 public sealed record Summary
 {
     /// <summary>Controls that passed.</summary>
