@@ -53,6 +53,16 @@ public class HostileInputTests
     }
 
     [Test]
+    public void AnEventLogThatIsAFifoIsRefusedNotWaitedOn()
+    {
+        var log = At("log.bin");
+        Fifo(log);
+        var (code, _, stderr) = WeightGuardProcess.RunBounded("inspect", "eventlog", log);
+        Assert.That(code, Is.EqualTo(2));
+        AssertOneLine(stderr, "not a regular file");
+    }
+
+    [Test]
     public void AControlFileLinkedToDevZeroIsRefusedByType()
     {
         var catalog = Catalogue();

@@ -90,7 +90,8 @@ internal static class InspectEventLogCommand
     /// </summary>
     private static ArraySegment<byte> ReadBounded(string path)
     {
-        using var stream = File.OpenRead(path);
+        // Regular files only: a FIFO or device named as a log is refused, never waited on.
+        using var stream = Core.Inputs.BoundedFile.OpenStream(path);
         var buffer = new byte[TcgEventLogParser.MaxLogSize + 1];
         return new ArraySegment<byte>(buffer, 0, stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false));
     }
