@@ -56,6 +56,22 @@ public class ScanCommandTests
     }
 
     [Test]
+    public void TheEvidenceDoesNotDependOnTheProfileScannedWith()
+    {
+        // The aggregator judges the evidence against the profiles its policy assigns, so the profile an agent runs with
+        // must change what it prints, never what it collects.
+        JsonNode Evidence(string profile)
+        {
+            var (_, stdout, err) = WeightGuardProcess.Run("scan", "--root", _root, "--weights", "/models", "--profile", profile, "--format", "json");
+            return JsonNode.Parse(stdout)?["evidence"] ?? throw new AssertionException("no evidence: " + err);
+        }
+        var low = Evidence("rand-sl1");
+        var high = Evidence("rand-sl5");
+        Assert.That(JsonNode.DeepEquals(low, high), Is.True, $"rand-sl1:\n{low}\nrand-sl5:\n{high}");
+        Assert.That(Evidence("ncsc-secure-ai").ToJsonString(), Is.EqualTo(low.ToJsonString()));
+    }
+
+    [Test]
     public void SchemaRejectsAReportWithAnUnknownStatus()
     {
         var output = Path.Combine(_out, "bad.json");
