@@ -12,8 +12,11 @@ public sealed class StrayWeightCollector(HostRoot root, WeightWalkOptions? optio
     /// <summary>Where copies of weights commonly end up.</summary>
     public static readonly IReadOnlyList<string> Places = ["/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/media", "/mnt", "/run/media"];
 
-    /// <summary>The default entry budget: smaller than the inventory's, as these places are searched on every scan.</summary>
-    public static readonly WeightWalkOptions DefaultOptions = new(MaxEntries: 1_000_000, MaxDepth: 32);
+    /// <summary>
+    /// The default entry budget: smaller than the inventory's, as these places are searched on every scan. Only files named
+    /// like weights are opened (key material in homes is not this search's business), so the cost is one directory listing.
+    /// </summary>
+    public static readonly WeightWalkOptions DefaultOptions = new(MaxEntries: 1_000_000, MaxDepth: 32, LookForKeys: false);
 
     /// <summary>Searches <see cref="Places"/> for weights outside <paramref name="approvedPaths"/>.</summary>
     public StrayWeightEvidence Collect(IReadOnlyList<string> approvedPaths, CancellationToken cancellation = default)

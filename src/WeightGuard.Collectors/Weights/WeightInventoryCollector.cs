@@ -10,7 +10,8 @@ namespace WeightGuard.Collectors.Weights;
 /// <summary>Limits that keep a walk bounded on hostile trees.</summary>
 /// <param name="MaxEntries">Stop after this many file-system entries (the inventory is then marked truncated).</param>
 /// <param name="MaxDepth">Do not descend deeper than this below a weight path.</param>
-public sealed record WeightWalkOptions(long MaxEntries = 5_000_000, int MaxDepth = 64);
+/// <param name="LookForKeys">Also open small files not named like weights to find key material kept beside them.</param>
+public sealed record WeightWalkOptions(long MaxEntries = 5_000_000, int MaxDepth = 64, bool LookForKeys = true);
 
 /// <summary>A file found under a weight path that holds key material.</summary>
 /// <param name="HostPath">Its host path.</param>
@@ -258,6 +259,8 @@ public sealed partial class WeightInventoryCollector(HostRoot root, WeightWalkOp
     private Finding Classify(string foundAt, string localFile, string name, long? size)
     {
         var isWeight = WeightFormatDetector.IsCandidate(name);
+        // A walk that looks only for weights never opens a file its name does not make a candidate.
+        if (!isWeight && !_options.LookForKeys) return default;
         try
         {
             FileStatus? seen = null;
