@@ -4,6 +4,7 @@ using WeightGuard.Aggregator.Audit;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Aggregator.Cli;
 
@@ -24,9 +25,11 @@ internal static class PolicyCommand
         apply.SetAction(async (parse, cancel) =>
         {
             var path = parse.GetValue(file)!;
-            if (!File.Exists(path))
+            string text;
+            try { text = BoundedFile.ReadText(path, InputKind.ConfigFile); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                Console.Error.WriteLine($"{path}: no such file");
+                Console.Error.WriteLine(e is FileNotFoundException ? $"{path}: no such file" : e.Message);
                 return StoreOptions.BadInput;
             }
             if (LoadCatalog(parse.GetValue(catalog)) is not { } loaded) return StoreOptions.BadInput;
@@ -36,7 +39,7 @@ internal static class PolicyCommand
             try
             {
                 var view = await new PolicyApplier(store, loaded, judge, new AuditLog(store, TimeProvider.System), TimeProvider.System)
-                    .ApplyAsync(File.ReadAllText(path), parse.GetValue(by)!, AuditLog.CommandLine, AuditLog.CommandLine, cancel);
+                    .ApplyAsync(text, parse.GetValue(by)!, AuditLog.CommandLine, AuditLog.CommandLine, cancel);
                 Console.Out.WriteLine($"Policy applied: {view.Assignments.Count} assignment(s), stale after {TimeSpan.FromSeconds(view.StaleAfter)}; every host's latest report judged again.");
                 return StoreOptions.Ok;
             }

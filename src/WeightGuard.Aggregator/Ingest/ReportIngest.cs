@@ -52,7 +52,7 @@ public sealed class ReportIngest(IAggregatorStore store, FleetJudge judge, Quote
         var attestationJson = submission.Attestation is null ? null : body.GetProperty("attestation").GetRawText();
         var drift = attestationJson is not null
             && await judge.DriftAsync(agent.AgentId, new StoredReportBody(report.ReportId, agent.AgentId, now, report.Profile.Id, "", attestationJson), cancel);
-        var labels = (await store.HostLabelsAsync(cancel)).GetValueOrDefault(agent.AgentId) ?? [];
+        var labels = await store.LabelsOfAsync(agent.AgentId, cancel);
         // Judged on the Secure Boot state the TPM attests, not the agent's word; the stored report stays as submitted.
         var attested = check is null ? report : report with { Evidence = AttestedBoot.Apply(report.Evidence, check) };
         var judged = Judge(await judge.InputsAsync(cancel), new HostSubject(agent.Hostname, labels), attested, now, drift);

@@ -18,6 +18,9 @@ public partial interface IAggregatorStore
     /// <summary>Every host's labels, by agent id (hosts without labels are absent), each list in ordinal order.</summary>
     Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> HostLabelsAsync(CancellationToken cancel = default);
 
+    /// <summary>One host's labels, in ordinal order (what ingest matches waivers, attestations and policy on).</summary>
+    Task<IReadOnlyList<string>> LabelsOfAsync(string agentId, CancellationToken cancel = default);
+
     /// <summary>Replaces a host's labels.</summary>
     Task SetHostLabelsAsync(string agentId, IReadOnlyCollection<string> labels, CancellationToken cancel = default);
 

@@ -51,6 +51,14 @@ public abstract partial class SqlStore
     }
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> LabelsOfAsync(string agentId, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, "SELECT label FROM host_labels WHERE agent_id = @a ORDER BY label", ("a", agentId));
+        return (await ReadAll(cmd, r => r.GetString(0), cancel)).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <inheritdoc/>
     public async Task SetHostLabelsAsync(string agentId, IReadOnlyCollection<string> labels, CancellationToken cancel = default)
     {
         using var writer = await EnterWriterAsync(cancel);
