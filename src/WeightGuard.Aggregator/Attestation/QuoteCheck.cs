@@ -16,8 +16,8 @@ namespace WeightGuard.Aggregator.Attestation;
 /// </summary>
 /// <param name="store">Where nonces are spent.</param>
 /// <param name="time">The clock nonces expire by.</param>
-/// <param name="requireQuote">Refuse reports without a verified quote, also from agents enrolled without a TPM (<c>--require-attestation</c>, implied by <c>--require-ek-certificate</c>).</param>
-public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time, bool requireQuote)
+/// <param name="requirements">Whether reports without a verified quote are refused, also from agents enrolled without a TPM.</param>
+public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time, AttestationRequirements requirements)
 {
     /// <summary>Attestation state of a report whose quote verified.</summary>
     public const string Verified = "verified";
@@ -36,7 +36,7 @@ public sealed class QuoteCheck(IAggregatorStore store, TimeProvider time, bool r
     public async Task<(string State, AttestationCheck? Check)> VerifyAsync(AgentRecord agent, QuoteAttestation? attestation, JsonElement report,
         CancellationToken cancel)
     {
-        if (agent.AkPublic is null && requireQuote)
+        if (agent.AkPublic is null && (await requirements.CurrentAsync(cancel)).Quote)
             throw ProblemException.Forbidden($"this aggregator accepts only attested reports, and agent {agent.AgentId} enrolled without a TPM: enrol it again with a TPM");
         if (agent.AkPublic is null)
             return attestation is null ? (Absent, null)

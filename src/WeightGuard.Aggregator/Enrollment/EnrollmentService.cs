@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using WeightGuard.Aggregator.Attestation;
 using WeightGuard.Aggregator.Pki;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
@@ -13,7 +14,8 @@ namespace WeightGuard.Aggregator.Enrollment;
 /// the client certificate at once for a host without a TPM, or first challenges the TPM to activate a credential made
 /// for its EK and the AK's name, which proves the AK lives in the TPM that holds the EK.
 /// </summary>
-public sealed class EnrollmentService(IAggregatorStore store, CertificateAuthority ca, TpmKeyCheck tpmKeys, TimeProvider time)
+public sealed class EnrollmentService(IAggregatorStore store, CertificateAuthority ca, TpmKeyCheck tpmKeys, AttestationRequirements requirements,
+    TimeProvider time)
 {
     /// <summary>How long a credential challenge may wait for its activation.</summary>
     public static readonly TimeSpan ChallengeLifetime = TimeSpan.FromMinutes(5);
@@ -30,7 +32,8 @@ public sealed class EnrollmentService(IAggregatorStore store, CertificateAuthori
         if (HostNames.Problem(request.Hostname) is { } badName) throw ProblemException.BadRequest("hostname: " + badName);
         if (request.MachineId is { Length: > 128 }) throw ProblemException.BadRequest("machineId exceeds 128 characters");
         var key = ClientKey(request.CertificateRequest);
-        var tpm = request.Tpm is null ? tpmKeys.WithoutTpm() : tpmKeys.Check(request.Tpm);
+        var requireEk = (await requirements.CurrentAsync(cancel)).EkCertificate;
+        var tpm = request.Tpm is null ? TpmKeyCheck.WithoutTpm(requireEk) : tpmKeys.Check(request.Tpm, requireEk);
 
         // Spent before anything is issued: a second enrolment with a single-use token fails even if this one never finishes.
         if (!await store.ConsumeEnrollmentTokenAsync(token.SecretHash, now, cancel))

@@ -18,7 +18,7 @@ public sealed record TpmKeys(TpmtPublic Ek, TpmtPublic Ak, byte[] AkBytes, bool 
 /// and chain to a TPM manufacturer CA. An EK without a certificate is accepted (recorded as not certified) unless
 /// policy requires one.
 /// </summary>
-public sealed class TpmKeyCheck(EkCertificateValidator manufacturers, bool requireEkCertificate)
+public sealed class TpmKeyCheck(EkCertificateValidator manufacturers)
 {
     private const int MaxPublicBytes = 1024;
     private const int MaxCertificateBytes = 8192;
@@ -32,12 +32,14 @@ public sealed class TpmKeyCheck(EkCertificateValidator manufacturers, bool requi
     /// Admits an enrolment without a TPM (null) unless an EK certificate is required: a host without a TPM has none, and
     /// admitting it would let anyone with an enrolment token step around the requirement.
     /// </summary>
-    public TpmKeys? WithoutTpm() => requireEkCertificate
+    public static TpmKeys? WithoutTpm(bool requireEkCertificate) => requireEkCertificate
         ? throw ProblemException.Forbidden("this aggregator requires a TPM whose EK certificate chains to a manufacturer CA; enrolment without a TPM is refused")
         : null;
 
     /// <summary>Checks the request's TPM keys; throws a 400 problem naming the first defect.</summary>
-    public TpmKeys Check(TpmEnrollment tpm)
+    /// <param name="tpm">The request's TPM part.</param>
+    /// <param name="requireEkCertificate">Refuse an EK without a certificate.</param>
+    public TpmKeys Check(TpmEnrollment tpm, bool requireEkCertificate)
     {
         var ek = Parse(tpm.EkPublic, "tpm.ekPublic", out _);
         var ak = Parse(tpm.AkPublic, "tpm.akPublic", out var akBytes);

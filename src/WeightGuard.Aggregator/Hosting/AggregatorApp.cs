@@ -57,9 +57,10 @@ public static class AggregatorApp
         services.AddSingleton(settings.Time);
         services.AddSingleton(ca);
         services.AddSingleton<IssuedCertificates>();
-        services.AddSingleton(new TpmKeyCheck(new EkCertificateValidator(settings.Data.TpmCaDirectory), settings.RequireEkCertificate));
+        services.AddSingleton(new TpmKeyCheck(new EkCertificateValidator(settings.Data.TpmCaDirectory)));
+        services.AddSingleton<AttestationRequirements>();
         services.AddSingleton<EnrollmentService>();
-        services.AddSingleton(new QuoteCheck(settings.Store, settings.Time, settings.RequireAttestation || settings.RequireEkCertificate));
+        services.AddSingleton<QuoteCheck>();
         services.AddSingleton<Throttles>();
         services.AddSingleton<ApiTokenVerifier>();
         services.AddSingleton<ApiTokenLifecycle>();

@@ -5,7 +5,7 @@ namespace WeightGuard.Core.Catalog;
 /// <summary>The fleet policy file.</summary>
 public static partial class CatalogLoader
 {
-    private static readonly string[] PolicyKeys = ["staleAfter", "assignments"];
+    private static readonly string[] PolicyKeys = ["staleAfter", "requireEkCertificate", "requireAttestation", "assignments"];
     private static readonly string[] AssignmentKeys = ["hosts", "labels", "profiles"];
 
     /// <summary>Most assignments a policy may hold.</summary>
@@ -13,7 +13,8 @@ public static partial class CatalogLoader
 
     /// <summary>
     /// Reads a fleet policy (<c>staleAfter</c> as 30s, 15m, 2h or 3d; <c>assignments</c>, each with <c>hosts</c> and/or
-    /// <c>labels</c> and the <c>profiles</c> they are judged against) against a loaded catalogue; every profile must exist.
+    /// <c>labels</c> and the <c>profiles</c> they are judged against; <c>requireEkCertificate</c> and
+    /// <c>requireAttestation</c>, true or false) against a loaded catalogue; every profile must exist.
     /// </summary>
     public static (FleetPolicy? Policy, IReadOnlyList<CatalogError> Errors) LoadPolicy(CatalogSource source, Catalog catalog)
     {
@@ -27,6 +28,8 @@ public static partial class CatalogLoader
             try { staleAfter = Durations.Parse(text); }
             catch (FormatException x) { r.Error(e["staleAfter"], "staleAfter: " + x.Message); }
         }
+        var requireEk = Flag(r, e, "requireEkCertificate", root);
+        var requireAttestation = Flag(r, e, "requireAttestation", root);
         var assignments = new List<PolicyAssignment>();
         if (e.TryGetValue("assignments", out var node))
         {
@@ -45,6 +48,17 @@ public static partial class CatalogLoader
                     if (hosts is not null && profiles is not null) assignments.Add(new PolicyAssignment(hosts, profiles));
                 }
         }
-        return errors.Count > 0 ? (null, errors) : (new FleetPolicy(staleAfter, assignments, source.Text), errors);
+        return errors.Count > 0 ? (null, errors)
+            : (new FleetPolicy(staleAfter, assignments, source.Text) { RequireEkCertificate = requireEk, RequireAttestation = requireAttestation }, errors);
+    }
+
+    private static bool Flag(YamlNodeReader r, Dictionary<string, YamlNode> entries, string key, YamlNode owner)
+    {
+        switch (r.Scalar(entries, key, owner, required: false))
+        {
+            case null or "false": return false;
+            case "true": return true;
+            default: r.Error(entries[key], $"{key} must be true or false"); return false;
+        }
     }
 }

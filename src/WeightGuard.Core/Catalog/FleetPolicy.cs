@@ -21,6 +21,15 @@ public sealed record FleetPolicy(TimeSpan StaleAfter, IReadOnlyList<PolicyAssign
     /// <summary>The policy before an admin applies one: nothing assigned, stale after three hours (an hourly agent may miss two scans).</summary>
     public static FleetPolicy Default { get; } = new(TimeSpan.FromHours(3), [], "staleAfter: 3h\nassignments: []\n");
 
+    /// <summary>
+    /// Enrolment needs a TPM whose EK certificate chains to a manufacturer CA, and every report a verified quote
+    /// (<c>requireEkCertificate</c>; the policy's form of <c>serve --require-ek-certificate</c>).
+    /// </summary>
+    public bool RequireEkCertificate { get; init; }
+
+    /// <summary>Every report needs a verified quote; reports from agents enrolled without a TPM are refused (<c>requireAttestation</c>).</summary>
+    public bool RequireAttestation { get; init; }
+
     /// <summary>The profiles <paramref name="host"/> is judged against, in first-assigned order, and whether any assignment covered it.</summary>
     public (IReadOnlyList<string> Profiles, bool Assigned) ProfilesFor(HostSubject host)
     {
