@@ -10,5 +10,6 @@ internal static class InspectCommand
         InspectPathCommand.Create(),
         InspectEventLogCommand.Create(),
         InspectLuksCommand.Create(),
+        InspectGpuReportCommand.Create(),
     };
 }

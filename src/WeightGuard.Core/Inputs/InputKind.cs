@@ -36,9 +36,15 @@ public sealed record InputKind(string Name, int MaxBytes)
     /// <summary>A certificate given on the command line (PEM or DER).</summary>
     public static InputKind Certificate { get; } = new("certificate", 1 * MiB);
 
+    /// <summary>A GPU attestation report (SPDM request and response; about 4 KiB raw, twice that as hex).</summary>
+    public static InputKind GpuReport { get; } = new("GPU attestation report", 128 * KiB);
+    /// <summary>A GPU reference integrity manifest (NVIDIA RIM, SWID XML; under 100 KiB).</summary>
+    public static InputKind GpuReferenceManifest { get; } = new("GPU reference integrity manifest", 4 * MiB);
+
     /// <summary>Every kind, for the README's table and its test.</summary>
     public static IReadOnlyList<InputKind> All { get; } =
-        [CatalogFile, WaiverFile, ConfigFile, AccountDatabase, AuthorizedKeys, FirewallRules, PackageIndex, KernelConfig, RecordedOutput, MountTable, SystemFile, Certificate];
+        [CatalogFile, WaiverFile, ConfigFile, AccountDatabase, AuthorizedKeys, FirewallRules, PackageIndex, KernelConfig, RecordedOutput, MountTable, SystemFile, Certificate,
+        GpuReport, GpuReferenceManifest];
 
     /// <summary>The limit as people write it: <c>64 KiB</c>, <c>16 MiB</c>.</summary>
     public string Limit => MaxBytes % MiB == 0 ? $"{MaxBytes / MiB} MiB" : $"{MaxBytes / KiB} KiB";
