@@ -71,6 +71,44 @@ public class GpuReportVerifierTests
         });
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void OpenSslAgreesOnTheSamplesSignatureAndChain(bool flipMeasurementByte)
+    {
+        var openssl = ExternalTool.Require("openssl");
+        var bytes = Convert.FromHexString(Encoding.ASCII.GetString(SampleBytes).Trim());
+        if (flipMeasurementByte) bytes[SpdmMeasurementReport.SignedRequestLength + 8 + 3 * 55 + 7] ^= 0x01;
+        var report = SpdmMeasurementReport.Parse(bytes);
+        var chain = SampleChain();
+        using var root = GpuTrustAnchors.NvidiaDeviceIdentityRoot();
+        var ours = GpuReportVerifier.Verify(report, chain, [root], null, [], NoneRevoked, DateTimeOffset.UtcNow);
+
+        var dir = Directory.CreateTempSubdirectory("weightguard-gpu-openssl-").FullName;
+        try
+        {
+            string Write(string name, byte[] content) { var path = Path.Combine(dir, name); File.WriteAllBytes(path, content); return path; }
+            using var key = chain[0].GetECDsaPublicKey()!;
+            var half = report.Signature.Length / 2;
+            var der = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+            using (der.PushSequence())
+            {
+                der.WriteIntegerUnsigned(report.Signature[..half]);
+                der.WriteIntegerUnsigned(report.Signature[half..]);
+            }
+            var signature = ExternalTool.Run(openssl, ["dgst", "-sha384", "-verify", Write("leaf.pub", Encoding.ASCII.GetBytes(key.ExportSubjectPublicKeyInfoPem())),
+                "-signature", Write("sig.der", der.Encode()), Write("signed.bin", report.SignedBytes.ToArray())]);
+            var chainCheck = ExternalTool.Run(openssl, ["verify", "-CAfile", Write("root.pem", Encoding.ASCII.GetBytes(root.ExportCertificatePem())),
+                "-untrusted", Write("inter.pem", Encoding.ASCII.GetBytes(string.Concat(chain.Skip(1).Select(c => c.ExportCertificatePem() + "\n")))),
+                Write("leaf.pem", Encoding.ASCII.GetBytes(chain[0].ExportCertificatePem()))]);
+
+            Assert.That(ours.SignatureValid, Is.EqualTo(signature.ExitCode == 0), signature.Stdout + signature.Stderr);
+            Assert.That(ours.SignatureValid, Is.EqualTo(!flipMeasurementByte));
+            Assert.That(ours.ChainValid, Is.EqualTo(chainCheck.ExitCode == 0), chainCheck.Stdout + chainCheck.Stderr);
+            Assert.That(ours.ChainValid, Is.True);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     [Test]
     public void NvidiasSampleAnsweringAnotherNonceIsAReplay()
     {
