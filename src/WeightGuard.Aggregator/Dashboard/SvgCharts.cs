@@ -35,7 +35,7 @@ public static class SvgCharts
     /// </summary>
     public static Markup Trend(string title, IReadOnlyList<CompliancePoint> points, DateOnly start, DateOnly end)
     {
-        const int width = 320, height = 150, left = 34, right = 8, top = 8, bottom = 20;
+        const int width = 320, height = 150, left = 42, right = 8, top = 8, bottom = 20;
         var plotWidth = width - left - right;
         var plotHeight = height - top - bottom;
         var span = Math.Max(1, end.DayNumber - start.DayNumber);

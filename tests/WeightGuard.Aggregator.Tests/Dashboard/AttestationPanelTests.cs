@@ -67,7 +67,7 @@ public sealed class AttestationPanelTests
         Assert.That(html[values..], Does.Contain(Hex('c')).And.Contain(Hex('b')), "the latest value and, where different, the baseline's");
         Assert.That(html, Does.Contain("/dashboard/hosts/agent-1/baseline?reportId=" + quote.ReportId), "re-baselining leads to its confirmation page");
         Assert.That(AttestationPanel.Render("agent-1", baseline, quote with { ReportId = baseline.ReportId }, rebaseline: true).Value,
-            Does.Not.Contain("/baseline?").And.Contain("(this is the baseline)"));
+            Does.Not.Contain("/baseline?").And.Contain("This quote is the baseline"));
         Assert.That(AttestationPanel.Render("agent-1", null, null, rebaseline: true).Value, Does.Contain("No verified quote yet"));
     }
 }

@@ -43,7 +43,7 @@ public static class AttestationPanel
         var isBaseline = quote.ReportId == baseline.ReportId;
         return Html($"""
             <section aria-labelledby="pcr" class="attestation"><h2 id="pcr">Attestation</h2>
-            <p>Quote of {quote.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC {(isBaseline ? "(this is the baseline)" : "")} against the baseline, the quote of {baseline.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC
+            <p>{(isBaseline ? "This quote" : $"The quote of {quote.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC")} {(isBaseline ? "is" : "compared with")} the baseline, the quote of {baseline.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC
             ({(baseline.SetBy is null ? "the host's first verified quote" : $"chosen by {baseline.SetBy} on {baseline.SetAt:yyyy-MM-dd}")}).
             {(quote.Pcrs.Count == 0 ? "The quotes' PCR values could not be read." : changed.Count == 0 ? "No PCR has changed since." : $"{changed.Count} PCR(s) changed since:")}</p>
             {If(changed.Count > 0, Html($"<ul class=\"drift\">{Join(changed.Select(p => Html($"<li><strong>{p.Bank}:{p.Index}</strong> {PcrRegisters.Measures(p.Index)}</li>")))}</ul>"))}

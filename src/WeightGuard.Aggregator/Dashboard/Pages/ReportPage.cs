@@ -19,7 +19,7 @@ public static class ReportPage
             <dt>Report</dt><dd><code>{report.ReportId}</code></dd>
             <dt>Host</dt><dd><a href="{DashboardPaths.Host(agent.AgentId)}">{agent.Hostname}</a> (agent <code>{agent.AgentId}</code>){If(!string.Equals(report.ReportedName, agent.Hostname, StringComparison.OrdinalIgnoreCase), Html($"; the report names the host {report.ReportedName}"))}</dd>
             <dt>Received</dt><dd>{report.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC, judged {judged.JudgedAt:yyyy-MM-dd HH:mm:ss} UTC</dd>
-            <dt>Scanned with</dt><dd>{report.ProfileId} (what the agent printed locally: {report.AgentRand})</dd>
+            <dt>Scanned with</dt><dd>{report.ProfileId} (the agent's own verdict: RAND {report.AgentRand}; the aggregator's is below)</dd>
             <dt>Attestation</dt><dd>{AttestationResult(report.Attestation, agent)}</dd>
             <dt>RAND</dt><dd>{judged.Rand}</dd>
             <dt>Waivers and attestations in force</dt><dd>{(judged.Waivers.Count + judged.Attestations.Count == 0 ? "none" : string.Join(", ", judged.Waivers.Concat(judged.Attestations)))}</dd>
