@@ -20,9 +20,13 @@ public static class ComplianceTrend
         var shown = fleet.Hosts.Select(h => h.AgentId).ToHashSet(StringComparer.Ordinal);
         var profiles = filter.Profile is { } only ? [only]
             : fleet.Hosts.SelectMany(h => h.Assessments).Select(a => a.Profile).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // With every host shown the store's per-day sums are the same numbers, without a row per host and day.
+        var everyHost = filter with { Profile = null, Sort = null, Descending = false } == new FleetFilter();
         var trends = new List<ProfileTrend>(profiles.Count);
         foreach (var profile in profiles)
-            trends.Add(new ProfileTrend(profile, Points(await store.DailyAssessmentsAsync(profile, since, cancel), shown)));
+            trends.Add(new ProfileTrend(profile, everyHost
+                ? await store.ComplianceOverTimeAsync(profile, since, cancel)
+                : Points(await store.DailyAssessmentsAsync(profile, since, cancel), shown)));
         return trends;
     }
 

@@ -303,6 +303,14 @@ public sealed class DashboardHttpTests
             Assert.That(await admin.GetStringAsync("/dashboard?status=revoked"), Does.Contain(">gpu-retired-01</a>"));
             Assert.That(await admin.GetStringAsync("/dashboard?status=no-report"), Does.Not.Contain(">gpu-retired-01</a>"));
         }
+        var silent = await _fleet.ReportAsync("gpu-never-01", "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow(), reports: 0);
+        await _fleet.Aggregator.Store.RevokeAgentAsync(silent.AgentId!, _fleet.Aggregator.Clock.GetUtcNow());
+        var (reader, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (reader)
+        {
+            Assert.That(await reader.GetStringAsync("/dashboard?status=revoked"), Does.Contain(">gpu-never-01</a>"), "revoked before its first report: revoked");
+            Assert.That(await reader.GetStringAsync("/dashboard?status=no-report"), Does.Not.Contain(">gpu-never-01</a>"));
+        }
         var refused = await doomed.SubmitAsync(doomed.Quote(DashboardFleet.Report("gpu-retired-01", "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow()), null));
         Assert.That((int)refused.StatusCode, Is.EqualTo(401).Or.EqualTo(403), "a revoked host can no longer report");
     }

@@ -120,6 +120,13 @@ public abstract class DashboardStoreContractTests
         }), "the last report of each day counts, from the day asked; an erred control is not compliant");
         Assert.That(await _store.DailyAssessmentsAsync("rand-sl3", T0.AddDays(-1)), Is.EqualTo(new[] { new DailyAssessment("b", day.AddDays(1), true, "SL0") }));
         Assert.That(await _store.DailyAssessmentsAsync("rand-sl9", T0.AddDays(-9)), Is.Empty);
+
+        var overEveryHost = Aggregator.Dashboard.ComplianceTrend.Points(await _store.DailyAssessmentsAsync("rand-sl1", T0.AddDays(-9)),
+            new HashSet<string>(["a", "b"]));
+        var summed = await _store.ComplianceOverTimeAsync("rand-sl1", T0.AddDays(-9));
+        Assert.That(overEveryHost.Select(p => (p.Day, p.Hosts, p.Compliant, string.Join(",", p.RandLevels.OrderBy(l => l.Key)))),
+            Is.EqualTo(summed.Select(p => (p.Day, p.Hosts, p.Compliant, string.Join(",", p.RandLevels.OrderBy(l => l.Key))))),
+            "over every host, the per-host rows add up to the store's per-day sums the unfiltered overview reads");
     }
 
     [Test]
