@@ -261,7 +261,9 @@ public sealed class DashboardBrowserTests
         await _page.PdfAsync(new() { Path = pdf, Format = "A4", PreferCSSPageSize = true });
         Assert.That(new FileInfo(pdf).Length, Is.GreaterThan(1000));
         TestContext.AddTestAttachment(pdf, "the host page printed to A4");
-        await ScreenshotAsync("walk-5-host-print-media");
+        var printedPanel = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-screenshots", "walk-5-attestation-printed.png");
+        await panel.ScreenshotAsync(new() { Path = printedPanel });
+        TestContext.AddTestAttachment(printedPanel, "the attestation panel as printed");
         await _page.EmulateMediaAsync(new() { Media = Media.Screen });
         await _page.SetViewportSizeAsync(1280, 900);
 
