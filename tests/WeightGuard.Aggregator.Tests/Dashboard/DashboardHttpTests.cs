@@ -191,6 +191,9 @@ public sealed class DashboardHttpTests
         {
             var training = await client.GetStringAsync("/dashboard?label=training");
             Assert.That(training, Does.Contain("gpu-train-01").And.Contain("gpu-train-02").And.Not.Contain("gpu-serve-01"));
+            var today = _fleet.Aggregator.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(training, Does.Contain($"<strong>rand-sl1</strong>: 0 of 2 compliant on {today}"), "the trend counts the hosts the filters admit");
+            Assert.That(training, Does.Contain("Filters: label training."));
             var eu = await client.GetStringAsync("/dashboard?profile=rand-sl1&label=eu");
             Assert.That(eu, Does.Contain("gpu-train-02").And.Not.Contain("gpu-train-01").And.Not.Contain("gpu-serve-01"));
             var scanned = await client.GetStringAsync("/dashboard?profile=rand-sl2");
