@@ -57,6 +57,18 @@ public static class DashboardEndpoints
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Bytes(Stylesheet.Value, "text/css; charset=utf-8");
         });
+        app.MapGet(DashboardPaths.PrintStylesheet, (HttpContext http, TimeProvider time) =>
+        {
+            HtmlPage.SecurityHeaders(http.Response);
+            return Results.Text(PrintStamp.Stylesheet(time.GetUtcNow()), "text/css; charset=utf-8");
+        });
+        app.MapGet(DashboardPaths.Favicon, (HttpContext http) =>
+        {
+            HtmlPage.SecurityHeaders(http.Response);
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.Text(Favicon.Svg, "image/svg+xml");
+        });
+        app.MapGet("/", () => Results.Redirect(DashboardPaths.Root));
         app.MapGet(DashboardPaths.SignIn, (HttpContext http, string? returnUrl) => new HtmlPage(SignInPage.Render(http, returnUrl, null)));
         app.MapPost(DashboardPaths.SignIn, SignInAsync);
 
@@ -69,6 +81,7 @@ public static class DashboardEndpoints
         });
         viewer.MapGet("", OverviewAsync);
         viewer.MapGet("/hosts/{agentId}", HostAsync);
+        viewer.MapGet("/reports/{reportId:guid}", ReportAsync);
         viewer.MapGet("/hosts.csv", async (HttpContext http, FleetStatus status, IAggregatorStore store, CancellationToken cancel) =>
         {
             var fleet = await FleetView.LoadAsync(status, store, FleetView.FilterFrom(http.Request), cancel);
@@ -96,7 +109,7 @@ public static class DashboardEndpoints
 
         var admin = app.MapGroup(DashboardPaths.Root).RequireAuthorization(DashboardAuthentication.Policy(Roles.Admin));
         admin.MapGet("/waivers", async (HttpContext http, Catalog catalog, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
-            new HtmlPage(WaiversPage.Render(http, catalog, await store.ListWaiversAsync(cancel), time.GetUtcNow(), null)));
+            new HtmlPage(WaiversPage.Render(http, catalog, await store.ListWaiversAsync(cancel), time.GetUtcNow(), null, null)));
         admin.MapPost("/waivers", AddWaiverAsync);
         admin.MapPost("/waivers/{waiverId:guid}/delete", DeleteWaiverAsync);
         admin.MapPost("/policy", ApplyPolicyAsync);
@@ -104,7 +117,12 @@ public static class DashboardEndpoints
         attestor.MapPost("", AddAttestationAsync);
         attestor.MapPost("/{attestationId:guid}/withdraw", WithdrawAttestationAsync);
         admin.MapPost("/hosts/{agentId}/labels", SetLabelsAsync);
+        admin.MapGet("/hosts/{agentId}/baseline", async (HttpContext http, string agentId, Guid? reportId, IAggregatorStore store, CancellationToken cancel) =>
+            await BaselineChangeAsync(store, agentId, reportId, cancel) is { } change ? HostChangePages.ConfirmBaseline(http, change.Agent, change.Current, change.Candidate) : BaselineRefused(http));
         admin.MapPost("/hosts/{agentId}/baseline", SetBaselineAsync);
+        admin.MapGet("/hosts/{agentId}/revoke", async (HttpContext http, string agentId, IAggregatorStore store, CancellationToken cancel) =>
+            await store.GetAgentAsync(agentId, cancel) is { } agent ? HostChangePages.ConfirmRevoke(http, agent) : NoSuchHost(http, agentId));
+        admin.MapPost("/hosts/{agentId}/revoke", RevokeHostAsync);
         admin.MapGet("/api-tokens", async (HttpContext http, IAggregatorStore store, TimeProvider time, CancellationToken cancel) =>
             new HtmlPage(ApiTokensPage.Render(http, await store.ListApiTokensAsync(cancel), time.GetUtcNow(), null, null)));
         admin.MapPost("/api-tokens", IssueApiTokenAsync);
@@ -158,11 +176,10 @@ public static class DashboardEndpoints
     {
         var filter = FleetView.FilterFrom(http.Request);
         var fleet = await FleetView.LoadAsync(status, store, filter, cancel);
-        var trendProfile = filter.Profile is { } p && catalog.Profiles.ContainsKey(p) ? p
-            : fleet.Hosts.SelectMany(h => h.Assessments).GroupBy(a => a.Profile).MaxBy(g => g.Count())?.Key ?? FleetPolicy.UnassignedProfile;
-        var since = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(1 - TrendDays);
-        var trend = await store.ComplianceOverTimeAsync(trendProfile, since, cancel);
-        return new HtmlPage(OverviewPage.Render(http, catalog, fleet, filter, trendProfile, trend, page ?? 1));
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var window = (From: today.AddDays(1 - TrendDays), To: today);
+        var trends = await ComplianceTrend.LoadAsync(store, fleet, filter, new DateTimeOffset(window.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancel);
+        return new HtmlPage(OverviewPage.Render(http, catalog, fleet, filter, trends, window, page ?? 1));
     }
 
     private static async Task<IResult> HostAsync(HttpContext http, string agentId, FleetStatus status, FleetJudge judge, IAggregatorStore store,
@@ -182,11 +199,54 @@ public static class DashboardEndpoints
                 host.PcrDrift).Evaluations;
         }
         var baseline = await store.GetPcrBaselineAsync(agentId, cancel);
-        IReadOnlyList<PcrComparison> drift = [];
-        if (baseline is not null && detail.History.FirstOrDefault(r => r.Attestation == "verified") is { } verified
-            && await store.GetReportBodyAsync(verified.ReportId, cancel) is { AttestationJson: { } quoted })
-            drift = PcrDrift.Compare(baseline.AttestationJson, quoted);
-        return new HtmlPage(Pages.HostPage.Render(http, new HostPageModel(host, detail, results, evidence, baseline, drift)));
+        var quote = detail.History.FirstOrDefault(r => r.Attestation == "verified") is { } verified
+            ? await QuoteAsync(store, baseline, verified.ReportId, cancel) : null;
+        return new HtmlPage(Pages.HostPage.Render(http, new HostPageModel(host, detail, results, evidence, baseline, quote)));
+    }
+
+    /// <summary>The quote of <paramref name="reportId"/> against <paramref name="baseline"/>; null without either.</summary>
+    private static async Task<QuoteAgainstBaseline?> QuoteAsync(IAggregatorStore store, PcrBaseline? baseline, Guid reportId, CancellationToken cancel) =>
+        baseline is not null && await store.GetReportBodyAsync(reportId, cancel) is { AttestationJson: { } quoted } body
+            ? new QuoteAgainstBaseline(body.ReportId, body.ReceivedAt, PcrDrift.Compare(baseline.AttestationJson, quoted))
+            : null;
+
+    private static async Task<IResult> ReportAsync(HttpContext http, Guid reportId, IAggregatorStore store, CancellationToken cancel)
+    {
+        if (await store.FindReportAsync(reportId, cancel) is not var (agentId, report) || await store.GetAgentAsync(agentId, cancel) is not { } agent)
+            return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such report", $"No report has id {reportId}.");
+        var baseline = agent.AkPublic is null ? null : await store.GetPcrBaselineAsync(agentId, cancel);
+        var quote = report.Attestation == "verified" ? await QuoteAsync(store, baseline, reportId, cancel) : null;
+        return new HtmlPage(ReportPage.Render(http, agent, report, baseline, quote));
+    }
+
+    /// <summary>A re-baselining asked for: the host, the report whose quote would become its baseline, and that quote against the current one.</summary>
+    private sealed record BaselineChange(AgentRecord Agent, PcrBaseline Current, QuoteAgainstBaseline Candidate);
+
+    /// <summary>The change, when <paramref name="reportId"/> is a verified report of this host with a quote; null otherwise.</summary>
+    private static async Task<BaselineChange?> BaselineChangeAsync(IAggregatorStore store, string agentId, Guid? reportId, CancellationToken cancel)
+    {
+        if (reportId is not { } id || await store.GetAgentAsync(agentId, cancel) is not { } agent
+            || await store.FindReportAsync(id, cancel) is not var (owner, report) || owner != agentId || report.Attestation != "verified"
+            || await store.GetPcrBaselineAsync(agentId, cancel) is not { } current || await QuoteAsync(store, current, id, cancel) is not { } candidate)
+            return null;
+        return new BaselineChange(agent, current, candidate);
+    }
+
+    private static HtmlPage BaselineRefused(HttpContext http) =>
+        MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Baseline refused", "Only a verified report of this host can become its PCR baseline.");
+
+    private static HtmlPage NoSuchHost(HttpContext http, string agentId) =>
+        MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such host", $"No host has agent id {agentId}.");
+
+    private static async Task<IResult> RevokeHostAsync(HttpContext http, string agentId, IAggregatorStore store, AuditLog audit, TimeProvider time,
+        CancellationToken cancel)
+    {
+        if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        if (await store.GetAgentAsync(agentId, cancel) is not { } agent) return NoSuchHost(http, agentId);
+        if (!ConfirmPage.Confirmed(form) || agent.RevokedAt is not null) return HostChangePages.ConfirmRevoke(http, agent);
+        await store.RevokeAgentAsync(agentId, time.GetUtcNow(), cancel);
+        await audit.RecordAsync(http, AuditActions.AgentRevoked, agentId, $"hostname {agent.Hostname}; from the dashboard", cancel);
+        return Results.Redirect(DashboardPaths.Host(agentId));
     }
 
     private static async Task<IResult> SetLabelsAsync(HttpContext http, string agentId, IAggregatorStore store, FleetJudge judge, AuditLog audit,
@@ -209,10 +269,14 @@ public static class DashboardEndpoints
         CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
-        if (!Guid.TryParse(form["reportId"].ToString(), out var reportId)
-            || !await store.SetPcrBaselineAsync(agentId, reportId, http.User.Identity!.Name!, time.GetUtcNow(), cancel))
-            return MessagePage.Problem(http, StatusCodes.Status400BadRequest, "Baseline refused", "Only a verified report of this host can become its PCR baseline.");
-        await audit.RecordAsync(http, AuditActions.BaselineChanged, agentId, $"report {reportId}", cancel);
+        var reportId = Guid.TryParse(form["reportId"].ToString(), out var id) ? id : (Guid?)null;
+        if (await BaselineChangeAsync(store, agentId, reportId, cancel) is not { } change) return BaselineRefused(http);
+        if (!ConfirmPage.Confirmed(form)) return HostChangePages.ConfirmBaseline(http, change.Agent, change.Current, change.Candidate);
+        if (!await store.SetPcrBaselineAsync(agentId, change.Candidate.ReportId, http.User.Identity!.Name!, time.GetUtcNow(), cancel)) return BaselineRefused(http);
+        var changed = change.Candidate.Changed;
+        await audit.RecordAsync(http, AuditActions.BaselineChanged, agentId,
+            $"report {change.Candidate.ReportId} (was report {change.Current.ReportId}); PCRs changed: {(changed.Count == 0 ? "none" : string.Join(", ", changed.Select(p => $"{p.Bank}:{p.Index}")))}",
+            cancel);
         await judge.RejudgeAsync(new HashSet<string>([agentId], StringComparer.Ordinal), cancel);
         return Results.Redirect(DashboardPaths.Host(agentId));
     }
@@ -222,11 +286,12 @@ public static class DashboardEndpoints
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         var now = time.GetUtcNow();
+        var draft = new WaiversPage.Draft(form["controlId"].ToString(), form["hosts"].ToString(), form["justification"].ToString(), form["expires"].ToString());
         try
         {
-            if (!DateOnly.TryParseExact(form["expires"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires))
-                throw new ArgumentException("expires must be a date as YYYY-MM-DD");
-            var request = new WaiverRequest(form["controlId"].ToString(), form["hosts"].ToString(), form["justification"].ToString(), expires);
+            if (!DateOnly.TryParseExact(draft.Expires, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires))
+                throw new ArgumentException("expires (the last valid day) must be a date as YYYY-MM-DD");
+            var request = new WaiverRequest(draft.ControlId, draft.Hosts, draft.Justification, expires);
             var waiver = request.Accept(catalog, http.User.Identity!.Name!, now);
             await store.AddWaiverAsync(waiver, cancel);
             await audit.RecordAsync(http, AuditActions.WaiverAdded, waiver.WaiverId.ToString(), WaiverEndpoints.WaiverDetails(waiver), cancel);
@@ -234,7 +299,7 @@ public static class DashboardEndpoints
         }
         catch (ArgumentException e)
         {
-            return new HtmlPage(WaiversPage.Render(http, catalog, await store.ListWaiversAsync(cancel), now, e.Message), StatusCodes.Status400BadRequest);
+            return new HtmlPage(WaiversPage.Render(http, catalog, await store.ListWaiversAsync(cancel), now, e.Message, draft), StatusCodes.Status400BadRequest);
         }
         return Results.Redirect(DashboardPaths.Waivers);
     }

@@ -27,12 +27,25 @@ public static class DashboardPaths
     public const string ApiTokens = Root + "/api-tokens";
     /// <summary>The audit log (auditor).</summary>
     public const string Audit = Root + "/audit";
+    /// <summary>The print stylesheet: the time of printing in every printed page's margin.</summary>
+    public const string PrintStylesheet = Root + "/print.css";
+    /// <summary>The icon browsers ask for at the site's root.</summary>
+    public const string Favicon = "/favicon.ico";
 
     /// <summary>Revoking one API token (POST).</summary>
     public static string RevokeApiToken(string tokenId) => $"{ApiTokens}/{Uri.EscapeDataString(tokenId)}/revoke";
 
     /// <summary>One host's page.</summary>
     public static string Host(string agentId) => $"{Root}/hosts/{Uri.EscapeDataString(agentId)}";
+
+    /// <summary>One report's page.</summary>
+    public static string Report(Guid reportId) => $"{Root}/reports/{reportId}";
+
+    /// <summary>The confirmation page (GET) and the change (POST) that makes <paramref name="reportId"/>'s quote the host's PCR baseline.</summary>
+    public static string Baseline(string agentId, Guid reportId) => With(Host(agentId) + "/baseline", ("reportId", reportId));
+
+    /// <summary>The confirmation page (GET) and the revocation (POST) of a host.</summary>
+    public static string Revoke(string agentId) => Host(agentId) + "/revoke";
 
     /// <summary>One control across the fleet.</summary>
     public static string Control(string controlId) => $"{Root}/controls/{Uri.EscapeDataString(controlId)}";

@@ -4,7 +4,10 @@ using static WeightGuard.Aggregator.Dashboard.Markup;
 
 namespace WeightGuard.Aggregator.Dashboard;
 
-/// <summary>The frame every dashboard page shares: document head, navigation by role, the signed-in person, sign-out.</summary>
+/// <summary>
+/// The frame every dashboard page shares: document head (icon, stylesheets for screen and print), navigation by role, the
+/// signed-in person, sign-out, and the time of printing (shown in print only).
+/// </summary>
 public static class Layout
 {
     /// <summary>A whole document titled <paramref name="title"/> around <paramref name="main"/>.</summary>
@@ -33,10 +36,12 @@ public static class Layout
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{title} — WeightGuard</title>
+            <link rel="icon" href="{DashboardPaths.Favicon}" type="image/svg+xml">
             <link rel="stylesheet" href="{DashboardPaths.Stylesheet}">
+            <link rel="stylesheet" href="{DashboardPaths.PrintStylesheet}" media="print">
             </head>
             <body>
-            <header><p class="brand"><a href="{DashboardPaths.Root}">WeightGuard</a></p>{nav}</header>
+            <header><p class="brand"><a href="{DashboardPaths.Root}">WeightGuard</a></p>{nav}<p class="printed">Printed {http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow():yyyy-MM-dd HH:mm} UTC</p></header>
             <main id="main">
             {main}
             </main>

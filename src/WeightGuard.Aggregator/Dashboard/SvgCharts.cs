@@ -28,26 +28,30 @@ public static class SvgCharts
         return Html($"""<svg class="chart" role="img" viewBox="0 0 {Width} {height}" width="{Width}" height="{height}"><title>{title}</title>{Join(bars)}</svg>""");
     }
 
-    /// <summary>Share of reporting hosts compliant per day, as a line from 0 to 100 %.</summary>
-    public static Markup Trend(string title, IReadOnlyList<CompliancePoint> points)
+    /// <summary>
+    /// Share of reporting hosts compliant per day, as dots (joined by a line) on an axis that always spans the whole window
+    /// from <paramref name="start"/> to <paramref name="end"/>, so one day of data is one dot on the day it was, not a line
+    /// from a date to itself; days without reports are gaps, not zeros.
+    /// </summary>
+    public static Markup Trend(string title, IReadOnlyList<CompliancePoint> points, DateOnly start, DateOnly end)
     {
-        const int height = 200, left = 40, bottom = 24, top = 10;
-        var plotWidth = Width - left - 10;
+        const int width = 320, height = 150, left = 42, right = 8, top = 8, bottom = 20;
+        var plotWidth = width - left - right;
         var plotHeight = height - top - bottom;
-        if (points.Count == 0)
-            return Html($"""<svg class="chart" role="img" viewBox="0 0 {Width} 40" width="{Width}" height="40"><title>{title}</title><text x="0" y="24" class="axis">No reports in this period.</text></svg>""");
-        var first = points[0].Day.DayNumber;
-        var span = Math.Max(1, points[^1].Day.DayNumber - first);
-        string X(DateOnly day) => (left + plotWidth * (day.DayNumber - first) / (double)span).ToString("0.#", CultureInfo.InvariantCulture);
-        string Y(CompliancePoint p) => (top + plotHeight * (1 - (p.Hosts == 0 ? 0 : p.Compliant / (double)p.Hosts))).ToString("0.#", CultureInfo.InvariantCulture);
-        var line = string.Join(' ', points.Select(p => $"{X(p.Day)},{Y(p)}"));
-        var dots = points.Select(p => Html($"""<circle cx="{X(p.Day)}" cy="{Y(p)}" r="3" class="dot"><title>{p.Day:yyyy-MM-dd}: {p.Compliant} of {p.Hosts} compliant</title></circle>"""));
+        var span = Math.Max(1, end.DayNumber - start.DayNumber);
+        static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+        string X(DateOnly day) => F(left + plotWidth * (day.DayNumber - start.DayNumber) / (double)span);
+        string Y(double share) => F(top + plotHeight * (1 - share));
+        static double Share(CompliancePoint p) => p.Hosts == 0 ? 0 : p.Compliant / (double)p.Hosts;
+        var middle = start.AddDays(span / 2);
+        var grid = Join(new[] { 0, 0.5, 1 }.Select(s => Html($"""<line x1="{left}" y1="{Y(s)}" x2="{left + plotWidth}" y2="{Y(s)}" class="grid"/><text x="{left - 4}" y="{Y(s)}" dy="4" text-anchor="end" class="axis">{s * 100:0}%</text>""")));
+        var ticks = Join(new[] { (start, "start"), (middle, "middle"), (end, "end") }.Select(t => Html($"""<text x="{X(t.Item1)}" y="{height - 4}" text-anchor="{t.Item2}" class="axis">{t.Item1:MMM d}</text>""")));
+        var line = points.Count < 2 ? Empty : Html($"""<polyline points="{string.Join(' ', points.Select(p => $"{X(p.Day)},{Y(Share(p))}"))}" class="line"/>""");
+        var dots = points.Select(p => Html($"""<circle cx="{X(p.Day)}" cy="{Y(Share(p))}" r="3.5" class="dot"><title>{p.Day:yyyy-MM-dd}: {p.Compliant} of {p.Hosts} compliant</title></circle>"""));
         return Html($"""
-            <svg class="chart" role="img" viewBox="0 0 {Width} {height}" width="{Width}" height="{height}"><title>{title}</title>
-            <line x1="{left}" y1="{top}" x2="{left}" y2="{top + plotHeight}" class="grid"/><line x1="{left}" y1="{top + plotHeight}" x2="{left + plotWidth}" y2="{top + plotHeight}" class="grid"/>
-            <text x="0" y="{top + 8}" class="axis">100%</text><text x="0" y="{top + plotHeight}" class="axis">0%</text>
-            <text x="{left}" y="{height - 6}" class="axis">{points[0].Day:yyyy-MM-dd}</text><text x="{left + plotWidth - 80}" y="{height - 6}" class="axis">{points[^1].Day:yyyy-MM-dd}</text>
-            <polyline points="{line}" class="line"/>{Join(dots)}</svg>
+            <svg class="chart trend" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"><title>{title}</title>
+            {grid}{ticks}{(points.Count == 0 ? Html($"""<text x="{left + plotWidth / 2}" y="{top + plotHeight / 2}" text-anchor="middle" class="axis">No reports in this period</text>""") : Empty)}
+            {line}{Join(dots)}</svg>
             """);
     }
 }

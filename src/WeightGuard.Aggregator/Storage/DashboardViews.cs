@@ -20,3 +20,10 @@ public sealed record StoredReportBody(Guid ReportId, string AgentId, DateTimeOff
 /// <param name="SetBy">The admin who chose it, or null when it is the host's first verified report.</param>
 /// <param name="SetAt">When the admin chose it.</param>
 public sealed record PcrBaseline(Guid ReportId, DateTimeOffset ReceivedAt, string AttestationJson, string? SetBy, DateTimeOffset? SetAt);
+
+/// <summary>A host's last report of one day against one profile, as judged when it arrived.</summary>
+/// <param name="AgentId">The host.</param>
+/// <param name="Day">The day (UTC).</param>
+/// <param name="Compliant">No control failed or erred.</param>
+/// <param name="HostControlsMet">The RAND level whose host controls were met.</param>
+public sealed record DailyAssessment(string AgentId, DateOnly Day, bool Compliant, string HostControlsMet);

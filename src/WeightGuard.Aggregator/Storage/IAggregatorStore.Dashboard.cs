@@ -33,6 +33,12 @@ public partial interface IAggregatorStore
     /// <summary>Makes a verified report of this agent its PCR baseline; false when the agent has no such report.</summary>
     Task<bool> SetPcrBaselineAsync(string agentId, Guid reportId, string setBy, DateTimeOffset at, CancellationToken cancel = default);
 
+    /// <summary>
+    /// Each host's last report of each day (UTC) since <paramref name="since"/> judged against <paramref name="profileId"/>, as
+    /// judged when it arrived, by day: what the overview's trend counts over the hosts it shows.
+    /// </summary>
+    Task<IReadOnlyList<DailyAssessment>> DailyAssessmentsAsync(string profileId, DateTimeOffset since, CancellationToken cancel = default);
+
     /// <summary>The manifest SHA-256 of the newest evidence export, which the next one chains to; null before the first.</summary>
     Task<string?> LastExportAsync(CancellationToken cancel = default);
 

@@ -101,6 +101,23 @@ public abstract partial class SqlStore
             """, cancel, ("a", agentId), ("r", reportId.ToString()), ("by", setBy), ("at", Ms(at))) == 1;
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyList<DailyAssessment>> DailyAssessmentsAsync(string profileId, DateTimeOffset since, CancellationToken cancel = default)
+    {
+        const long day = 86_400_000;
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, $"""
+            SELECT agent_id, d, fail, error, host_controls_met
+            FROM (SELECT agent_id, received_at / {day} AS d, fail, error, host_controls_met,
+                         ROW_NUMBER() OVER (PARTITION BY agent_id, received_at / {day} ORDER BY received_at DESC, report_id DESC) AS n
+                  FROM report_assessments WHERE profile_id = @p AND received_at >= @since) last_of_day
+            WHERE n = 1 ORDER BY d, agent_id
+            """, ("p", profileId), ("since", Ms(since)));
+        return await ReadAll(cmd, r => new DailyAssessment(r.GetString(0),
+            DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(Long(r, 1) * day).UtcDateTime), Long(r, 2) == 0 && Long(r, 3) == 0,
+            r.GetString(4)), cancel);
+    }
+
+    /// <inheritdoc/>
     public async Task<string?> LastExportAsync(CancellationToken cancel = default)
     {
         await using var db = await OpenAsync(cancel);

@@ -192,4 +192,114 @@ public sealed class DashboardBrowserTests
             Assert.That(verification.Counts.VerdictsReproduced, Is.GreaterThanOrEqualTo(5));
         });
     }
+
+    /// <summary>
+    /// The security lead's minute and the auditor's afternoon, in the order they would go: the worst host and why, what to
+    /// fix first, a host's attestation (read, then printed on A4 with its evidence open and the print date in every page's
+    /// margin), a report's own page, and an export of one host verified offline. Screenshots and the printed PDF are attached.
+    /// </summary>
+    [Test]
+    public async Task SecurityLeadAndAuditorWalkTheirPaths()
+    {
+        // The security lead: which host is worst, and why.
+        await SignInAsync(_fleet.Viewer);
+        Assert.That(await _page.Locator(".applied").InnerTextAsync(), Is.EqualTo("Filters: none (every host)."));
+        var profiles = await _page.Locator("#profiles + table tbody tr").CountAsync();
+        Assert.That(await _page.Locator("figure.trend").CountAsync(), Is.EqualTo(profiles).And.GreaterThan(0), "one trend per profile judged against");
+        Assert.That(await _page.Locator("figure.trend svg circle").CountAsync(), Is.EqualTo(profiles), "one day of data: one dot per profile");
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Failed", Exact = true }).ClickAsync();
+        await _page.WaitForURLAsync(url => url.Contains("sort=failed", StringComparison.Ordinal));
+        var worst = _page.Locator("table.hosts tbody tr").First;
+        var worstCells = await worst.Locator("td").AllInnerTextsAsync();
+        var failedCounts = (await _page.Locator("table.hosts tbody tr td:nth-child(7)").AllInnerTextsAsync()).Select(int.Parse).ToList();
+        Assert.That(int.Parse(worstCells[6]), Is.EqualTo(failedCounts.Max()), "the most failed controls first");
+        await ScreenshotAsync("walk-1-overview-worst-first");
+        var worstName = worstCells[0].Split(' ')[0];
+        await worst.GetByRole(AriaRole.Link, new() { Name = worstName }).ClickAsync();
+        Assert.That(await _page.Locator("h1").InnerTextAsync(), Does.StartWith(worstName));
+        var failures = _page.Locator("table.controls tr", new() { Has = _page.Locator(".status.fail") });
+        Assert.That(await failures.CountAsync(), Is.EqualTo(int.Parse(worstCells[6])), "why: every failed control, failures first");
+        Assert.That(await failures.First.InnerTextAsync(), Does.Contain("Remediation"));
+        await ScreenshotAsync("walk-2-worst-host-why");
+
+        // What to fix first across the fleet.
+        await _page.GotoAsync("/dashboard");
+        var fixFirst = _page.Locator("#failing + table tbody tr").First;
+        var control = (await fixFirst.Locator("td").First.InnerTextAsync()).Trim();
+        var severities = (await _page.Locator("#failing + table tbody .sev").AllInnerTextsAsync()).Select(Aggregator.Judgement.HostState.SeverityRank).ToList();
+        Assert.That(severities, Is.Ordered.And.Not.Empty, "most severe first");
+        await ScreenshotAsync("walk-3-fix-first");
+        await fixFirst.GetByRole(AriaRole.Link, new() { Name = control }).ClickAsync();
+        Assert.That(await _page.Locator("h1").InnerTextAsync(), Does.StartWith(control));
+
+        // A host's attestation: words first, values collapsed.
+        await _page.GotoAsync($"/dashboard/hosts/{_fleet.AgentIds["gpu-tpm-01"]}");
+        var panel = _page.Locator("section.attestation");
+        Assert.That(await panel.Locator("h2").InnerTextAsync(), Is.EqualTo("Attestation"));
+        Assert.That(await panel.Locator("table.pcrs").IsVisibleAsync(), Is.False, "the PCR values are collapsed by default");
+        await panel.Locator("summary").ClickAsync();
+        Assert.That(await panel.Locator("table.pcrs").IsVisibleAsync());
+        var measures = await panel.Locator("table.pcrs tbody td:nth-child(2)").AllInnerTextsAsync();
+        Assert.That(measures.Take(8), Is.EqualTo(Enumerable.Range(0, 8).Select(Aggregator.Dashboard.PcrRegisters.Measures)), "every PCR named");
+        var standings = await panel.Locator("table.pcrs tbody td:nth-child(3)").AllInnerTextsAsync();
+        var zeros = (await panel.Locator("table.pcrs tbody td:nth-child(4)").AllInnerTextsAsync()).Count(v => v.All(c => c == '0'));
+        Assert.That(standings.Count(s => s == "not measured"), Is.EqualTo(zeros), "a PCR left at zero reads not measured, never same");
+        if (zeros > 0) Assert.That(await panel.Locator(".warning").CountAsync(), Is.GreaterThan(0), "and is warned of");
+        await ScreenshotAsync("walk-4-attestation");
+
+        // Printed: A4, evidence open, PCR values within the page, the print date on the page.
+        await panel.Locator("summary").ClickAsync();
+        Assert.That(await panel.Locator("table.pcrs").IsVisibleAsync(), Is.False, "closed again before printing");
+        await _page.SetViewportSizeAsync(700, 1000);
+        await _page.EmulateMediaAsync(new() { Media = Media.Print });
+        Assert.That(await panel.Locator("table.pcrs").IsVisibleAsync(), "collapsed PCR values are printed");
+        Assert.That(await _page.Locator("table.controls details pre").First.IsVisibleAsync(), "collapsed evidence is printed");
+        Assert.That(await _page.Locator(".printed").InnerTextAsync(), Does.Match(@"^Printed \d{4}-\d\d-\d\d \d\d:\d\d UTC$"));
+        var table = await panel.Locator("table.pcrs").BoundingBoxAsync();
+        Assert.That(table!.X + table.Width, Is.LessThanOrEqualTo(700), "the PCR table wraps within an A4 page's printable width");
+        var pdf = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-screenshots", "walk-5-host-printed.pdf");
+        await _page.PdfAsync(new() { Path = pdf, Format = "A4", PreferCSSPageSize = true });
+        Assert.That(new FileInfo(pdf).Length, Is.GreaterThan(1000));
+        TestContext.AddTestAttachment(pdf, "the host page printed to A4");
+        var printedPanel = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-screenshots", "walk-5-attestation-printed.png");
+        await panel.ScreenshotAsync(new() { Path = printedPanel });
+        TestContext.AddTestAttachment(printedPanel, "the attestation panel as printed");
+        await _page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await _page.SetViewportSizeAsync(1280, 900);
+
+        // A report from "Recent reports" opens its own page.
+        await _page.Locator("#history + table tbody tr").First.Locator("a").ClickAsync();
+        Assert.That(_page.Url, Does.Match("/dashboard/reports/[0-9a-f-]{36}$"));
+        Assert.That(await _page.Locator("dl.facts").InnerTextAsync(), Does.Contain("verified: the TPM quote").And.Contain("gpu-tpm-01"));
+        await ScreenshotAsync("walk-6-report");
+
+        // The auditor: exports one host and verifies the bundle offline.
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await SignInAsync(_fleet.Auditor);
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Export evidence" }).ClickAsync();
+        var certificate = _page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("certificate", System.Text.RegularExpressions.RegexOptions.IgnoreCase) });
+        using var trust = X509Certificate2.CreateFromPem(File.ReadAllText(_fleet.Aggregator.Data.CaCertificate));
+        if (await certificate.CountAsync() > 0)
+        {
+            var offered = await _page.RunAndWaitForDownloadAsync(() => certificate.First.ClickAsync());
+            var saved = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-ca.crt");
+            await offered.SaveAsAsync(saved);
+            using var downloaded = X509CertificateLoader.LoadCertificateFromFile(saved);
+            Assert.That(downloaded.Thumbprint, Is.EqualTo(trust.Thumbprint), "the certificate offered is the aggregator's CA");
+        }
+        // This export page takes agent ids; the auditor copies the id from the host page.
+        var agent = _fleet.AgentIds["gpu-tpm-01"];
+        await _page.Locator("#hosts").FillAsync(agent);
+        await ScreenshotAsync("walk-7-export-one-host");
+        var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByRole(AriaRole.Button, new() { Name = "Download the bundle" }).ClickAsync());
+        var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-export-one-host.zip");
+        await download.SaveAsAsync(path);
+        await using var bundle = File.OpenRead(path);
+        var verification = EvidenceBundleVerifier.Verify(bundle, trust);
+        Assert.That(verification.Problems, Is.Empty, string.Join("\n", verification.Problems));
+        Assert.That(verification.Verified);
+        Assert.That(verification.Manifest!.Files.Where(f => f.Path.StartsWith("hosts/", StringComparison.Ordinal)).Select(f => f.Path.Split('/')[1]).Distinct(),
+            Is.EqualTo(new[] { agent }), "only the host asked for");
+        Assert.That(verification.Counts.QuotesVerified, Is.EqualTo(2));
+    }
 }

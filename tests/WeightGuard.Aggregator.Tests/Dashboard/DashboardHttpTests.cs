@@ -191,6 +191,9 @@ public sealed class DashboardHttpTests
         {
             var training = await client.GetStringAsync("/dashboard?label=training");
             Assert.That(training, Does.Contain("gpu-train-01").And.Contain("gpu-train-02").And.Not.Contain("gpu-serve-01"));
+            var today = _fleet.Aggregator.Clock.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(training, Does.Contain($"<strong>rand-sl1</strong>: 0 of 2 compliant on {today}"), "the trend counts the hosts the filters admit");
+            Assert.That(training, Does.Contain("Filters: label training."));
             var eu = await client.GetStringAsync("/dashboard?profile=rand-sl1&label=eu");
             Assert.That(eu, Does.Contain("gpu-train-02").And.Not.Contain("gpu-train-01").And.Not.Contain("gpu-serve-01"));
             var scanned = await client.GetStringAsync("/dashboard?profile=rand-sl2");
@@ -210,5 +213,108 @@ public sealed class DashboardHttpTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
             Assert.That((await client.GetAsync("/dashboard")).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         }
+    }
+
+    [Test]
+    public async Task TheSiteRootLeadsToTheDashboardAndTheIconIsServed()
+    {
+        using var client = _fleet.Aggregator.Client(cookies: new CookieContainer());
+        var root = await client.GetAsync("/");
+        Assert.That(root.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(root.Headers.Location!.ToString(), Is.EqualTo("/dashboard"));
+        var icon = await client.GetAsync("/favicon.ico");
+        Assert.That(icon.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(icon.Content.Headers.ContentType!.MediaType, Is.EqualTo("image/svg+xml"));
+        Assert.That(await icon.Content.ReadAsStringAsync(), Does.StartWith("<svg"));
+        Assert.That(await client.GetStringAsync("/dashboard/sign-in"), Does.Contain("<link rel=\"icon\" href=\"/favicon.ico\""));
+    }
+
+    [Test]
+    public async Task EveryPrintedPageCarriesThePrintDate()
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (client)
+        {
+            Assert.That(await client.GetStringAsync("/dashboard"), Does.Contain("<link rel=\"stylesheet\" href=\"/dashboard/print.css\" media=\"print\">"));
+            var print = await client.GetAsync("/dashboard/print.css");
+            Assert.That(print.Headers.CacheControl!.NoStore, "the time of printing is never a cached one");
+            var stamp = $"printed {_fleet.Aggregator.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC";
+            Assert.That(await print.Content.ReadAsStringAsync(), Does.Contain("@bottom-left").And.Contain(stamp).And.Contain("counter(pages)"));
+        }
+    }
+
+    [Test]
+    public async Task ARecentReportOpensItsOwnPage()
+    {
+        var (client, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (client)
+        {
+            var agent = _fleet.AgentIds["gpu-train-01"];
+            var host = await client.GetStringAsync($"/dashboard/hosts/{agent}");
+            var link = System.Text.RegularExpressions.Regex.Match(host, "href=\"(/dashboard/reports/[0-9a-f-]{36})\"");
+            Assert.That(link.Success, "the recent reports link to their pages");
+            var page = await client.GetStringAsync(link.Groups[1].Value);
+            var reportId = link.Groups[1].Value[^36..];
+            Assert.That(page, Does.Contain($"<code>{reportId}</code>").And.Contain($"href=\"/dashboard/hosts/{agent}\">gpu-train-01</a>"));
+            Assert.That(page, Does.Contain("<td>rand-sl1").And.Contain("<span class=\"state failing\">failing</span>"), "the verdict per profile");
+            Assert.That(page, Does.Contain("absent: the host enrolled without a TPM"));
+            var unknown = await client.GetAsync($"/dashboard/reports/{Guid.NewGuid()}");
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((await client.GetAsync("/dashboard/reports/not-a-guid")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        }
+    }
+
+    [Test]
+    public async Task AdminRevokesAHostOnlyAfterConfirmingAndTheOverviewCountsItRevoked()
+    {
+        var doomed = await _fleet.ReportAsync("gpu-retired-01", "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow());
+        var agent = doomed.AgentId!;
+        var (viewer, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (viewer)
+        {
+            Assert.That(await viewer.GetStringAsync($"/dashboard/hosts/{agent}"), Does.Not.Contain("Revoke this host"));
+            var form = await DashboardFleet.FormAsync(viewer, "/dashboard", ("confirmed", "yes"));
+            Assert.That((await viewer.PostAsync($"/dashboard/hosts/{agent}/revoke", form)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        }
+        var (admin, _) = await _fleet.SignInAsync(_fleet.Admin);
+        using (admin)
+        {
+            Assert.That(await admin.GetStringAsync($"/dashboard/hosts/{agent}"), Does.Contain($"href=\"/dashboard/hosts/{agent}/revoke\">Revoke this host"));
+            var confirm = await admin.GetStringAsync($"/dashboard/hosts/{agent}/revoke");
+            Assert.That(confirm, Does.Contain("<h1>Revoke gpu-retired-01?</h1>").And.Contain("name=\"confirmed\" value=\"yes\""));
+
+            var unconfirmed = await admin.PostAsync($"/dashboard/hosts/{agent}/revoke", await DashboardFleet.FormAsync(admin, "/dashboard"));
+            Assert.That(await unconfirmed.Content.ReadAsStringAsync(), Does.Contain("<h1>Revoke gpu-retired-01?</h1>"), "a post without the confirmation asks again");
+            Assert.That((await _fleet.Aggregator.Store.GetAgentAsync(agent))!.RevokedAt, Is.Null);
+            var forged = await admin.PostAsync($"/dashboard/hosts/{agent}/revoke", new FormUrlEncodedContent([new("confirmed", "yes")]));
+            Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "no antiforgery token, no revocation");
+            Assert.That((await _fleet.Aggregator.Store.GetAgentAsync(agent))!.RevokedAt, Is.Null);
+
+            var confirmed = await admin.PostAsync($"/dashboard/hosts/{agent}/revoke",
+                await DashboardFleet.FormAsync(admin, $"/dashboard/hosts/{agent}/revoke", ("confirmed", "yes")));
+            Assert.That(confirmed.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+            Assert.That((await _fleet.Aggregator.Store.GetAgentAsync(agent))!.RevokedAt, Is.Not.Null);
+            var audit = (await _fleet.Aggregator.Store.AuditBeforeAsync(long.MaxValue, 10)).First(e => e.Action == Audit.AuditActions.AgentRevoked);
+            Assert.That(audit.Target, Is.EqualTo(agent));
+            Assert.That(audit.Actor, Does.StartWith("adam admin"));
+
+            var host = await admin.GetStringAsync($"/dashboard/hosts/{agent}");
+            Assert.That(host, Does.Contain("<span class=\"state revoked\">revoked</span>").And.Not.Contain("Revoke this host"));
+            Assert.That((await admin.GetAsync($"/dashboard/hosts/{agent}/revoke")).StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+            var overview = await admin.GetStringAsync("/dashboard");
+            Assert.That(System.Text.RegularExpressions.Regex.Match(overview, "hosts shown: [^.]*").Value, Does.Contain("1 revoked"));
+            Assert.That(await admin.GetStringAsync("/dashboard?status=revoked"), Does.Contain(">gpu-retired-01</a>"));
+            Assert.That(await admin.GetStringAsync("/dashboard?status=no-report"), Does.Not.Contain(">gpu-retired-01</a>"));
+        }
+        var silent = await _fleet.ReportAsync("gpu-never-01", "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow(), reports: 0);
+        await _fleet.Aggregator.Store.RevokeAgentAsync(silent.AgentId!, _fleet.Aggregator.Clock.GetUtcNow());
+        var (reader, _) = await _fleet.SignInAsync(_fleet.Viewer);
+        using (reader)
+        {
+            Assert.That(await reader.GetStringAsync("/dashboard?status=revoked"), Does.Contain(">gpu-never-01</a>"), "revoked before its first report: revoked");
+            Assert.That(await reader.GetStringAsync("/dashboard?status=no-report"), Does.Not.Contain(">gpu-never-01</a>"));
+        }
+        var refused = await doomed.SubmitAsync(doomed.Quote(DashboardFleet.Report("gpu-retired-01", "rand-sl1", _fleet.Aggregator.Clock.GetUtcNow()), null));
+        Assert.That((int)refused.StatusCode, Is.EqualTo(401).Or.EqualTo(403), "a revoked host can no longer report");
     }
 }

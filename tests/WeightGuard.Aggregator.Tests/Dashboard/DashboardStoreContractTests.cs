@@ -102,6 +102,34 @@ public abstract class DashboardStoreContractTests
     }
 
     [Test]
+    public async Task DailyAssessmentsAreEachHostsLastReportOfTheDayPerProfile()
+    {
+        await _store.AddReportAsync(Report("a", T0.AddDays(-3), "absent", null, ("WG-X", "fail")));
+        await _store.AddReportAsync(Report("a", T0, "absent", null, ("WG-X", "fail")));
+        await _store.AddReportAsync(Report("a", T0.AddHours(2), "absent", null, ("WG-X", "pass")));
+        await _store.AddReportAsync(Report("b", T0.AddHours(1), "absent", null, ("WG-X", "fail")));
+        await _store.AddReportAsync(Report("b", T0.AddHours(3), "absent", null, ("WG-X", "error")));
+        await _store.AddReportAsync(Report("a", T0.AddDays(1), "absent", null, ("WG-X", "error")));
+        var other = StoredReports.Create("b", "beta", T0.AddDays(1), "SL0", [StoredReports.Verdict("WG-X", "pass", profile: "rand-sl3")]);
+        await _store.AddReportAsync(other);
+
+        var day = DateOnly.FromDateTime(T0.UtcDateTime);
+        Assert.That(await _store.DailyAssessmentsAsync("rand-sl1", T0.AddDays(-1)), Is.EqualTo(new[]
+        {
+            new DailyAssessment("a", day, true, "SL0"), new DailyAssessment("b", day, false, "SL0"), new DailyAssessment("a", day.AddDays(1), false, "SL0"),
+        }), "the last report of each day counts, from the day asked; an erred control is not compliant");
+        Assert.That(await _store.DailyAssessmentsAsync("rand-sl3", T0.AddDays(-1)), Is.EqualTo(new[] { new DailyAssessment("b", day.AddDays(1), true, "SL0") }));
+        Assert.That(await _store.DailyAssessmentsAsync("rand-sl9", T0.AddDays(-9)), Is.Empty);
+
+        var overEveryHost = Aggregator.Dashboard.ComplianceTrend.Points(await _store.DailyAssessmentsAsync("rand-sl1", T0.AddDays(-9)),
+            new HashSet<string>(["a", "b"]));
+        var summed = await _store.ComplianceOverTimeAsync("rand-sl1", T0.AddDays(-9));
+        Assert.That(overEveryHost.Select(p => (p.Day, p.Hosts, p.Compliant, string.Join(",", p.RandLevels.OrderBy(l => l.Key)))),
+            Is.EqualTo(summed.Select(p => (p.Day, p.Hosts, p.Compliant, string.Join(",", p.RandLevels.OrderBy(l => l.Key))))),
+            "over every host, the per-host rows add up to the store's per-day sums the unfiltered overview reads");
+    }
+
+    [Test]
     public async Task ExportsChainToTheNewest()
     {
         Assert.That(await _store.LastExportAsync(), Is.Null);

@@ -63,7 +63,15 @@ public sealed class DashboardWaiverTests
             var form = await DashboardFleet.FormAsync(client, "/dashboard/waivers", Fields(control, hosts, justification, Day(expiresInDays)));
             var response = await client.PostAsync("/dashboard/waivers", form);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(error).And.Contain("Add the waiver"));
+            var page = await response.Content.ReadAsStringAsync();
+            Assert.That(page, Does.Contain(error).And.Contain("Add the waiver"));
+            Assert.Multiple(() =>
+            {
+                Assert.That(page, Does.Contain($"name=\"hosts\" required maxlength=\"{WaiverRequest.MaxHostsLength}\" value=\"{hosts}\""), "the host glob typed is kept");
+                Assert.That(page, Does.Contain($">{justification}</textarea>"), "the justification typed is kept");
+                Assert.That(page, Does.Contain($"value=\"{Day(expiresInDays)}\""), "the last valid day typed is kept");
+                if (control == "WG-TPM-001") Assert.That(page, Does.Contain("<option value=\"WG-TPM-001\" selected>WG-TPM-001: "), "the control chosen, with its title");
+            });
         }
         Assert.That(await _fleet.Aggregator.Store.ListWaiversAsync(), Is.Empty);
     }
@@ -83,6 +91,9 @@ public sealed class DashboardWaiverTests
             {
                 var response = await client.PostAsync("/dashboard/waivers", await DashboardFleet.FormAsync(client, "/dashboard/waivers", fields));
                 Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+                if (fields[3].Item2 == "next tuesday")
+                    Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("expires (the last valid day) must be a date as YYYY-MM-DD")
+                        .And.Contain("Expires: last valid day"), "the error and the label use the same words");
             }
         }
         Assert.That(await _fleet.Aggregator.Store.ListWaiversAsync(), Is.Empty);

@@ -15,13 +15,14 @@ namespace WeightGuard.Aggregator.Dashboard.Pages;
 /// <param name="Results">The fleet judgement of its latest report per profile (messages, evidence, remediation); null without a report.</param>
 /// <param name="Evidence">The latest report's JSON, which the results' evidence pointers point into.</param>
 /// <param name="Baseline">The PCR baseline, or null without a verified quote.</param>
-/// <param name="Drift">The latest verified quote's PCRs against the baseline.</param>
+/// <param name="Quote">The latest verified quote against the baseline, or null without one.</param>
 public sealed record HostPageModel(HostView Host, HostDetail Detail, IReadOnlyDictionary<string, Core.Evaluation.Evaluation>? Results, JsonElement? Evidence,
-    PcrBaseline? Baseline, IReadOnlyList<PcrComparison> Drift);
+    PcrBaseline? Baseline, QuoteAgainstBaseline? Quote);
 
 /// <summary>
 /// One host: every control with its status, evidence and remediation; attestation and the time of the last verified
-/// quote; PCR drift against the baseline; labels and re-baselining for admins.
+/// quote; the attestation panel (PCR drift against the baseline); its recent reports, each linking to its own page;
+/// labels, re-baselining and revocation for admins.
 /// </summary>
 public static class HostPage
 {
@@ -37,7 +38,7 @@ public static class HostPage
         return Layout.Page(http, host.Name, Html($"""
             <h1>{host.Name}{OverviewPage.Flags(host)}</h1>
             <dl class="facts">
-            <dt>State</dt><dd><span class="state {host.State}">{host.State}</span>{If(host.Unassigned, Html($" (no policy assignment covers this host: judged against {Core.Catalog.FleetPolicy.UnassignedProfile})"))}</dd>
+            <dt>State</dt><dd><span class="state {host.State}">{host.State}</span>{StateReason(host)}{If(host.Unassigned, Html($" (no policy assignment covers this host: judged against {Core.Catalog.FleetPolicy.UnassignedProfile})"))}</dd>
             <dt>RAND</dt><dd>{(host.Rand is { } rand ? rand.ToString() : "no report yet")}</dd>
             <dt>Profiles</dt><dd>{Join(host.Assessments.Select(a => Html($"""<p><strong>{a.Profile}</strong>: <span class="state {a.State}">{a.State}</span>; {a.Failed} failed, {a.Errors} could not be checked, {a.Waived} waived, {a.Attested} attested, {a.PendingAttestations} awaiting attestation, {a.Passed} passed</p>""")))}</dd>
             <dt>Enrolled as</dt><dd>{host.Name}, agent <code>{host.AgentId}</code>, {host.EnrolledAt:yyyy-MM-dd HH:mm} UTC{(host.RevokedAt is { } r ? $", revoked {r:yyyy-MM-dd HH:mm} UTC" : "")}</dd>
@@ -49,15 +50,16 @@ public static class HostPage
             <dt>Labels</dt><dd>{(host.Labels.Count == 0 ? "none" : string.Join(", ", host.Labels))}</dd>
             </dl>
             {If(admin, LabelForm(http, host.AgentId, host.Labels))}
-            {Drift(http, model, admin)}
+            {If(admin && host.RevokedAt is null, Html($"<p><a class=\"button danger\" href=\"{DashboardPaths.Revoke(host.AgentId)}\">Revoke this host…</a></p>"))}
+            {If(host.HasTpm, AttestationPanel.Render(host.AgentId, model.Baseline, model.Quote, admin))}
             {(model.Results is { } results ? Join(results.Select(p => Html($"""
                 <section aria-labelledby="controls-{p.Key}"><h2 id="controls-{p.Key}">Controls of {p.Key}</h2>
                 {Controls(p.Value.Results, model.Evidence!.Value)}
                 </section>
                 """))) : Html($"<p>No report yet.</p>"))}
             <section aria-labelledby="history"><h2 id="history">Recent reports</h2>
-            <table><caption>Newest first, each as judged when it arrived</caption><thead><tr><th scope="col">Received (UTC)</th><th scope="col">Judged against</th><th scope="col">RAND</th><th scope="col">Waivers and attestations in force</th><th scope="col">Attestation</th></tr></thead>
-            <tbody>{Join(model.Detail.History.Select(h => Html($"<tr><td>{h.ReceivedAt:yyyy-MM-dd HH:mm:ss}</td><td>{string.Join("; ", h.Judgement.Assessments.Select(a => $"{a.Profile}: {a.Failed} failed, {a.Errors} errors"))}</td><td>{h.Judgement.Rand}</td><td>{string.Join(", ", h.Judgement.Waivers.Concat(h.Judgement.Attestations))}</td><td>{h.Attestation}</td></tr>")))}</tbody></table>
+            <table><caption>Newest first, each as judged when it arrived; open one for its own page</caption><thead><tr><th scope="col">Received (UTC)</th><th scope="col">Judged against</th><th scope="col">RAND</th><th scope="col">Waivers and attestations in force</th><th scope="col">Attestation</th></tr></thead>
+            <tbody>{Join(model.Detail.History.Select(h => Html($"<tr><td><a href=\"{DashboardPaths.Report(h.ReportId)}\">{h.ReceivedAt:yyyy-MM-dd HH:mm:ss}</a></td><td>{string.Join("; ", h.Judgement.Assessments.Select(a => $"{a.Profile}: {a.Failed} failed, {a.Errors} errors"))}</td><td>{h.Judgement.Rand}</td><td>{string.Join(", ", h.Judgement.Waivers.Concat(h.Judgement.Attestations))}</td><td>{h.Attestation}</td></tr>")))}</tbody></table>
             </section>
             {If(model.Detail.Refusals.Count > 0, Html($"""
                 <section aria-labelledby="refusals"><h2 id="refusals">Refused submissions</h2>
@@ -74,27 +76,10 @@ public static class HostPage
         <button type="submit">Save labels</button></form>
         """);
 
-    private static Markup Drift(HttpContext http, HostPageModel model, bool admin)
-    {
-        if (!model.Host.HasTpm) return Empty;
-        if (model.Baseline is not { } baseline)
-            return Html($"<section aria-labelledby=\"pcr\"><h2 id=\"pcr\">PCR drift</h2><p>No verified quote yet.</p></section>");
-        var drifted = model.Drift.Count(d => d.Drifted);
-        var latest = model.Detail.History.FirstOrDefault(r => r.Attestation == "verified");
-        return Html($"""
-            <section aria-labelledby="pcr"><h2 id="pcr">PCR drift</h2>
-            <p>Baseline: the quote of {baseline.ReceivedAt:yyyy-MM-dd HH:mm:ss} UTC ({(baseline.SetBy is null ? "the host's first verified quote" : $"chosen by {baseline.SetBy} on {baseline.SetAt:yyyy-MM-dd}")}).
-            {(drifted == 0 ? "No PCR has changed since." : $"{drifted} PCR(s) changed since.")}</p>
-            <table class="pcrs"><caption>Quoted PCRs: baseline against the latest verified quote</caption>
-            <thead><tr><th scope="col">PCR</th><th scope="col">Baseline</th><th scope="col">Latest</th><th scope="col">Drift</th></tr></thead>
-            <tbody>{Join(model.Drift.Select(d => Html($"<tr class=\"{(d.Drifted ? "drift" : "")}\"><td>{d.Bank}:{d.Index}</td><td><code>{d.Baseline}</code></td><td><code>{d.Latest}</code></td><td>{(d.Drifted ? "changed" : "same")}</td></tr>")))}</tbody></table>
-            {If(admin && latest is not null && latest.ReportId != baseline.ReportId, Html($"""
-                <form method="post" action="{DashboardPaths.Host(model.Host.AgentId)}/baseline" class="inline">{Layout.AntiforgeryField(http)}
-                <input type="hidden" name="reportId" value="{latest?.ReportId}"><button type="submit">Make the latest verified quote the baseline</button></form>
-                """))}
-            </section>
-            """);
-    }
+    /// <summary>Why a host is untrusted, in words, after its state; nothing for other states.</summary>
+    public static Markup StateReason(HostView host) => host.State != HostState.Untrusted ? Empty
+        : host.PcrDrift ? Html($" — its PCRs changed since the baseline (<a href=\"#pcr\">attestation</a>)")
+        : Html($" — its last submission's attestation was refused ({host.LastRefusal?.Check})");
 
     private static Markup Controls(IReadOnlyList<ControlResult> results, JsonElement report) => Html($"""
         <table class="controls"><caption>Every control of the profile, failures first, as the aggregator judges the latest report now</caption>

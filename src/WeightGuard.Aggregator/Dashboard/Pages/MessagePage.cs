@@ -8,7 +8,7 @@ public static class MessagePage
     /// <summary>403: the signed-in person's role does not reach this page.</summary>
     public static Markup Forbidden(HttpContext http) => Layout.Page(http, "Not allowed", Html($"""
         <h1>Not allowed</h1>
-        <p>Your role does not allow this page. Exporting evidence needs the auditor role; waivers, labels and PCR baselines need the admin role.</p>
+        <p>Your role does not allow this page. Exporting evidence needs the auditor role; waivers, labels, PCR baselines and revoking a host need the admin role.</p>
         <p><a href="{DashboardPaths.Root}">Back to the fleet overview</a></p>
         """));
 

@@ -7,8 +7,9 @@ namespace WeightGuard.Aggregator.Dashboard.Pages;
 
 /// <summary>
 /// The fleet overview: hosts per RAND level (host controls met, and attested), each assigned profile's hosts per state,
-/// the compliance trend, what to fix first (failing controls by severity, then hosts affected), and the hosts themselves
-/// (sortable, searchable, paged, downloadable as CSV), all under the filters in the query string.
+/// hosts whose PCRs drifted, the compliance trend of every profile (small multiples), what to fix first (failing controls
+/// by severity, then hosts affected), and the hosts themselves (sortable, searchable, paged, downloadable as CSV), all
+/// under the filters in the query string, which the page states (also when printed).
 /// </summary>
 public static class OverviewPage
 {
@@ -18,8 +19,8 @@ public static class OverviewPage
     private static readonly string[] Levels = ["SL0", "SL1", "SL2", "SL3", "SL4", "SL5"];
 
     /// <summary>Renders the page for <paramref name="filter"/>.</summary>
-    public static Markup Render(HttpContext http, Catalog catalog, FleetView fleet, FleetFilter filter, string trendProfile,
-        IReadOnlyList<CompliancePoint> trend, int page)
+    public static Markup Render(HttpContext http, Catalog catalog, FleetView fleet, FleetFilter filter, IReadOnlyList<ProfileTrend> trends,
+        (DateOnly From, DateOnly To) window, int page)
     {
         var hosts = fleet.Hosts;
         var judged = hosts.Where(h => h.Rand is not null).ToList();
@@ -29,11 +30,14 @@ public static class OverviewPage
         var pages = Math.Max(1, (hosts.Count + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
         var states = HostState.All.Select(s => (State: s, Hosts: hosts.Count(h => FleetView.StateOf(h, filter) == s))).Where(s => s.Hosts > 0).ToList();
+        var drifted = hosts.Where(h => h.PcrDrift && h.RevokedAt is null).ToList();
 
         return Layout.Page(http, "Fleet overview", Html($"""
             <h1>Fleet overview</h1>
             <p class="lead">{hosts.Count} of {fleet.Fleet.Hosts.Count} hosts shown: {string.Join(", ", states.Select(s => $"{s.Hosts} {s.State}"))}.
             Hosts are judged against the profiles the <a href="{DashboardPaths.Policy}">fleet policy</a> assigns them{If(hosts.Any(h => h.Unassigned), Html($"; {hosts.Count(h => h.Unassigned)} no assignment covers are judged against {FleetPolicy.UnassignedProfile} and marked unassigned"))}.</p>
+            <p class="applied">{Applied(filter)}</p>
+            {If(drifted.Count > 0, Html($"""<p class="warning" role="note"><strong>PCR drift:</strong> the boot chain of {Join(drifted.Select((h, i) => Html($"{(i > 0 ? ", " : "")}<a href=\"{DashboardPaths.Host(h.AgentId)}#pcr\">{h.Name}</a>")))} changed since its baseline (firmware, boot loader or Secure Boot policy); each is untrusted until an admin confirms a new baseline.</p>"""))}
             {Filters(catalog, fleet, filter)}
             <section aria-labelledby="levels"><h2 id="levels">Hosts per RAND level</h2>
             {SvgCharts.Bars("Hosts per RAND level whose host controls are met", perLevel.Select(p => (p.Level, p.Met)).ToList())}
@@ -46,9 +50,9 @@ public static class OverviewPage
             <thead><tr><th scope="col">Profile</th><th scope="col">Hosts</th>{Join(HostState.All.Select(s => Html($"<th scope=\"col\">{s}</th>")))}</tr></thead>
             <tbody>{Join(perProfile.Select(g => Html($"""<tr><td><a href="{DashboardPaths.With(DashboardPaths.Root, (filter with { Profile = g.Key }).Query())}">{g.Key}</a></td><td>{g.Count()}</td>{Join(HostState.All.Select(s => Html($"<td>{g.Count(a => a.State == s)}</td>")))}</tr>""")))}</tbody></table>
             </section>
-            <section aria-labelledby="trend"><h2 id="trend">Compliance trend: {trendProfile}, last 30 days</h2>
-            {SvgCharts.Trend($"Share of hosts compliant with {trendProfile} per day", trend)}
-            <p class="hint">Each host's last report of each day, as judged when it arrived; the profile filter chooses the profile.</p>
+            <section aria-labelledby="trend"><h2 id="trend">Compliance trend per profile, {window.From:yyyy-MM-dd} to {window.To:yyyy-MM-dd}</h2>
+            <p class="hint">Share of the hosts shown that were compliant, from each host's last report of each day as judged when it arrived; a day without reports is a gap.</p>
+            {(trends.Count == 0 ? Html($"<p>No host shown is judged against a profile yet.</p>") : Html($"""<div class="multiples">{Join(trends.Select(t => Trend(t, window)))}</div>"""))}
             </section>
             <section aria-labelledby="failing"><h2 id="failing">Fix first</h2>
             {FailingTable(catalog, fleet.Failing)}
@@ -59,6 +63,31 @@ public static class OverviewPage
             {Pager(filter, page, pages)}
             </section>
             """));
+    }
+
+    /// <summary>The filters in force in words, so a printed or shared overview says which hosts it covers.</summary>
+    public static string Applied(FleetFilter filter)
+    {
+        var parts = new (string Name, string? Value)[]
+        {
+            ("host name contains", filter.Search), ("assigned profile", filter.Profile), ("RAND host controls met", filter.Level), ("label", filter.Label),
+            ("state", filter.State),
+        }.Where(p => p.Value is not null).Select(p => $"{p.Name} {p.Value}").ToList();
+        return parts.Count == 0 ? "Filters: none (every host)." : $"Filters: {string.Join("; ", parts)}.";
+    }
+
+    private static Markup Trend(ProfileTrend trend, (DateOnly From, DateOnly To) window)
+    {
+        var last = trend.Points.Count > 0 ? trend.Points[^1] : null;
+        return Html($"""
+            <figure class="trend"><figcaption><strong>{trend.Profile}</strong>: {(last is null ? "no reports in this period" : $"{last.Compliant} of {last.Hosts} compliant on {last.Day:yyyy-MM-dd}; reports on {trend.Points.Count} of the last {window.To.DayNumber - window.From.DayNumber + 1} days")}</figcaption>
+            {SvgCharts.Trend($"Share of the hosts shown compliant with {trend.Profile} per day", trend.Points, window.From, window.To)}
+            {If(trend.Points.Count > 0, Html($"""
+                <details><summary>Numbers</summary><table><caption>{trend.Profile}: hosts compliant per day</caption><thead><tr><th scope="col">Day (UTC)</th><th scope="col">Hosts</th><th scope="col">Compliant</th></tr></thead>
+                <tbody>{Join(trend.Points.Select(p => Html($"<tr><td>{p.Day:yyyy-MM-dd}</td><td>{p.Hosts}</td><td>{p.Compliant}</td></tr>")))}</tbody></table></details>
+                """))}
+            </figure>
+            """);
     }
 
     private static Markup Filters(Catalog catalog, FleetView fleet, FleetFilter filter)
