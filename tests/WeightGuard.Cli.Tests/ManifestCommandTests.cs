@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using WeightGuard.Testing;
 
@@ -80,6 +81,7 @@ public class ManifestCommandTests
         Assert.That(result["status"]!.GetValue<string>(), Is.EqualTo("fail"));
         Assert.That(result["message"]!.GetValue<string>(), Does.Contain($"2 listed but missing: {At("models/llama/a.gguf")}").And.Contain("2 in no signed manifest: /models/llama/a.gguf"));
         Assert.That(report["evidence"]!["weightIntegrity"]!["manifests"]![0]!["signer"]!.GetValue<string>(), Is.EqualTo("CN=WeightGuard signer"));
+        Assert.That(ScanCommandTests.Schema.Evaluate(JsonSerializer.SerializeToElement(report)).IsValid, Is.True);
 
         // signed by someone the scan does not trust: an error, not a pass and not a fail
         (code, _, stderr) = WeightGuardProcess.Run("scan", "--root", _dir, "--weights", "/models", "--profile", "ncsc-secure-ai", "--format", "json", "--output", output,
