@@ -12,6 +12,7 @@ var root = new RootCommand("WeightGuard: proves that every server holding AI mod
     ProfilesCommand.Create(),
     TpmCommand.Create(),
     EvidenceCommand.Create(),
+    ManifestCommand.Create(),
     EnrollCommand.Create(),
     AgentCommand.Create(),
     verbose,

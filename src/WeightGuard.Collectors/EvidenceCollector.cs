@@ -14,6 +14,7 @@ using WeightGuard.Collectors.Platform;
 using WeightGuard.Collectors.Tpm;
 using WeightGuard.Collectors.Weights;
 using WeightGuard.Collectors.Weights.Hashing;
+using WeightGuard.Collectors.Weights.Manifests;
 using WeightGuard.Collectors.Windows;
 using WeightGuard.Core.Evidence;
 using WeightGuard.Tpm.Transport;
@@ -26,8 +27,9 @@ namespace WeightGuard.Collectors;
 /// <param name="Walk">Limits for the weight walk.</param>
 /// <param name="Tpm">Which TPM to read; null means none (a tree that is not the running host has no TPM).</param>
 /// <param name="Hashing">Whether and how to hash the weight files; null: not hashed.</param>
+/// <param name="Integrity">Signed weight manifests to compare the weight files with (they are hashed for it); null: none.</param>
 public sealed record CollectionOptions(HostRoot Root, IReadOnlyList<string> WeightPaths, WeightWalkOptions? Walk = null, TpmSelector? Tpm = null,
-    WeightHashingOptions? Hashing = null);
+    WeightHashingOptions? Hashing = null, WeightIntegrityOptions? Integrity = null);
 
 /// <summary>
 /// Runs every collector in order (inventory first: access and key collectors work on what it found) and assembles the
@@ -83,11 +85,14 @@ public static class EvidenceCollector
         var walk = Try("weights", () => new WeightInventoryCollector(root, options.Walk)
             .Collect(options.WeightPaths, new Progress<long>(n => progress?.Report($"weight inventory: {n:N0} entries")), cancellation));
         if (walk is null) failures.Add(new CollectorFailure("keys", "the weight inventory could not be collected"));
-        if (walk is not null && options.Hashing is { Enabled: true } hashing)
+        // comparing with manifests needs every digest, so manifests turn hashing on
+        var hashing = options.Hashing is { Enabled: true } || options.Integrity is null ? options.Hashing : (options.Hashing ?? new WeightHashingOptions()) with { Enabled = true };
+        if (walk is not null && hashing is { Enabled: true })
         {
             progress?.Report("hashing weights");
             walk = walk with { Inventory = WeightHashing.Run(walk, hashing, NvidiaSmiGpuUtilization.ForThisMachine(), progress, warn, cancellation).Inventory };
         }
+        var integrity = walk is null || options.Integrity is null ? null : WeightIntegrityCollector.Collect(walk.Inventory, options.Integrity, DateTimeOffset.UtcNow);
         progress?.Report("access control");
         var access = walk is null || accounts is null ? null : Try("access", () => new AccessControlCollector(root, accounts).Collect(walk.WeightTargets));
         if (walk is null && accounts is not null) failures.Add(new CollectorFailure("access", "the weight inventory could not be collected"));
@@ -128,6 +133,7 @@ public static class EvidenceCollector
         {
             Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform, Tpm = tpm,
             Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches, Ports = ports, StrayWeights = stray, Pam = pam,
+            WeightIntegrity = integrity,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

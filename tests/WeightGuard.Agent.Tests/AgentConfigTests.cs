@@ -20,6 +20,8 @@ public sealed class AgentConfigTests
         hashing:
           enabled: true
           gpuBusyPercent: 60
+          manifests: [/etc/weightguard/manifests/llama.wgm]
+          manifestSigners: [/etc/weightguard/manifest-signer.pem]
         log:
           console: false
           file: /var/log/weightguard/agent.json
@@ -46,7 +48,9 @@ public sealed class AgentConfigTests
             Assert.That(c.Tpm, Is.EqualTo("swtpm:127.0.0.1:2321"));
             Assert.That(c.Spool.MaxReports, Is.EqualTo(50));
             Assert.That(c.Spool.MaxBytes, Is.EqualTo(64L * 1024 * 1024));
-            Assert.That(c.Hashing, Is.EqualTo(new HashingConfig(true, 60)));
+            Assert.That((c.Hashing.Enabled, c.Hashing.GpuBusyPercent), Is.EqualTo((true, 60)));
+            Assert.That(c.Hashing.Manifests, Is.EqualTo(new[] { "/etc/weightguard/manifests/llama.wgm" }));
+            Assert.That(c.Hashing.ManifestSigners, Is.EqualTo(new[] { "/etc/weightguard/manifest-signer.pem" }));
             Assert.That(c.Log, Is.EqualTo(new LogConfig(false, "/var/log/weightguard/agent.json", LogEventLevel.Debug)));
         });
     }
@@ -88,6 +92,8 @@ public sealed class AgentConfigTests
     [TestCase("spool: 5", 1, "'spool' must be a mapping")]
     [TestCase("hashing:\n  enabled: yes", 2, "'enabled' must be true or false, not 'yes'")]
     [TestCase("hashing:\n  gpuBusyPercent: 101", 2, "'gpuBusyPercent' must be a whole number from 0 to 100")]
+    [TestCase("hashing:\n  manifests: [llama.wgm]\n  manifestSigners: [/s.pem]", 2, "'manifests' entries must be absolute paths, not 'llama.wgm'")]
+    [TestCase("hashing:\n  manifests: [/llama.wgm]", 2, "'manifests' needs 'manifestSigners'")]
     [TestCase("log:\n  level: chatty", 2, "'level' must be one of verbose, debug, information, warning, error, fatal")]
     [TestCase("log:\n  file: agent.json", 2, "'file' must be an absolute path")]
     [TestCase("profile: a\nprofile: b", 2, "Duplicate key profile")]

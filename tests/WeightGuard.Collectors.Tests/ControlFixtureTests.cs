@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WeightGuard.Collectors.Weights.Manifests;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Checks;
 using WeightGuard.Core.Evaluation;
@@ -19,7 +20,8 @@ namespace WeightGuard.Collectors.Tests;
 /// Git keeps neither owners nor modes, so a tree may have a manifest beside it (<c>ID/pass.yaml</c>): <c>base</c> (trees
 /// under <c>_base/</c> copied first), <c>copy</c> (directories of <c>tests/fixtures</c>, such as real nvidia-smi recordings, copied
 /// to host paths), <c>tpm: swtpm</c> (collect from the run's swtpm instead of no TPM), <c>params</c> (check parameters a profile would set, e.g. <c>require-weights</c>), <c>weights</c> (the weight paths, default <c>/models</c>), <c>modes</c>,
-/// <c>owners</c> (<c>uid:gid</c>) and <c>acl</c> (setfacl entries) by host path.
+/// <c>owners</c> (<c>uid:gid</c>) and <c>acl</c> (setfacl entries) by host path, <c>manifests</c> and <c>manifest-signers</c>
+/// (signed weight manifests in the tree and the certificates trusted to sign them, as <c>scan --manifest</c> gives them).
 /// </remarks>
 [NonParallelizable]
 public class ControlFixtureTests
@@ -63,7 +65,9 @@ public class ControlFixtureTests
 
         // a tree is not a running host and has no TPM, unless the manifest asks for the run's swtpm (with its EK certificates)
         var tpm = manifest.Tpm == "swtpm" ? TpmSelector.Parse(Swtpm.Shared.Selector) : null;
-        var evidence = EvidenceCollector.Collect(new CollectionOptions(tree.HostRoot, manifest.Weights, Tpm: tpm));
+        var integrity = manifest.Manifests.Count == 0 ? null
+            : new WeightIntegrityOptions(manifest.Manifests.Select(tree.Local).ToList(), manifest.ManifestSigners.Select(tree.Local).ToList());
+        var evidence = EvidenceCollector.Collect(new CollectionOptions(tree.HostRoot, manifest.Weights, Tpm: tpm, Integrity: integrity));
         var control = Catalog.Controls[id];
         var check = CheckRegistry.ByKind[control.Check.Kind];
         var parameters = check.Parameters.ToDictionary(p => p.Name, p => p.Default, StringComparer.Ordinal);
@@ -87,7 +91,11 @@ public class ControlFixtureTests
     }
 
     private sealed record FixtureManifest(IReadOnlyList<string> Base, IReadOnlyList<(string From, string To)> Copies, IReadOnlyList<string> Weights,
-        IReadOnlyDictionary<string, string> Modes, IReadOnlyDictionary<string, string> Owners, IReadOnlyDictionary<string, IReadOnlyList<string>> Acl, IReadOnlyDictionary<string, string> Params, string? Tpm);
+        IReadOnlyDictionary<string, string> Modes, IReadOnlyDictionary<string, string> Owners, IReadOnlyDictionary<string, IReadOnlyList<string>> Acl, IReadOnlyDictionary<string, string> Params, string? Tpm)
+    {
+        public IReadOnlyList<string> Manifests { get; init; } = [];
+        public IReadOnlyList<string> ManifestSigners { get; init; } = [];
+    }
 
     private static FixtureManifest Manifest(string path)
     {
@@ -107,7 +115,10 @@ public class ControlFixtureTests
             : [];
         return new FixtureManifest(List("base"), copies, weights.Count > 0 ? weights : ["/models"], Map("modes", n => ((YamlScalarNode)n).Value!),
             Map("owners", n => ((YamlScalarNode)n).Value!), Map<IReadOnlyList<string>>("acl", n => ((YamlSequenceNode)n).Children.Select(c => ((YamlScalarNode)c).Value!).ToList()),
-            Map("params", n => ((YamlScalarNode)n).Value!), root.Children.TryGetValue("tpm", out var t) ? ((YamlScalarNode)t).Value : null);
+            Map("params", n => ((YamlScalarNode)n).Value!), root.Children.TryGetValue("tpm", out var t) ? ((YamlScalarNode)t).Value : null)
+        {
+            Manifests = List("manifests"), ManifestSigners = List("manifest-signers"),
+        };
     }
 
     /// <summary>Copies a fixture tree, keeping symbolic links as links.</summary>

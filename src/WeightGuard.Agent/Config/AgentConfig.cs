@@ -46,7 +46,9 @@ public sealed record AgentConfig
 /// <summary>Weight hashing settings (<c>hashing:</c>).</summary>
 /// <param name="Enabled">Hash weight files (with a digest cache under <c>STATE/cache/</c>).</param>
 /// <param name="GpuBusyPercent">Pause hashing while any GPU is busier than this.</param>
-public sealed record HashingConfig(bool Enabled = false, int GpuBusyPercent = 80);
+/// <param name="Manifests">Signed weight manifests the weight files are compared with (hashing runs whenever there are any).</param>
+/// <param name="ManifestSigners">Certificates (PEM or DER) of the trusted manifest signers, or of a CA they chain to.</param>
+public sealed record HashingConfig(bool Enabled = false, int GpuBusyPercent = 80, IReadOnlyList<string>? Manifests = null, IReadOnlyList<string>? ManifestSigners = null);
 
 /// <summary>Logging settings (<c>log:</c>).</summary>
 /// <param name="Console">Log to standard output (journald under systemd).</param>

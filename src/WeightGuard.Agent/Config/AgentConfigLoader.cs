@@ -105,11 +105,23 @@ public static partial class AgentConfigLoader
 
     private static HashingConfig ReadHashing(YamlNodeReader reader, YamlMappingNode map)
     {
-        var entries = reader.Entries(map, "enabled", "gpuBusyPercent");
+        var entries = reader.Entries(map, "enabled", "gpuBusyPercent", "manifests", "manifestSigners");
         var hashing = new HashingConfig();
         if (Boolean(reader, entries, "enabled", map) is { } enabled) hashing = hashing with { Enabled = enabled };
         if (Integer(reader, entries, "gpuBusyPercent", map, 0, 100) is { } busy) hashing = hashing with { GpuBusyPercent = (int)busy };
+        if (AbsolutePaths(reader, entries, "manifests", map) is { } manifests) hashing = hashing with { Manifests = manifests };
+        if (AbsolutePaths(reader, entries, "manifestSigners", map) is { } signers) hashing = hashing with { ManifestSigners = signers };
+        if (hashing.Manifests is { Count: > 0 } && hashing.ManifestSigners is not { Count: > 0 })
+            reader.Error(entries["manifests"], "'manifests' needs 'manifestSigners': the certificates allowed to sign them");
         return hashing;
+    }
+
+    private static IReadOnlyList<string>? AbsolutePaths(YamlNodeReader reader, Dictionary<string, YamlNode> entries, string key, YamlMappingNode map)
+    {
+        if (!entries.ContainsKey(key) || reader.StringList(entries, key, map) is not { } paths) return null;
+        foreach (var (p, node) in paths.Zip(((YamlSequenceNode)entries[key]).Children))
+            if (!Path.IsPathFullyQualified(p)) reader.Error(node, $"'{key}' entries must be absolute paths, not '{p}'");
+        return paths;
     }
 
     private static LogConfig ReadLog(YamlNodeReader reader, YamlMappingNode map)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using WeightGuard.Collectors;
 using WeightGuard.Collectors.Weights.Hashing;
+using WeightGuard.Collectors.Weights.Manifests;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Protocol;
@@ -17,8 +18,9 @@ namespace WeightGuard.Agent.Scanning;
 /// <param name="Tpm">Which TPM the collectors ask.</param>
 /// <param name="Version">The WeightGuard version recorded in the report.</param>
 /// <param name="Hashing">Whether and how weight files are hashed; null: not hashed.</param>
+/// <param name="Integrity">Signed weight manifests the weight files are compared with; null: none.</param>
 public sealed record ScanRequest(Catalog Catalog, string ProfileId, HostRoot Root, IReadOnlyList<string> WeightPaths, TpmSelector Tpm, string Version,
-    WeightHashingOptions? Hashing = null);
+    WeightHashingOptions? Hashing = null, WeightIntegrityOptions? Integrity = null);
 
 /// <summary>One scan: collect evidence, judge it, and wrap both in a report. Shared by <c>weightguard scan</c> and the agent.</summary>
 public static class HostScanner
@@ -27,7 +29,7 @@ public static class HostScanner
     public static Report Scan(ScanRequest request, IProgress<string>? progress = null, Action<string>? warn = null)
     {
         var started = DateTimeOffset.UtcNow;
-        var evidence = EvidenceCollector.Collect(new CollectionOptions(request.Root, request.WeightPaths, Tpm: request.Tpm, Hashing: request.Hashing),
+        var evidence = EvidenceCollector.Collect(new CollectionOptions(request.Root, request.WeightPaths, Tpm: request.Tpm, Hashing: request.Hashing, Integrity: request.Integrity),
             progress, warn: warn);
         var finished = DateTimeOffset.UtcNow;
         var evaluation = Evaluator.Evaluate(request.Catalog, request.ProfileId, evidence, finished);

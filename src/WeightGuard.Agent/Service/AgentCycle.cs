@@ -8,6 +8,7 @@ using WeightGuard.Agent.Spool;
 using WeightGuard.Agent.Upload;
 using WeightGuard.Collectors;
 using WeightGuard.Collectors.Weights.Hashing;
+using WeightGuard.Collectors.Weights.Manifests;
 using WeightGuard.Collectors.Tpm;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Reports;
@@ -85,13 +86,15 @@ public sealed class AgentCycle
         var config = Config;
         var root = new HostRoot(config.Root);
         WeightHashingOptions? hashing = null;
-        if (config.Hashing.Enabled)
+        // manifests are compared by digest, so they turn hashing (with its cache) on
+        if (config.Hashing.Enabled || config.Hashing.Manifests is { Count: > 0 })
         {
             StatePermissions.CreatePrivateDirectory(Path.GetDirectoryName(config.DigestCacheFile)!);
             hashing = new WeightHashingOptions(true, config.DigestCacheFile, config.Hashing.GpuBusyPercent);
         }
+        var integrity = config.Hashing.Manifests is { Count: > 0 } manifests ? new WeightIntegrityOptions(manifests, config.Hashing.ManifestSigners ?? []) : null;
         var request = new ScanRequest(_catalog, config.Profile, root, config.Weights ?? EvidenceCollector.DefaultWeightPaths(root),
-            TpmSelector.Parse(config.Tpm), _version, hashing);
+            TpmSelector.Parse(config.Tpm), _version, hashing, integrity);
         _log.LogInformation("Scanning against {Profile}", config.Profile);
         var report = await LowPriority.Run(() => HostScanner.Scan(request, warn: w => _log.LogWarning("{Warning}", w)),
             problem => { if (problem is not null) _log.LogWarning("Scanning at normal priority: {Problem}", problem); }).WaitAsync(cancel).ConfigureAwait(false);

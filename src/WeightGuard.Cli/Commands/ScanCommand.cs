@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
 using Spectre.Console;
 using WeightGuard.Agent;
 using WeightGuard.Agent.Enrollment;
@@ -6,6 +7,7 @@ using WeightGuard.Agent.Scanning;
 using WeightGuard.Agent.Upload;
 using WeightGuard.Collectors;
 using WeightGuard.Collectors.Weights.Hashing;
+using WeightGuard.Collectors.Weights.Manifests;
 using WeightGuard.Core.Reports;
 using WeightGuard.Reporting;
 using WeightGuard.Tpm.Transport;
@@ -32,10 +34,12 @@ internal static class ScanCommand
         var hash = new Option<bool>("--hash") { Description = "Record the SHA-256 of every weight file (reads every byte; pauses while a GPU is busy)" };
         var digestCache = new Option<string?>("--digest-cache") { Description = "With --hash: keep digests in FILE and skip reading files unchanged since (same device, inode, size, mtime, ctime)", HelpName = "FILE" };
         var gpuBusy = new Option<int>("--gpu-busy-percent") { Description = "With --hash: pause hashing while any GPU's utilisation is above N percent (100: never pause)", DefaultValueFactory = _ => 80, HelpName = "N" };
+        var manifests = new Option<string[]>("--manifest") { Description = "Compare every weight file with the signed weight manifest FILE (repeat for several; hashes every weight file)", HelpName = "FILE" };
+        var manifestTrust = new Option<string[]>("--manifest-trust") { Description = "With --manifest: a trusted manifest signer's certificate, or a CA it chains to (PEM or DER; repeat for several)", HelpName = "CERT" };
         gpuBusy.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100) r.AddError("--gpu-busy-percent must be between 0 and 100"); });
         var command = new Command("scan", "Scan this host (or the tree at --root) against a profile and report every control. Exit 0: all required controls pass; 1: something failed or could not be checked; 2: bad input.")
         {
-            profile, weights, root, format, output, waivers, attestations, catalog, tpm, hash, digestCache, gpuBusy, upload, state,
+            profile, weights, root, format, output, waivers, attestations, catalog, tpm, hash, digestCache, gpuBusy, manifests, manifestTrust, upload, state,
         };
         command.SetAction(parse =>
         {
@@ -76,8 +80,9 @@ internal static class ScanCommand
                 return ExitCodes.BadInput;
             }
             var hashing = new WeightHashingOptions(parse.GetValue(hash), parse.GetValue(digestCache), parse.GetValue(gpuBusy));
+            if (!TryIntegrity(parse.GetValue(manifests) ?? [], parse.GetValue(manifestTrust) ?? [], stderr, out var integrity)) return ExitCodes.BadInput;
             var report = WithProgress(progress => HostScanner.Scan(
-                new ScanRequest(loaded, profileId, hostRoot, weightPaths, tpmSelector, CatalogSources.Version, hashing), progress,
+                new ScanRequest(loaded, profileId, hostRoot, weightPaths, tpmSelector, CatalogSources.Version, hashing, integrity), progress,
                 warn: w => stderr.WriteLine("warning: " + w)));
             var exit = report.Summary.Fail + report.Summary.Error > 0 ? ExitCodes.Failed : ExitCodes.Ok;
             var path = parse.GetValue(output);
@@ -101,6 +106,39 @@ internal static class ScanCommand
             return parse.GetValue(upload) ? Upload(report, parse.GetValue(state)!, stderr) ?? exit : exit;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The manifests to compare with (null options when none), after checking that every file given can be read and is a
+    /// signed manifest: a file that cannot is a usage error here (exit 2), while a signature or signer that does not
+    /// verify is judged in the report, as the agent judges it.
+    /// </summary>
+    private static bool TryIntegrity(string[] manifests, string[] trust, TextWriter stderr, out WeightIntegrityOptions? options)
+    {
+        options = null;
+        if (manifests.Length == 0 && trust.Length == 0) return true;
+        if (manifests.Length == 0 || trust.Length == 0)
+        {
+            stderr.WriteLine(manifests.Length == 0 ? "--manifest-trust needs --manifest" : "--manifest needs --manifest-trust: the certificates allowed to sign it");
+            return false;
+        }
+        var anchors = new List<X509Certificate2>();
+        try
+        {
+            foreach (var t in trust) anchors.Add(CertificateFile.Load(t));
+            foreach (var m in manifests) ManifestFileReading.Read(m, anchors, DateTimeOffset.UtcNow);
+            options = new WeightIntegrityOptions(manifests, trust);
+            return true;
+        }
+        catch (InvalidDataException e)
+        {
+            stderr.WriteLine(new string(e.Message.ReplaceLineEndings(" ").Select(c => char.IsControl(c) ? '?' : c).ToArray()));
+            return false;
+        }
+        finally
+        {
+            foreach (var a in anchors) a.Dispose();
+        }
     }
 
     /// <summary>Sends the report with the saved identity; null when delivered, else the exit code after printing why.</summary>

@@ -38,5 +38,6 @@ public static class CheckRegistry
         new RemovableMediaBlockedCheck(),
         new NoWeightCopiesOutsideCheck(),
         new AdminMfaCheck(),
+        new WeightsMatchSignedManifestCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }

@@ -40,6 +40,8 @@ public sealed record Evidence
     public StrayWeightEvidence? StrayWeights { get; init; }
     /// <summary>PAM authentication stacks of the services administrators sign in through.</summary>
     public PamEvidence? Pam { get; init; }
+    /// <summary>The weight files compared with the signed weight manifests the host trusts; null when no manifest is configured.</summary>
+    public WeightIntegrityEvidence? WeightIntegrity { get; init; }
     /// <summary>Domains whose collector failed or does not exist on this platform, with the reason.</summary>
     public IReadOnlyList<CollectorFailure> Failures { get; init; } = [];
 }

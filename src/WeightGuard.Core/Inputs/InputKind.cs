@@ -35,6 +35,8 @@ public sealed record InputKind(string Name, int MaxBytes)
     public static InputKind SystemFile { get; } = new("system file", 64 * KiB);
     /// <summary>A certificate given on the command line (PEM or DER).</summary>
     public static InputKind Certificate { get; } = new("certificate", 1 * MiB);
+    /// <summary>A signed weight manifest (a few hundred bytes per weight file: a model of 100,000 shards is under 32 MiB).</summary>
+    public static InputKind WeightManifest { get; } = new("weight manifest", 64 * MiB);
 
     /// <summary>A GPU attestation report (SPDM request and response; about 4 KiB raw, twice that as hex).</summary>
     public static InputKind GpuReport { get; } = new("GPU attestation report", 128 * KiB);
@@ -44,7 +46,7 @@ public sealed record InputKind(string Name, int MaxBytes)
     /// <summary>Every kind, for the README's table and its test.</summary>
     public static IReadOnlyList<InputKind> All { get; } =
         [CatalogFile, WaiverFile, ConfigFile, AccountDatabase, AuthorizedKeys, FirewallRules, PackageIndex, KernelConfig, RecordedOutput, MountTable, SystemFile, Certificate,
-        GpuReport, GpuReferenceManifest];
+        WeightManifest, GpuReport, GpuReferenceManifest];
 
     /// <summary>The limit as people write it: <c>64 KiB</c>, <c>16 MiB</c>.</summary>
     public string Limit => MaxBytes % MiB == 0 ? $"{MaxBytes / MiB} MiB" : $"{MaxBytes / KiB} KiB";
