@@ -27,6 +27,8 @@ public static class DashboardPaths
     public const string ApiTokens = Root + "/api-tokens";
     /// <summary>The audit log (auditor).</summary>
     public const string Audit = Root + "/audit";
+    /// <summary>Recent alerts and their delivery.</summary>
+    public const string Alerts = Root + "/alerts";
 
     /// <summary>Revoking one API token (POST).</summary>
     public static string RevokeApiToken(string tokenId) => $"{ApiTokens}/{Uri.EscapeDataString(tokenId)}/revoke";
