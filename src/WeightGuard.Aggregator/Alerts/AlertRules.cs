@@ -67,7 +67,7 @@ public static class AlertRules
     private static IReadOnlyList<string> StateReasons(string state, HostFacts facts) => state switch
     {
         HostState.Failing => Capped(facts.Failing
-            .OrderBy(v => HostState.SeverityRank(v.Severity)).ThenBy(v => v.ControlId, StringComparer.Ordinal).ThenBy(v => v.Profile, StringComparer.Ordinal)
+            .OrderBy(v => v.Status == "fail" ? 0 : 1).ThenBy(v => HostState.SeverityRank(v.Severity)).ThenBy(v => v.ControlId, StringComparer.Ordinal).ThenBy(v => v.Profile, StringComparer.Ordinal)
             .Select(v => $"{v.ControlId} {(v.Status == "fail" ? "failed" : "could not be checked")} ({v.Severity}, {v.Profile})").ToList()),
         HostState.Stale => [facts.Host.LatestReport is { } latest
             ? string.Create(CultureInfo.InvariantCulture, $"no report accepted since {latest.ReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; the policy allows {facts.StaleAfter}")
