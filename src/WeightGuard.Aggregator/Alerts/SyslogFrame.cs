@@ -51,26 +51,37 @@ public static class SyslogFrame
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1024);
         var header = string.Create(CultureInfo.InvariantCulture,
             $"<{facility * 8 + SeverityCode(alert.Severity)}>1 {alert.Time.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'} {HeaderField(alert.Aggregator.Instance, 64)} {AppName} {processId} {HeaderField(alert.Type, 32)} ");
-        var data = new StringBuilder();
-        data.Append('[').Append(StructuredDataId);
-        Param(data, "eventId", alert.Id.ToString());
-        Param(data, "type", alert.Type);
-        Param(data, "severity", alert.Severity.Name());
-        Param(data, "host", alert.Host.Name);
-        Param(data, "agentId", alert.Host.AgentId);
-        Param(data, "from", alert.State.From);
-        Param(data, "to", alert.State.To);
-        Param(data, "profiles", string.Join(',', alert.Profiles.Select(p => $"{p.Id}:{p.From ?? "-"}>{p.To ?? "-"}")));
-        data.Append("][origin");
-        Param(data, "software", "weightguard-aggregator");
-        Param(data, "swVersion", alert.Aggregator.Version);
-        data.Append(']');
-
-        var head = Encoding.UTF8.GetBytes(header + data + " ");
+        // Real values fit whole (a host name is at most 253 characters, agent ids are UUIDs); values that do not (a catalogue
+        // with dozens of profiles, hostile text) are cut shorter until the header and structured data leave room for MSG.
+        byte[] head;
+        for (var cap = MaxParamValue; ; cap /= 2)
+        {
+            head = Encoding.UTF8.GetBytes(header + StructuredData(alert, cap) + " ");
+            if (head.Length + Bom.Length + 3 <= maxLength || cap < 8) break;
+        }
         var text = Encoding.UTF8.GetBytes(Text(alert));
         var room = maxLength - head.Length - Bom.Length;
         if (text.Length > room) text = [.. Utf8Prefix(text, room - 3), .. "..."u8];
         return [.. head, .. Bom, .. text];
+    }
+
+    /// <summary>The event's element and the origin element; the host, agent id and profiles cut to <paramref name="cap"/> characters (the rest are short by construction).</summary>
+    private static string StructuredData(AlertEvent alert, int cap)
+    {
+        var data = new StringBuilder();
+        data.Append('[').Append(StructuredDataId);
+        Param(data, "eventId", alert.Id.ToString(), MaxParamValue);
+        Param(data, "type", alert.Type, MaxParamValue);
+        Param(data, "severity", alert.Severity.Name(), MaxParamValue);
+        Param(data, "host", alert.Host.Name, cap);
+        Param(data, "agentId", alert.Host.AgentId, cap);
+        Param(data, "from", alert.State.From, MaxParamValue);
+        Param(data, "to", alert.State.To, MaxParamValue);
+        Param(data, "profiles", string.Join(',', alert.Profiles.Select(p => $"{p.Id}:{p.From ?? "-"}>{p.To ?? "-"}")), cap);
+        data.Append("][origin");
+        Param(data, "software", "weightguard-aggregator", MaxParamValue);
+        Param(data, "swVersion", alert.Aggregator.Version, MaxParamValue);
+        return data.Append(']').ToString();
     }
 
     /// <summary>A message framed for a stream by octet counting (RFC 6587 §3.4.1): <c>LENGTH SP MESSAGE</c>.</summary>
@@ -91,11 +102,11 @@ public static class SyslogFrame
         return printable.Length == 0 ? "-" : printable;
     }
 
-    /// <summary>Appends <c> NAME="VALUE"</c>, the value cut to <see cref="MaxParamValue"/> and '"', '\' and ']' escaped (RFC 5424 §6.3.3).</summary>
-    private static void Param(StringBuilder data, string name, string value)
+    /// <summary>Appends <c> NAME="VALUE"</c>, the value cut to <paramref name="cap"/> characters and '"', '\' and ']' escaped (RFC 5424 §6.3.3).</summary>
+    private static void Param(StringBuilder data, string name, string value, int cap)
     {
         data.Append(' ').Append(name).Append("=\"");
-        foreach (var c in value.Take(MaxParamValue))
+        foreach (var c in value.Take(cap))
         {
             if (c is '"' or '\\' or ']') data.Append('\\');
             data.Append(char.IsControl(c) ? '?' : c);
