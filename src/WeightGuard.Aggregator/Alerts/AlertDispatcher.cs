@@ -18,6 +18,7 @@ public sealed class AlertDispatcher : IHostedService, IAsyncDisposable
     private readonly Lock _gate = new();
     private TaskCompletionSource _idle = Completed();
     private int _pending;
+    private int _disposed;
     private Task[] _senders = [];
 
     /// <summary>A dispatcher to <paramref name="sinks"/>; it owns and disposes them.</summary>
@@ -78,6 +79,8 @@ public sealed class AlertDispatcher : IHostedService, IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        // Registered both as itself and as a hosted service, it is disposed twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         foreach (var queue in _queues) await queue.Sink.DisposeAsync();
         _stopping.Dispose();
     }

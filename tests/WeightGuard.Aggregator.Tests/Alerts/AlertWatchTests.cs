@@ -127,6 +127,33 @@ public sealed class AlertWatchTests(string database)
     }
 
     [Test]
+    public async Task DriftInTheStoredJudgementIsRaisedOnceAsPcrDrift()
+    {
+        var sink = new CapturingSink(minimum: AlertSeverity.Critical);
+        var (dispatcher, watch) = Watch(AlertSettings.None, sink);
+        await using var _ = dispatcher;
+        await dispatcher.StartAsync(CancellationToken.None);
+        await AddFailingHostAsync("a1", "gpu-a");
+        await watch.AfterSubmissionAsync("a1", null, CancellationToken.None);
+
+        var drifted = StoredReports.Create("a1", "gpu-a", _time.GetUtcNow(), "SL0", [StoredReports.Verdict("WG-TPM-001", "fail")]);
+        await _store.AddReportAsync(drifted with { Current = drifted.Current with { PcrDrift = true } });
+        await watch.AfterSubmissionAsync("a1", null, CancellationToken.None);
+        await watch.SweepAsync(CancellationToken.None);
+
+        var alert = await sink.NextAsync();
+        await dispatcher.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await dispatcher.StopAsync(CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That((alert.Type, alert.Severity), Is.EqualTo((AlertTypes.PcrDrifted, AlertSeverity.Critical)));
+            Assert.That(alert.State, Is.EqualTo(new StateChange(HostState.Failing, HostState.Untrusted)));
+            Assert.That(sink.Waiting, Is.Zero, "the failing alert was below this sink's least severity; the sweep found nothing new");
+        });
+        Assert.That((await _store.RecentAlertsAsync(10)).Select(a => a.Alert.Type), Is.EquivalentTo(new[] { AlertTypes.StateChanged, AlertTypes.PcrDrifted }));
+    }
+
+    [Test]
     public async Task AStaleStateVersionWritesNothing()
     {
         var first = new HostAlertState("a1", 1, HostState.Failing, new Dictionary<string, string> { ["rand-sl1"] = HostState.Failing }, false, null, [], T0);
