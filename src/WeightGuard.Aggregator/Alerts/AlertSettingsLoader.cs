@@ -88,7 +88,9 @@ public static class AlertSettingsLoader
 
     private static byte[]? Secret(Reader reader, JsonObject o, string at)
     {
-        if (reader.Text(o, at, "secretFile", required: true) is not { } path) return null;
+        if (reader.Text(o, at, "secretFile", required: true) is not { } written) return null;
+        // A relative path is read beside aggregator.json, wherever serve was started from.
+        var path = Path.GetFullPath(written, reader.Directory);
         byte[] bytes;
         try
         {
@@ -138,6 +140,9 @@ public static class AlertSettingsLoader
     /// <summary>Reads typed settings, collecting one line per problem.</summary>
     private sealed class Reader(string file, List<string> errors)
     {
+        /// <summary>The directory of the settings file.</summary>
+        public string Directory { get; } = Path.GetDirectoryName(Path.GetFullPath(file))!;
+
         public T? Fail<T>(string problem)
         {
             errors.Add($"{file}: {problem}");

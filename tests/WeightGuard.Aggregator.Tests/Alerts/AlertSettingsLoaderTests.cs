@@ -96,6 +96,14 @@ public sealed class AlertSettingsLoaderTests
         Assert.That(AlertSettingsLoader.Load(Config($$"""{"webhooks": [{{Hook(url: url)}}]}""")).Errors, Is.Empty);
 
     [Test]
+    public void ARelativeSecretFileIsReadBesideTheSettings()
+    {
+        var (settings, errors) = AlertSettingsLoader.Load(Config("""{"webhooks": [{"name": "soc", "url": "https://h.example/", "secretFile": "hook.secret"}]}"""));
+        Assert.That(errors, Is.Empty);
+        Assert.That(settings!.Webhooks.Single().Secret, Has.Length.EqualTo(32));
+    }
+
+    [Test]
     public void AMissingSecretFileIsRefusedByName()
     {
         var missing = Path.Combine(_directory, "nope.secret");
