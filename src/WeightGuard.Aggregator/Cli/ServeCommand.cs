@@ -42,6 +42,13 @@ internal static class ServeCommand
             var directory = new DataDirectory(parse.GetValue(data)!);
             var store = await StoreOptions.OpenAsync(directory, parse.GetValue(db), cancel);
             if (store is null) return StoreOptions.BadInput;
+            var (alerts, alertProblems) = Alerts.AlertSettingsLoader.Load(directory.SettingsFile);
+            if (alerts is null)
+            {
+                await store.DisposeAsync();
+                foreach (var problem in alertProblems) Console.Error.WriteLine(problem);
+                return StoreOptions.BadInput;
+            }
             try
             {
                 await using var app = AggregatorApp.Build(new AggregatorSettings
@@ -49,6 +56,7 @@ internal static class ServeCommand
                     Data = directory, Store = store, Catalog = loaded.Catalog, Urls = parse.GetValue(urls)!,
                     CatalogFiles = parse.GetValue(catalog) is { } files ? Export.CatalogFiles.Directory(files) : null,
                     RequireEkCertificate = parse.GetValue(requireEk), RequireAttestation = parse.GetValue(requireAttestation), EnrollmentPermits = Math.Max(1, parse.GetValue(limit)),
+                    Alerts = alerts,
                 });
                 await app.RunAsync(cancel);
                 return StoreOptions.Ok;

@@ -31,6 +31,8 @@ public static class DashboardPaths
     public const string PrintStylesheet = Root + "/print.css";
     /// <summary>The icon browsers ask for at the site's root.</summary>
     public const string Favicon = "/favicon.ico";
+    /// <summary>Recent alerts and their delivery.</summary>
+    public const string Alerts = Root + "/alerts";
 
     /// <summary>Revoking one API token (POST).</summary>
     public static string RevokeApiToken(string tokenId) => $"{ApiTokens}/{Uri.EscapeDataString(tokenId)}/revoke";

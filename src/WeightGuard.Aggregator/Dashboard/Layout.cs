@@ -21,6 +21,7 @@ public static class Layout
                 <li><a href="{DashboardPaths.Root}">Fleet overview</a></li>
                 <li><a href="{DashboardPaths.Policy}">Policy</a></li>
                 <li><a href="{DashboardPaths.Attestations}">Attestations</a></li>
+                <li><a href="{DashboardPaths.Alerts}">Alerts</a></li>
                 {If(DashboardAuthentication.Has(user, Roles.Auditor), Html($"<li><a href=\"{DashboardPaths.Export}\">Export evidence</a></li><li><a href=\"{DashboardPaths.Audit}\">Audit log</a></li>"))}
                 {If(DashboardAuthentication.Has(user, Roles.Admin), Html($"<li><a href=\"{DashboardPaths.Waivers}\">Waivers</a></li><li><a href=\"{DashboardPaths.ApiTokens}\">API tokens</a></li>"))}
                 </ul>

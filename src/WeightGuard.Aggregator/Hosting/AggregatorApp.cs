@@ -95,6 +95,7 @@ public static class AggregatorApp
 
 
         DashboardEndpoints.AddServices(services, settings);
+        Alerts.AlertServices.Add(services, settings);
 
         var app = builder.Build();
         app.UseSecurityHeaders();
@@ -113,6 +114,7 @@ public static class AggregatorApp
         AttestationEndpoints.Map(app);
         AuditEndpoints.Map(app);
         DashboardEndpoints.Map(app);
+        Alerts.AlertServices.Map(app);
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             settings.Store.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -32,6 +32,8 @@ public sealed record AggregatorSettings
     public TimeSpan EnrollmentWindow { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>The clock (nonce and token expiry).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Where alerts go and how often hosts are swept (the <c>alerts</c> section of <c>aggregator.json</c>).</summary>
+    public Alerts.AlertSettings Alerts { get; init; } = Aggregator.Alerts.AlertSettings.None;
     /// <summary>The least severe log level written.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WeightGuard.Aggregator.Alerts;
 using WeightGuard.Aggregator.Attestation;
 using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Problems;
@@ -16,7 +17,7 @@ namespace WeightGuard.Aggregator.Ingest;
 /// enrolled identity against every profile the policy assigns it, and stores the report with that judgement. The profile
 /// the agent scanned with plays no part: the host never picks its own bar. Agents' verdicts are kept, never served.
 /// </summary>
-public sealed class ReportIngest(IAggregatorStore store, FleetJudge judge, QuoteCheck quotes, TimeProvider time)
+public sealed class ReportIngest(IAggregatorStore store, FleetJudge judge, QuoteCheck quotes, HostAlerts alerts, TimeProvider time)
 {
     /// <summary>Longest host name a report may give (a DNS name's length).</summary>
     public const int MaxReportedName = 253;
@@ -45,6 +46,7 @@ public sealed class ReportIngest(IAggregatorStore store, FleetJudge judge, Quote
         catch (AttestationRefusedException refused)
         {
             await store.AddRefusalAsync(agent.AgentId, new Refusal(time.GetUtcNow(), refused.Check, refused.Problem.Message), cancel);
+            await alerts.AfterSubmissionAsync(agent.AgentId, null, cancel);
             throw refused.Problem;
         }
 
@@ -62,6 +64,7 @@ public sealed class ReportIngest(IAggregatorStore store, FleetJudge judge, Quote
             AttestationJson = attestationJson,
         };
         var inserted = await store.AddReportAsync(stored, cancel);
+        if (inserted) await alerts.AfterSubmissionAsync(agent.AgentId, report, cancel);
         return new SubmissionResult(report.ReportId, !inserted, attestation, judged.Current.Rand);
     }
 

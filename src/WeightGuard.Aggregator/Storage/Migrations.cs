@@ -110,5 +110,18 @@ internal static class Migrations
             """),
         // Counting an agent's outstanding nonces at issue.
         (7, "CREATE INDEX nonces_by_agent ON nonces (agent_id, used, expires_at);"),
+        // Alerts: what the watch last saw of each host (compare-and-set by version), the alerts raised, their delivery per sink.
+        (8, """
+            CREATE TABLE host_alert_states (
+              agent_id TEXT PRIMARY KEY, version BIGINT NOT NULL, state TEXT NOT NULL, profiles TEXT NOT NULL, pcr_drift BIGINT NOT NULL,
+              last_refused_at BIGINT, stray_paths TEXT NOT NULL, observed_at BIGINT NOT NULL);
+            CREATE TABLE alerts (
+              alert_id TEXT PRIMARY KEY, at BIGINT NOT NULL, agent_id TEXT NOT NULL, hostname TEXT NOT NULL, type TEXT NOT NULL,
+              severity TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, body TEXT NOT NULL);
+            CREATE INDEX alerts_by_time ON alerts (at);
+            CREATE TABLE alert_deliveries (
+              alert_id TEXT NOT NULL, sink TEXT NOT NULL, status TEXT NOT NULL, attempts BIGINT NOT NULL, detail TEXT, updated_at BIGINT NOT NULL,
+              PRIMARY KEY (alert_id, sink));
+            """),
     ];
 }
