@@ -50,7 +50,7 @@ public sealed class EveryGpuCheck : ICheck, IValidatesParameters
         var words = context.String("property-name");
         return wrong.Count == 0
             ? CheckOutcome.Pass(EvidenceFactCheck.Sentence($"{words} is {string.Join(" or ", accepted)} on all {gpus.GetArrayLength()} GPU(s)"), EvidencePointer.To("gpu", "gpus"))
-            : CheckOutcome.Fail(EvidenceFactCheck.Sentence($"{words} is not {string.Join(" or ", accepted)} on {string.Join(", ", wrong.Select(w => $"GPU {gpu.Gpus[w.Index].Index} (it is {w.Value})"))}"),
+            : CheckOutcome.Fail(EvidenceFactCheck.Sentence($"{words} is not {string.Join(" or ", accepted)} on {string.Join(", ", wrong.Select(w => $"GPU {gpu.Gpus[w.Index].Index} ({w.Value})"))}"),
                 wrong.Select(w => EvidencePointer.To(["gpu", "gpus", w.Index, .. property.TrimStart('/').Split('/')])));
     }
 }
