@@ -18,10 +18,11 @@ public static class FindingMarkup
         {Clauses(r)}
         """);
 
+    /// <summary>Shown, not folded away: which clauses a failure breaks is what an auditor reads the row for.</summary>
     private static Markup Clauses(ControlResult r)
     {
         var clauses = FindingText.Clauses(r).ToList();
         return clauses.Count == 0 ? Empty
-            : Html($"<details class=\"clauses\"><summary>Framework clauses ({clauses.Count})</summary><ul>{Join(clauses.Select(c => Html($"<li>{c}</li>")))}</ul></details>");
+            : Html($"<p class=\"clauses\"><strong>Framework clauses:</strong> {string.Join("; ", clauses)}</p>");
     }
 }
