@@ -15,7 +15,7 @@ public sealed class CsvReportWriter : IFindingsWriter
     [
         "hostname", "machine_id", "report_id", "finished_at", "profile", "control_id", "title", "status", "severity",
         "message", "references", "remediation", "waiver_approver", "waiver_expires", "attested_by", "attestation_expires",
-        "rand_host_controls_met", "rand_attested",
+        "rand_host_controls_met", "rand_attested", "guidance",
     ];
 
     /// <inheritdoc />
@@ -41,7 +41,7 @@ public sealed class CsvReportWriter : IFindingsWriter
                     r.Waiver is { } w ? w.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
                     r.Attestation?.Attestor ?? "",
                     r.Attestation is { } a ? a.Expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "",
-                    report.Summary.Rand.HostControlsMet, report.Summary.Rand.Attested,
+                    report.Summary.Rand.HostControlsMet, report.Summary.Rand.Attested, r.Guidance ?? "",
                 ]);
         output.Write(new UTF8Encoding(false).GetBytes(text.ToString()));
     }

@@ -10,9 +10,10 @@ using WeightGuard.Core.Reports;
 namespace WeightGuard.Reporting;
 
 /// <summary>
-/// A self-contained HTML report for security leads: the host's RAND standing (host controls met, attested), a summary per framework, failing controls
-/// first (most severe first) with their remediation, and the evidence behind every finding. No scripts, no external
-/// assets; prints cleanly.
+/// A self-contained HTML report for security leads, in the order they read it: the verdict (RAND standing and counts),
+/// then what needs action (failures with their remediation, controls that could not be checked with the steps that let
+/// WeightGuard check them), then every other finding, each with its framework clauses and the evidence behind it, and
+/// last the results per framework clause. No scripts, no external assets; prints cleanly.
 /// </summary>
 public sealed class HtmlReportWriter : IReportWriter
 {
@@ -36,19 +37,23 @@ public sealed class HtmlReportWriter : IReportWriter
          .Append(" · WeightGuard ").Append(E(report.Agent.Version)).Append("</p></header><main>");
 
         var sum = report.Summary;
-        s.Append("<section aria-labelledby=\"summary\"><h2 id=\"summary\">Summary</h2><p class=\"level\"><strong>")
+        s.Append("<section aria-labelledby=\"summary\"><h2 id=\"summary\">Verdict</h2><p class=\"level\"><strong>")
          .Append(E(sum.Rand.ToString())).Append("</strong></p><ul class=\"counts\">");
         foreach (var (label, n, css) in new[] { ("fail", sum.Fail, "fail"), ("error", sum.Error, "error"), ("pass", sum.Pass, "pass"),
                      ("waived", sum.Waived, "waived"), ("attested", sum.Attested, "attested"), ("manual, not attested", sum.Manual, "manual"),
                      ("not applicable", sum.NotApplicable, "na") })
             s.Append("<li class=\"").Append(css).Append("\"><span>").Append(n).Append("</span> ").Append(label).Append("</li>");
-        s.Append("</ul>");
-        FrameworkTable(s, report);
-        s.Append("</section>");
+        s.Append("</ul></section>");
 
-        var ordered = report.Results.OrderBy(r => Rank(r.Status)).ThenByDescending(r => r.Severity).ThenBy(r => r.ControlId, StringComparer.Ordinal);
-        s.Append("<section aria-labelledby=\"findings\"><h2 id=\"findings\">Findings</h2>");
-        foreach (var r in ordered) Finding(s, r, doc.RootElement);
+        var ordered = report.Results.OrderBy(r => Rank(r.Status)).ThenByDescending(r => r.Severity).ThenBy(r => r.ControlId, StringComparer.Ordinal).ToList();
+        var action = ordered.Where(r => r.Status is ControlStatus.Fail or ControlStatus.Error).ToList();
+        s.Append("<section aria-labelledby=\"action\"><h2 id=\"action\">Needs action</h2>");
+        if (action.Count == 0) s.Append("<p>Nothing failed and every control could be checked.</p>");
+        foreach (var r in action) Finding(s, r, doc.RootElement);
+        s.Append("</section><section aria-labelledby=\"findings\"><h2 id=\"findings\">Other findings</h2>");
+        foreach (var r in ordered.Except(action)) Finding(s, r, doc.RootElement);
+        s.Append("</section><section aria-labelledby=\"clauses\"><h2 id=\"clauses\">Results by framework clause</h2>");
+        FrameworkTable(s, report);
         s.Append("</section></main><footer>Report ").Append(E(report.ReportId.ToString())).Append(" · profile digest ")
          .Append(E(report.Profile.Digest)).Append("</footer></body></html>\n");
         output.Write(Encoding.UTF8.GetBytes(s.ToString()));
@@ -56,7 +61,7 @@ public sealed class HtmlReportWriter : IReportWriter
 
     private static void FrameworkTable(StringBuilder s, Report report)
     {
-        s.Append("<table><caption>Results by framework clause</caption><thead><tr><th scope=\"col\">Framework</th><th scope=\"col\">Clause</th>")
+        s.Append("<table><caption>How many controls answering each clause passed, failed or could not be checked</caption><thead><tr><th scope=\"col\">Framework</th><th scope=\"col\">Clause</th>")
          .Append("<th scope=\"col\">Pass</th><th scope=\"col\">Fail</th><th scope=\"col\">Error</th><th scope=\"col\">Other</th></tr></thead><tbody>");
         var rows = report.Results
             .SelectMany(r => r.References.SelectMany(kv => kv.Value.Select(clause => (Framework: kv.Key, Clause: clause, r.Status))))
@@ -79,13 +84,20 @@ public sealed class HtmlReportWriter : IReportWriter
         s.Append("<article class=\"finding ").Append(status).Append("\"><h3><span class=\"badge\">").Append(status).Append("</span> ")
          .Append(E(r.ControlId)).Append(" — ").Append(E(r.Title)).Append("</h3><p class=\"meta\">Severity ").Append(r.Severity.ToString().ToLowerInvariant());
         if (r.Revision is { } revision) s.Append(" · revision ").Append(revision);
-        // each clause carries its document version, place and mapping status (direct, partial, derived)
-        foreach (var (framework, clauses) in r.References) s.Append(" · ").Append(E(framework)).Append(": ").Append(E(string.Join("; ", clauses)));
-        s.Append("</p><p>").Append(E(r.Message)).Append("</p>");
+        s.Append("</p><p class=\"message\">").Append(E(r.Message)).Append("</p>");
         if (r.Waiver is { } w)
             s.Append("<p class=\"waiver\">Waiver by ").Append(E(w.Approver)).Append(w.Expired ? ", expired " : ", valid until ")
              .Append(w.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(": ").Append(E(w.Justification)).Append("</p>");
-        if (r.Remediation is not null) s.Append("<p class=\"remediation\"><strong>Remediation:</strong> ").Append(E(r.Remediation)).Append("</p>");
+        if (FindingText.NextStep(r) is var (label, step))
+            s.Append("<p class=\"remediation\"><strong>").Append(E(label)).Append(":</strong> ").Append(E(step)).Append("</p>");
+        // each clause names its document version, place and mapping status (direct, partial, derived)
+        var clauses = FindingText.Clauses(r).ToList();
+        if (clauses.Count > 0)
+        {
+            s.Append("<div class=\"clauses\"><strong>Framework clauses:</strong><ul>");
+            foreach (var clause in clauses) s.Append("<li>").Append(E(clause)).Append("</li>");
+            s.Append("</ul></div>");
+        }
         if (r.Evidence.Count > 0)
         {
             s.Append("<details><summary>Evidence</summary>");
@@ -120,7 +132,7 @@ public sealed class HtmlReportWriter : IReportWriter
         .badge{display:inline-block;min-width:6.5rem;text-align:center;border-radius:4px;padding:0 .4rem;color:#fff;background:#555;font-size:.85rem}
         .fail{border-color:#b00020}.fail .badge{background:#b00020}.error{border-color:#8a4b00}.error .badge{background:#8a4b00}
         .pass{border-color:#1b6e20}.pass .badge{background:#1b6e20}.waived .badge,.manual .badge,.attested .badge{background:#3d4f8a}
-        .not-applicable .badge{background:#555}.remediation{background:#fff7e0;padding:.4rem}.waiver{font-style:italic}
+        .not-applicable .badge{background:#555}.clauses ul{margin:.2rem 0;font-size:.9rem}.remediation{background:#fff7e0;padding:.4rem}.waiver{font-style:italic}
         pre{background:#f0f0f0;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap}.pointer{font-family:monospace;margin:.3rem 0 0}
         footer{color:#555;font-size:.8rem;margin-top:2rem}
         @media print{details{display:block}details>*{display:block}.finding{background:none}}

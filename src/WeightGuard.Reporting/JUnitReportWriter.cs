@@ -38,10 +38,10 @@ public sealed class JUnitReportWriter : IReportWriter
             switch (r.Status)
             {
                 case ControlStatus.Fail:
-                    Element(xml, "failure", r.Message, r.Severity.ToString().ToLowerInvariant(), r.Remediation);
+                    Element(xml, "failure", r.Message, r.Severity.ToString().ToLowerInvariant(), FindingText.NextStep(r));
                     break;
                 case ControlStatus.Error:
-                    Element(xml, "error", r.Message, "evidence", null);
+                    Element(xml, "error", r.Message, "evidence", FindingText.NextStep(r));
                     break;
                 case ControlStatus.NotApplicable or ControlStatus.Waived or ControlStatus.Manual or ControlStatus.Attested:
                     xml.WriteStartElement("skipped");
@@ -55,12 +55,12 @@ public sealed class JUnitReportWriter : IReportWriter
         xml.WriteEndElement();
     }
 
-    private static void Element(XmlWriter xml, string name, string message, string type, string? body)
+    private static void Element(XmlWriter xml, string name, string message, string type, (string Label, string Text)? body)
     {
         xml.WriteStartElement(name);
         xml.WriteAttributeString("message", message);
         xml.WriteAttributeString("type", type);
-        if (body is not null) xml.WriteString("Remediation: " + body);
+        if (body is var (label, text)) xml.WriteString($"{label}: {text}");
         xml.WriteEndElement();
     }
 }

@@ -79,10 +79,10 @@ public sealed class OcsfReportWriter : IFindingsWriter
         w.WriteNumber("status_id", complianceStatusId);
         w.WriteString("status_detail", Statuses.Name(r.Status));
         w.WriteEndObject();
-        if (r.Remediation is not null)
+        if (FindingText.NextStep(r) is var (_, step))
         {
             w.WriteStartObject("remediation");
-            w.WriteString("desc", r.Remediation);
+            w.WriteString("desc", step);
             w.WriteEndObject();
         }
         w.WriteStartObject("device");

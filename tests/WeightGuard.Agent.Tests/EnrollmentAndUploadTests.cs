@@ -4,6 +4,8 @@ using WeightGuard.Agent.Enrollment;
 using WeightGuard.Agent.Net;
 using WeightGuard.Agent.Spool;
 using WeightGuard.Agent.Upload;
+using WeightGuard.Collectors;
+using WeightGuard.Collectors.Tpm;
 using WeightGuard.Core.Protocol;
 using WeightGuard.Testing;
 using WeightGuard.Tpm.Transport;
@@ -57,7 +59,7 @@ public sealed class EnrollmentAndUploadTests
         });
 
         var (report, json) = TestReports.ScanJson();
-        using var uploader = new ReportUploader(identity, eventLog: () => null);
+        using var uploader = new ReportUploader(identity, new HostRoot(_state.Path));
         var first = await uploader.Upload(json, CancellationToken.None);
         var again = await uploader.Upload(json, CancellationToken.None);
         Assert.Multiple(() =>
@@ -72,6 +74,28 @@ public sealed class EnrollmentAndUploadTests
     }
 
     [Test]
+    public async Task The_event_log_attached_to_a_quote_is_the_one_under_the_scanned_root_not_this_machines()
+    {
+        await using var server = await FakeAggregator.Start(_pki);
+        await Enroller.Enroll(Options(server, server.NewToken().ToString(), Swtpm()), CancellationToken.None);
+        using var identity = AgentIdentity.Load(_state.Path);
+        using var tree = new TempDirectory();
+        var log = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "tests", "fixtures", "eventlogs", "go-tpm-tools", "debian-10.bin"));
+        var atRoot = new HostRoot(tree.Path).Resolve(TpmCollector.EventLogPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(atRoot)!);
+        File.WriteAllBytes(atRoot, log);
+
+        using var uploader = new ReportUploader(identity, new HostRoot(tree.Path));
+        await uploader.Upload(TestReports.ScanJson().Json, CancellationToken.None);
+        Assert.That(server.LastEventLog, Is.EqualTo(Convert.ToBase64String(log)), "scan --upload --root and agent run --root read the log under the root");
+
+        using var empty = new TempDirectory();
+        using var nothingThere = new ReportUploader(identity, new HostRoot(empty.Path));
+        await nothingThere.Upload(TestReports.ScanJson("gpu-test-02").Json, CancellationToken.None);
+        Assert.That(server.LastEventLog, Is.Null, "a tree without a log sends none, never the live machine's");
+    }
+
+    [Test]
     public async Task A_quote_over_other_evidence_is_refused_by_the_binding_check()
     {
         await using var server = await FakeAggregator.Start(_pki);
@@ -81,7 +105,7 @@ public sealed class EnrollmentAndUploadTests
         var (_, other) = TestReports.ScanJson("gpu-test-02");
         // Quote over one report's evidence, send another's: the aggregator must see the mismatch.
         server.SwapReportWith = other;
-        using var uploader = new ReportUploader(identity, eventLog: () => null);
+        using var uploader = new ReportUploader(identity, new HostRoot(_state.Path));
         var refused = Assert.ThrowsAsync<AggregatorException>(() => uploader.Upload(json, CancellationToken.None));
         Assert.That(refused!.Message, Does.Contain("422").And.Contain("Attestation failed"));
     }
@@ -93,7 +117,7 @@ public sealed class EnrollmentAndUploadTests
         await Enroller.Enroll(Options(server, server.NewToken().ToString(), new TpmSelector(TpmSelectorKind.None)), CancellationToken.None);
         using var identity = AgentIdentity.Load(_state.Path);
         Assert.That(identity.Settings.Tpm, Is.False);
-        using var uploader = new ReportUploader(identity);
+        using var uploader = new ReportUploader(identity, HostRoot.Live);
         var result = await uploader.Upload(TestReports.ScanJson().Json, CancellationToken.None);
         Assert.That(result.Attestation, Is.EqualTo("absent"));
         Assert.That(server.Requests, Does.Not.Contain("POST /api/v1/nonce"));
@@ -172,7 +196,7 @@ public sealed class EnrollmentAndUploadTests
         await using var server = await FakeAggregator.Start(_pki);
         await Enroller.Enroll(Options(server, server.NewToken().ToString(), Swtpm()), CancellationToken.None);
         using var identity = AgentIdentity.Load(_state.Path);
-        using var uploader = new ReportUploader(identity, eventLog: () => null);
+        using var uploader = new ReportUploader(identity, new HostRoot(_state.Path));
         var spool = new ReportSpool(_state["spool"], SpoolLimits.Default);
         var dispatcher = new SpoolDispatcher(spool, uploader.Upload, NullLogger.Instance);
         var (older, olderJson) = TestReports.ScanJson();
@@ -210,7 +234,7 @@ public sealed class EnrollmentAndUploadTests
         await using var server = await FakeAggregator.Start(_pki);
         await Enroller.Enroll(Options(server, server.NewToken().ToString(), new TpmSelector(TpmSelectorKind.None)), CancellationToken.None);
         using var identity = AgentIdentity.Load(_state.Path);
-        using var uploader = new ReportUploader(identity);
+        using var uploader = new ReportUploader(identity, HostRoot.Live);
         var (report, json) = TestReports.ScanJson();
         await uploader.Upload(json, CancellationToken.None);
         var spool = new ReportSpool(_state["spool"], SpoolLimits.Default);
@@ -230,7 +254,7 @@ public sealed class EnrollmentAndUploadTests
         await using var server = await FakeAggregator.Start(_pki);
         await Enroller.Enroll(Options(server, server.NewToken().ToString(), new TpmSelector(TpmSelectorKind.None)), CancellationToken.None);
         using var identity = AgentIdentity.Load(_state.Path);
-        using var uploader = new ReportUploader(identity);
+        using var uploader = new ReportUploader(identity, HostRoot.Live);
         var spool = new ReportSpool(_state["spool"], SpoolLimits.Default);
         var (bad, badJson) = TestReports.ScanJson();
         spool.Add(bad.ReportId, bad.FinishedAt, badJson);
@@ -252,7 +276,7 @@ public sealed class EnrollmentAndUploadTests
         await using var server = await FakeAggregator.Start(_pki);
         await Enroller.Enroll(Options(server, server.NewToken().ToString(), new TpmSelector(TpmSelectorKind.None)), CancellationToken.None);
         using var identity = AgentIdentity.Load(_state.Path);
-        using var uploader = new ReportUploader(identity);
+        using var uploader = new ReportUploader(identity, HostRoot.Live);
         var spool = new ReportSpool(_state["spool"], SpoolLimits.Default);
         var (report, json) = TestReports.ScanJson();
         spool.Add(report.ReportId, report.FinishedAt, json);

@@ -46,6 +46,9 @@ internal sealed class FakeAggregator : IAsyncDisposable
     /// <summary>Submissions received (stored or duplicate).</summary>
     public int Submissions;
 
+    /// <summary>The firmware event log (base64) attached to the last submission's quote; null when none was.</summary>
+    public string? LastEventLog { get; private set; }
+
     /// <summary>When set, report submissions are refused with this status and a problem document.</summary>
     public HttpStatusCode? RefuseReports { get; set; }
 
@@ -153,6 +156,7 @@ internal sealed class FakeAggregator : IAsyncDisposable
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
             var submission = JsonSerializer.Deserialize(body.ToArray(), ProtocolJsonContext.Default.ReportSubmission)!;
+            LastEventLog = submission.Attestation?.EventLog;
             using var document = JsonDocument.Parse(body.ToArray());
             using var swapped = SwapReportWith is null ? null : JsonDocument.Parse(SwapReportWith);
             var verdict = Verify(agent, swapped?.RootElement ?? document.RootElement.GetProperty("report"), submission.Attestation);

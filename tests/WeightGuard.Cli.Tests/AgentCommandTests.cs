@@ -143,7 +143,7 @@ public sealed class AgentCommandTests
             Assert.That(status.RootElement.GetProperty("lastDelivery").GetProperty("reportId").GetGuid(), Is.EqualTo(reportId));
             Assert.That(status.RootElement.GetProperty("spoolDepth").GetInt32(), Is.EqualTo(0));
             Assert.That(stderr, Does.Contain($"Delivered report {reportId}"));
-            Assert.That(Directory.GetFiles(_dir["log"]).Single(), Does.EndWith(".json"), "the rolling compact-JSON log");
+            Assert.That(Directory.GetFiles(_dir["log"]), Is.EqualTo(new[] { _dir["log/agent.json"] }), "the log keeps the name log.file gives it");
         });
         var log = File.ReadAllText(Directory.GetFiles(_dir["log"]).Single());
         Assert.That(log, Does.Contain("\"@mt\":").And.Not.Contain("PRIVATE KEY").And.Not.Contain("\"evidence\""));
@@ -154,6 +154,7 @@ public sealed class AgentCommandTests
             Assert.That(statusExit, Is.EqualTo(0));
             Assert.That(text, Does.Contain($"last delivery:  ").And.Contain(reportId.ToString()));
             Assert.That(text, Does.Contain("spool:          0 report(s) waiting"));
+            Assert.That(text, Does.Contain("log file:       " + _dir["log/agent.json"] + "\n"), "the file actually written");
         });
     }
 

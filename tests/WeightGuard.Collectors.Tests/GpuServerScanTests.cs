@@ -91,7 +91,7 @@ public class GpuServerScanTests
         {
             // the real H100 ran with CC off, 0666 device nodes and profiling open to all users
             Assert.That(r["WG-GPU-001"].Status, Is.EqualTo(ControlStatus.Fail), r["WG-GPU-001"].Message);
-            Assert.That(r["WG-GPU-001"].Message, Does.Contain("CC status is OFF"));
+            Assert.That(r["WG-GPU-001"].Message, Does.Contain("confidential computing is OFF (CC status)"));
             Assert.That(r["WG-GPU-002"].Status, Is.EqualTo(ControlStatus.Fail));
             Assert.That(r["WG-GPU-002"].Message, Does.Contain("/dev/nvidia0 (0666)").And.Contain("RmProfilingAdminOnly 0"));
             Assert.That(r["WG-GPU-003"].Status, Is.EqualTo(ControlStatus.Pass), r["WG-GPU-003"].Message);

@@ -74,7 +74,7 @@ public class CatalogLoaderTests
 
     [Test]
     public void UnknownKeyIsRejectedWithItsLine() =>
-        AssertSingleError(Load([Control("WG-ACL-001", extra: "colour: blue")], []), "controls/WG-ACL-001.yaml:20", "unknown key 'colour'");
+        AssertSingleError(Load([Control("WG-ACL-001", extra: "colour: blue")], []), "controls/WG-ACL-001.yaml:21", "unknown key 'colour'");
 
     [Test]
     public void DuplicateIdsAreRejected()
@@ -88,6 +88,19 @@ public class CatalogLoaderTests
         AssertSingleError(Load([Control("WG-ACL-001", kind: "read-minds")], []), "controls/WG-ACL-001.yaml:8", "unknown check kind 'read-minds'");
 
     [Test]
+    public void AutomatedControlWithoutErrorGuidanceIsRejected() =>
+        AssertSingleError(Load([new CatalogSource("controls/WG-ACL-001.yaml", Control("WG-ACL-001").Text.Replace("guidance: Let the agent read it.\n", ""))], []),
+            "controls/WG-ACL-001.yaml:1", "missing required key 'guidance'");
+
+    [Test]
+    public void ManualControlNeedsNoErrorGuidance()
+    {
+        var result = Load([new CatalogSource("controls/WG-ORG-001.yaml", Control("WG-ORG-001", "manual").Text.Replace("guidance: Let the agent read it.\n", ""))], []);
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Catalog!.Controls["WG-ORG-001"].Guidance, Is.Null);
+    }
+
+    [Test]
     public void UnknownParameterIsRejected() =>
         AssertSingleError(Load([Control("WG-ACL-001", paramsBlock: "  params:\n    speed: 3")], []), "controls/WG-ACL-001.yaml:10", "unknown parameter 'speed'");
 
@@ -98,7 +111,7 @@ public class CatalogLoaderTests
 
     [Test]
     public void EvidenceFactWithAnUnknownOperatorIsRejected() =>
-        AssertSingleError(Load([Control("WG-PLAT-001", "evidence-fact", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: smells-like\n    values: [x]")], []),
+        AssertSingleError(Load([Control("WG-PLAT-001", "evidence-fact", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: smells-like\n    values: [x]\n    fact-name: the mode\n    pass-message: on\n    fail-message: off")], []),
             "controls/WG-PLAT-001.yaml:8", "unknown operator 'smells-like'");
 
     [Test]

@@ -25,6 +25,7 @@ internal static class CatalogText
           - {framework: nist-800-53, source: "NIST SP 800-53r5", place: AC-3, measure: AC-3, mapping: partial}
         severity-justification: Tests need one.
         revision: 1
+        guidance: Let the agent read it.
         {{extra}}
         """);
 

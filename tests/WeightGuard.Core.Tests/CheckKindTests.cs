@@ -14,13 +14,17 @@ public class CheckKindTests
     private static CheckOutcome Run(ICheck check, Evidence.Evidence evidence, params (string Name, ParamValue Value)[] overrides) =>
         Checks.CheckHarness.Run(check, evidence, overrides);
 
+    /// <summary>The words every evidence-fact control writes for its findings.</summary>
+    private static readonly (string, ParamValue)[] FactWords =
+        [("fact-name", ParamValue.Of("the lockdown mode")), ("pass-message", ParamValue.Of("lockdown is {value}")), ("fail-message", ParamValue.Of("Lockdown is {value}: root can change the kernel"))];
+
     [TestCase("equals", new[] { "integrity" }, "integrity", ControlStatus.Pass)]
     [TestCase("equals", new[] { "integrity" }, "none", ControlStatus.Fail)]
     [TestCase("one-of", new[] { "integrity", "confidentiality" }, "confidentiality", ControlStatus.Pass)]
     [TestCase("one-of", new[] { "integrity", "confidentiality" }, "none", ControlStatus.Fail)]
     public void EvidenceFactComparesStrings(string op, string[] values, string lockdown, ControlStatus expected) =>
         Assert.That(Run(new EvidenceFactCheck(), Host(platform: new PlatformEvidence { Lockdown = lockdown }),
-            ("fact", ParamValue.Of("/platform/lockdown")), ("operator", ParamValue.Of(op)), ("values", ParamValue.Of(values))).Status, Is.EqualTo(expected));
+            [("fact", ParamValue.Of("/platform/lockdown")), ("operator", ParamValue.Of(op)), ("values", ParamValue.Of(values)), .. FactWords]).Status, Is.EqualTo(expected));
 
     [TestCase("at-least", "1", 1, ControlStatus.Pass)]
     [TestCase("at-least", "1", 0, ControlStatus.Fail)]
@@ -28,15 +32,41 @@ public class CheckKindTests
     [TestCase("at-most", "0", 2, ControlStatus.Fail)]
     public void EvidenceFactComparesNumbers(string op, string bound, int scope, ControlStatus expected) =>
         Assert.That(Run(new EvidenceFactCheck(), Host(platform: new PlatformEvidence { PtraceScope = scope }),
-            ("fact", ParamValue.Of("/platform/ptraceScope")), ("operator", ParamValue.Of(op)), ("values", ParamValue.Of([bound]))).Status, Is.EqualTo(expected));
+            [("fact", ParamValue.Of("/platform/ptraceScope")), ("operator", ParamValue.Of(op)), ("values", ParamValue.Of([bound])), .. FactWords]).Status, Is.EqualTo(expected));
+
+    [Test]
+    public void EvidenceFactFindingsUseTheControlsWordsNotThePointer()
+    {
+        (string, ParamValue)[] lockdown = [("fact", ParamValue.Of("/platform/lockdown")), ("operator", ParamValue.Of("one-of")), ("values", ParamValue.Of(["integrity", "confidentiality"])), .. FactWords];
+        var fail = Run(new EvidenceFactCheck(), Host(platform: new PlatformEvidence { Lockdown = "none" }), lockdown);
+        Assert.That((fail.Status, fail.Message), Is.EqualTo((ControlStatus.Fail, "Lockdown is none: root can change the kernel. Required: integrity or confidentiality.")));
+        Assert.That(fail.Evidence, Is.EqualTo(new[] { "/evidence/platform/lockdown" }), "the pointer stays, as the evidence link");
+        Assert.That(Run(new EvidenceFactCheck(), Host(platform: new PlatformEvidence { Lockdown = "integrity" }), lockdown).Message, Is.EqualTo("Lockdown is integrity."));
+        var unread = Run(new EvidenceFactCheck(), Host() with { Failures = [new CollectorFailure("platform", "permission denied")] }, lockdown);
+        Assert.That((unread.Status, unread.Message), Is.EqualTo((ControlStatus.Error, "Could not check because WeightGuard could not read the lockdown mode (permission denied).")));
+        var scope = Run(new EvidenceFactCheck(), Host(platform: new PlatformEvidence { PtraceScope = 0 }),
+            [("fact", ParamValue.Of("/platform/ptraceScope")), ("operator", ParamValue.Of("at-least")), ("values", ParamValue.Of(["1"])), .. FactWords]);
+        Assert.That(scope.Message, Does.EndWith(". Required: at least 1."));
+    }
+
+    [Test]
+    public void EvidenceFactWithoutWordsIsRejected()
+    {
+        var problems = new EvidenceFactCheck().Validate(new Dictionary<string, ParamValue>
+        {
+            ["fact"] = ParamValue.Of("/platform/lockdown"), ["operator"] = ParamValue.Of("is-true"), ["values"] = ParamValue.Of([]),
+            ["fact-name"] = ParamValue.Of("the lockdown mode"), ["pass-message"] = ParamValue.Of("on"), ["fail-message"] = ParamValue.Of(" "),
+        }).ToList();
+        Assert.That(problems, Is.EqualTo(new[] { "'fail-message' must say in words what the finding is (the JSON pointer means nothing to a reader)" }));
+    }
 
     [Test]
     public void EvidenceFactOnATextValueWithANumericOperatorIsAnErrorNotACrash()
     {
-        var catalog = CatalogLoader.Load([CatalogText.Control("WG-PLAT-001", "evidence-fact", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: at-least\n    values: [\"1\"]")],
+        var catalog = CatalogLoader.Load([CatalogText.Control("WG-PLAT-001", "evidence-fact", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: at-least\n    values: [\"1\"]\n    fact-name: the lockdown mode\n    pass-message: Lockdown is {value}.\n    fail-message: Lockdown is {value}")],
             [CatalogText.Profile("p", "WG-PLAT-001")]).Catalog!;
         var result = Evaluator.Evaluate(catalog, "p", Host(platform: new PlatformEvidence { Lockdown = "none" }), DateTimeOffset.UnixEpoch).Results.Single();
-        Assert.That((result.Status, result.Message), Is.EqualTo((ControlStatus.Error, "check 'evidence-fact' could not judge the evidence: '\"none\"' is not a number")));
+        Assert.That((result.Status, result.Message), Is.EqualTo((ControlStatus.Error, "Could not check because WeightGuard's 'evidence-fact' check could not judge the evidence it collected ('\"none\"' is not a number); this is a fault in WeightGuard, please report it.")));
     }
 
     [Test]

@@ -32,7 +32,7 @@ public class EvaluatorTests
 
     private static Catalog.Catalog Catalog(params CatalogSource[] waivers) => Load(
         [Control("WG-ACL-001", rand: "SL1"), Control("WG-ACL-004", "weights-no-human-readers", rand: "SL2"),
-         Control("WG-PLAT-001", "evidence-fact", rand: "SL3", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: one-of\n    values: [integrity, confidentiality]")],
+         Control("WG-PLAT-001", "evidence-fact", rand: "SL3", paramsBlock: "  params:\n    fact: /platform/lockdown\n    operator: one-of\n    values: [integrity, confidentiality]\n    fact-name: the lockdown mode\n    pass-message: Lockdown is {value}.\n    fail-message: Lockdown is {value}")],
         [Profile("rand-sl1", "WG-ACL-001"), Profile("rand-sl2", "WG-ACL-004", "rand-sl1"), Profile("rand-sl3", "WG-PLAT-001", "rand-sl2")], waivers).Catalog!;
 
     private static CatalogSource Waiver(string hosts, string expires) => new("waivers/w.yaml", $"""
@@ -68,7 +68,7 @@ public class EvaluatorTests
             Assert.That(results["WG-ACL-001"].Status, Is.EqualTo(ControlStatus.Error));
             Assert.That(results["WG-ACL-001"].Message, Does.Contain("permission denied: /etc/passwd"));
             Assert.That(results["WG-PLAT-001"].Status, Is.EqualTo(ControlStatus.Error));
-            Assert.That(results["WG-PLAT-001"].Message, Does.Contain("/platform/lockdown was not observed"));
+            Assert.That(results["WG-PLAT-001"].Message, Is.EqualTo("Could not check because WeightGuard did not observe the lockdown mode on this host."));
         });
     }
 
@@ -150,6 +150,33 @@ public class EvaluatorTests
             var resolved = WeightGuard.Core.Checks.Kinds.EvidenceFactCheck.Resolve(json, result.Evidence[0]["/evidence".Length..]);
             Assert.That(resolved!.Value.GetProperty("path").GetString(), Is.EqualTo("/models/open.gguf"));
         });
+    }
+
+    [Test]
+    public void ErrorResultsCarryGuidanceNotRemediation()
+    {
+        var result = Evaluator.Evaluate(Catalog(), "rand-sl1", Host() with { Failures = [new CollectorFailure("access", "permission denied")] }, Now).Results.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(ControlStatus.Error));
+            Assert.That(result.Message, Is.EqualTo("Could not check because WeightGuard could not read who can read the weight files (permission denied)."));
+            Assert.That(result.Guidance, Is.EqualTo("Let the agent read it."));
+            Assert.That(result.Remediation, Is.Null, "the fix for a failure is not what lets WeightGuard check");
+        });
+        var failing = Evaluator.Evaluate(Catalog(), "rand-sl1", Host(access: Access(File("/models/open.gguf", "0644"))), Now).Results.Single();
+        Assert.That((failing.Remediation, failing.Guidance), Is.EqualTo(("Fix it.", (string?)null)));
+    }
+
+    [Test]
+    public void APersonReadingWeightsByTwoRoutesIsNamedOnceWithBothReasons()
+    {
+        var evidence = Host(access: Access(
+            File("/models/a.gguf", "0640", new Reader("alice", 1000, true, "group:weights")),
+            File("/models/b.gguf", "0600", new Reader("alice", 1000, true, "acl-user"), new Reader("bob", 1001, true, "acl-group:ml"))));
+        var outcome = new WeightGuard.Core.Checks.Kinds.WeightsNoHumanReadersCheck().Evaluate(
+            new WeightGuard.Core.Checks.CheckContext(evidence, new Dictionary<string, ParamValue>(), new Lazy<JsonElement>(() => default)));
+        Assert.That(outcome.Message, Is.EqualTo("People can read the weights directly, outside any permitted interface: " +
+            "alice (through the group weights and an ACL entry naming them), bob (through an ACL entry for the group ml); e.g. /models/a.gguf."));
     }
 }
 

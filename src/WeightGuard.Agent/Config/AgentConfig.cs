@@ -52,6 +52,6 @@ public sealed record HashingConfig(bool Enabled = false, int GpuBusyPercent = 80
 
 /// <summary>Logging settings (<c>log:</c>).</summary>
 /// <param name="Console">Log to standard output (journald under systemd).</param>
-/// <param name="File">A rolling compact-JSON log file; null for none.</param>
+/// <param name="File">A compact-JSON log file, kept under this name until it reaches 64 MiB (then NAME_001…); null for none.</param>
 /// <param name="Level">The least severe level written.</param>
 public sealed record LogConfig(bool Console = true, string? File = null, LogEventLevel Level = LogEventLevel.Information);

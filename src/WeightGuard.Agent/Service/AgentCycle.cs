@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using WeightGuard.Agent.Attestation;
 using WeightGuard.Agent.Config;
 using WeightGuard.Agent.Enrollment;
 using WeightGuard.Agent.Files;
@@ -9,7 +8,6 @@ using WeightGuard.Agent.Upload;
 using WeightGuard.Collectors;
 using WeightGuard.Collectors.Weights.Hashing;
 using WeightGuard.Collectors.Weights.Manifests;
-using WeightGuard.Collectors.Tpm;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Reports;
 using WeightGuard.Tpm.Transport;
@@ -26,14 +24,17 @@ public sealed class AgentCycle
     private readonly string _version;
     private readonly ILogger _log;
     private AgentStatus _status;
+    private readonly CurrentLogFile? _logFile;
 
     /// <summary>A cycle for <paramref name="config"/>.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="catalog">The catalogue scans are judged with.</param>
     /// <param name="version">The WeightGuard version recorded in reports.</param>
     /// <param name="log">Where the agent logs.</param>
-    public AgentCycle(AgentConfig config, Catalog catalog, string version, ILogger log)
+    /// <param name="logFile">The log file being written, recorded in the status for <c>weightguard agent status</c>.</param>
+    public AgentCycle(AgentConfig config, Catalog catalog, string version, ILogger log, CurrentLogFile? logFile = null)
     {
+        _logFile = logFile;
         _catalog = catalog;
         _version = version;
         _log = log;
@@ -118,9 +119,7 @@ public sealed class AgentCycle
         try
         {
             using var identity = AgentIdentity.Load(Config.State);
-            // The quote comes from the host's TPM, so the event log that replays it is the host's, read through the root.
-            var root = new HostRoot(Config.Root);
-            using var uploader = new ReportUploader(identity, Config.Server, () => FirmwareEventLog.TryRead(root.Resolve(TpmCollector.EventLogPath)));
+            using var uploader = new ReportUploader(identity, new HostRoot(Config.Root), Config.Server);
             pass = await new SpoolDispatcher(Spool, uploader.Upload, _log).DeliverPending(cancel).ConfigureAwait(false);
         }
         catch (AgentException e)
@@ -157,7 +156,7 @@ public sealed class AgentCycle
     private void Save()
     {
         var pending = Spool.Pending();
-        _status = _status with { SpoolDepth = pending.Count, OldestSpooled = pending.Count > 0 ? pending[0].FinishedAt : null };
+        _status = _status with { SpoolDepth = pending.Count, OldestSpooled = pending.Count > 0 ? pending[0].FinishedAt : null, LogFile = _logFile?.Path };
         try { _status.Save(Config.StatusFile); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _log.LogError("Cannot write {StatusFile}: {Problem}", Config.StatusFile, e.Message); }
     }

@@ -52,7 +52,8 @@ public static class AgentHost
         }
         var level = new LoggingLevelSwitch();
         Logger logger;
-        try { logger = AgentLogging.Create(config.Log, level); }
+        var logFile = new CurrentLogFile();
+        try { logger = AgentLogging.Create(config.Log, level, logFile); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"{config.Log.File}: cannot write the log there: {e.Message}");
@@ -61,7 +62,7 @@ public static class AgentHost
         await using var flushLogger = logger;
         using var loggers = new SerilogLoggerFactory(logger);
         AgentCycle cycle;
-        try { cycle = new AgentCycle(config, options.Catalog, options.Version, loggers.CreateLogger("WeightGuard.Agent")); }
+        try { cycle = new AgentCycle(config, options.Catalog, options.Version, loggers.CreateLogger("WeightGuard.Agent"), logFile); }
         catch (Exception e) when (e is AgentException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"{config.State}: {e.Message}");

@@ -23,6 +23,8 @@ public sealed record AgentStatus
     public string? LastDeliveryError { get; init; }
     /// <summary>When the next scan is due (service mode).</summary>
     public DateTimeOffset? NextScan { get; init; }
+    /// <summary>The log file the agent was writing when it saved this status; null when it writes none.</summary>
+    public string? LogFile { get; init; }
 
     /// <summary>Reads a status file; an absent file is an empty status.</summary>
     /// <exception cref="AgentException">The file is unreadable or not a status.</exception>

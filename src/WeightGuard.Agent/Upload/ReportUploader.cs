@@ -2,6 +2,8 @@ using System.Text.Json;
 using WeightGuard.Agent.Attestation;
 using WeightGuard.Agent.Enrollment;
 using WeightGuard.Agent.Net;
+using WeightGuard.Collectors;
+using WeightGuard.Collectors.Tpm;
 using WeightGuard.Core.Protocol;
 using WeightGuard.Tpm.Transport;
 
@@ -19,13 +21,16 @@ public sealed class ReportUploader : IDisposable
 
     /// <summary>An uploader for an enrolled agent.</summary>
     /// <param name="identity">The saved identity.</param>
+    /// <param name="root">
+    /// The host the reports describe (the scan's <c>--root</c>, or <see cref="HostRoot.Live"/>): the firmware event log
+    /// attached to a quote is read under it, so a report about a tree is never sent with this machine's log.
+    /// </param>
     /// <param name="server">Overrides the enrolled server URL (agent config <c>server:</c>).</param>
-    /// <param name="eventLog">Reads the firmware event log to attach; default: the kernel's.</param>
-    public ReportUploader(AgentIdentity identity, Uri? server = null, Func<byte[]?>? eventLog = null)
+    public ReportUploader(AgentIdentity identity, HostRoot root, Uri? server = null)
     {
         _client = AggregatorClient.Pinned(server ?? identity.Settings.Server, identity.CaCertificate, identity.ClientCertificate);
         _attestor = identity.Settings.Tpm ? new TpmAttestor(TpmSelector.Parse(identity.Settings.TpmSelector)) : null;
-        _eventLog = eventLog ?? (() => FirmwareEventLog.TryRead());
+        _eventLog = () => FirmwareEventLog.TryRead(root.Resolve(TpmCollector.EventLogPath));
     }
 
     /// <summary>The aggregator reports go to.</summary>

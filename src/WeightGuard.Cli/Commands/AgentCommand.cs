@@ -37,7 +37,7 @@ internal static class AgentCommand
     private static Command Status()
     {
         var state = AgentOptions.State();
-        var command = new Command("status", "Print the last scan, the last delivery, the spool depth and the oldest spooled report")
+        var command = new Command("status", "Print the last scan, the last delivery, the spool depth, the oldest spooled report and the log file being written")
         {
             state,
         };
@@ -61,6 +61,7 @@ internal static class AgentCommand
             o.WriteLine($"spool:          {status.SpoolDepth} report(s) waiting" + (status.OldestSpooled is { } oldest ? $", oldest from {Time(oldest)}" : ""));
             if (status.LostReports > 0) o.WriteLine($"lost reports:   {status.LostReports} (last: {status.LastLoss})");
             if (status.NextScan is { } next) o.WriteLine("next scan:      " + Time(next));
+            o.WriteLine("log file:       " + (status.LogFile ?? "none written (log.file is not set, or the agent has not run)"));
             return ExitCodes.Ok;
         });
         return command;

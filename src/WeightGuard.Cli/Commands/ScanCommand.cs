@@ -103,7 +103,7 @@ internal static class ScanCommand
                 return ExitCodes.BadInput;
             }
             if (path is not null) stderr.WriteLine($"{report.Summary.Rand}; against {profileId}: {report.Summary.Pass} pass, {report.Summary.Fail} fail, {report.Summary.Error} error; report written to {path}");
-            return parse.GetValue(upload) ? Upload(report, parse.GetValue(state)!, stderr) ?? exit : exit;
+            return parse.GetValue(upload) ? Upload(report, hostRoot, parse.GetValue(state)!, stderr) ?? exit : exit;
         });
         return command;
     }
@@ -142,12 +142,12 @@ internal static class ScanCommand
     }
 
     /// <summary>Sends the report with the saved identity; null when delivered, else the exit code after printing why.</summary>
-    private static int? Upload(Report report, string stateDirectory, TextWriter stderr)
+    private static int? Upload(Report report, HostRoot root, string stateDirectory, TextWriter stderr)
     {
         try
         {
             using var identity = AgentIdentity.Load(stateDirectory);
-            using var uploader = new ReportUploader(identity);
+            using var uploader = new ReportUploader(identity, root);
             var result = uploader.Upload(HostScanner.ToJson(report), CancellationToken.None).GetAwaiter().GetResult();
             stderr.WriteLine($"report {result.ReportId} {(result.Duplicate ? "was already stored by" : "delivered to")} {uploader.Server} (attestation {result.Attestation})");
             return null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using WeightGuard.Core.Checks;
+using WeightGuard.Core.Checks.Kinds;
 using WeightGuard.Core.Inputs;
 using YamlDotNet.RepresentationModel;
 
@@ -17,7 +18,7 @@ public sealed record CatalogLoadResult(Catalog? Catalog, IReadOnlyList<CatalogEr
 /// </summary>
 public static partial class CatalogLoader
 {
-    private static readonly string[] ControlKeys = ["id", "title", "domain", "description", "rationale", "severity", "severity-justification", "revision", "check", "remediation", "platforms", "references"];
+    private static readonly string[] ControlKeys = ["id", "title", "domain", "description", "rationale", "severity", "severity-justification", "revision", "check", "remediation", "guidance", "platforms", "references"];
     private static readonly string[] ProfileKeys = ["id", "title", "description", "extends", "controls", "params"];
     private static readonly string[] WaiverKeys = ["control", "hosts", "labels", "justification", "approver", "expires", "recorded", "withdrawn", "id"];
     private static readonly string[] Frameworks = ["rand", "ncsc", "dsit", "nist-800-53", "cis", "iso-27001"];
@@ -148,6 +149,10 @@ public static partial class CatalogLoader
             var windows = r.Scalar(re, "windows", remNode, required: false);
             if (linux is not null) remediation = new Remediation(linux, windows);
         }
+        // every automated check can err (evidence missing or unreadable); only a manual control never does
+        var guidance = r.Scalar(e, "guidance", root, required: false);
+        if (guidance is null && check is not null && check.Kind != ManualCheck.KindName)
+            r.Error(root, "missing required key 'guidance': what to do so that WeightGuard can check the control when its evidence is missing or unreadable");
         var platforms = r.StringList(e, "platforms", root);
         foreach (var p in platforms ?? [])
             if (!PlatformNames.Contains(p)) r.Error(e["platforms"], $"unknown platform '{p}' (known: linux, windows)");
@@ -164,7 +169,7 @@ public static partial class CatalogLoader
         {
             Id = id!, Title = title!, Domain = domain!, Description = description!, Rationale = rationale!, Severity = severity,
             SeverityJustification = severityJustification!, Revision = revision, Check = check!, AuditCheck = auditCheck!,
-            Remediation = remediation!, Platforms = platforms!, Citations = citations, Source = r.At(root),
+            Remediation = remediation!, Guidance = guidance, Platforms = platforms!, Citations = citations, Source = r.At(root),
         };
     }
 

@@ -38,6 +38,11 @@ public sealed record ControlDefinition
     public required CheckSpec Check { get; init; }
     /// <summary>How to fix it.</summary>
     public required Remediation Remediation { get; init; }
+    /// <summary>
+    /// What to do so that WeightGuard can check the control when it errs (evidence missing or unreadable), e.g. run the
+    /// agent as root, install a tool; null only for manual controls, which never err.
+    /// </summary>
+    public string? Guidance { get; init; }
     /// <summary>Platforms the control applies to (<c>linux</c>, <c>windows</c>).</summary>
     public required IReadOnlyList<string> Platforms { get; init; }
     /// <summary>How an auditor verifies the control by hand, commands included.</summary>

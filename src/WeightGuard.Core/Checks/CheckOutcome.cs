@@ -12,10 +12,21 @@ public sealed record CheckOutcome(ControlStatus Status, string Message, IReadOnl
     public static CheckOutcome Pass(string message, params IEnumerable<string> evidence) => new(ControlStatus.Pass, message, [.. evidence]);
     /// <summary>The control does not hold.</summary>
     public static CheckOutcome Fail(string message, params IEnumerable<string> evidence) => new(ControlStatus.Fail, message, [.. evidence]);
-    /// <summary>The evidence needed is missing or unreadable.</summary>
-    public static CheckOutcome Error(string message, params IEnumerable<string> evidence) => new(ControlStatus.Error, message, [.. evidence]);
+    /// <summary>
+    /// The evidence needed is missing or unreadable. <paramref name="reason"/> says why in a clause ("the sshd configuration
+    /// could not be read"); the message reads "Could not check because …", the words every error finding starts with.
+    /// </summary>
+    public static CheckOutcome Error(string reason, params IEnumerable<string> evidence) =>
+        new(ControlStatus.Error, $"Could not check because {FullStop(reason)}", [.. evidence]);
     /// <summary>The control does not apply here.</summary>
     public static CheckOutcome NotApplicable(string message, params IEnumerable<string> evidence) => new(ControlStatus.NotApplicable, message, [.. evidence]);
+
+    /// <summary>The text ending in a full stop (or the question or exclamation mark it has).</summary>
+    internal static string FullStop(string text)
+    {
+        var trimmed = text.TrimEnd();
+        return trimmed.Length == 0 || trimmed[^1] is '.' or '!' or '?' ? trimmed : trimmed + ".";
+    }
 }
 
 /// <summary>Builds JSON pointers into the report's evidence (RFC 6901 escaping).</summary>

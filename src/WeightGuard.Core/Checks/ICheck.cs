@@ -54,8 +54,6 @@ public sealed record CheckContext(Evidence.Evidence Evidence, IReadOnlyDictionar
         value = found!;
         if (found is not null) return null;
         var failure = Evidence.Failures.FirstOrDefault(f => f.Domain == domain);
-        return CheckOutcome.Error(failure is null
-            ? $"evidence '{domain}' was not collected on this host"
-            : $"evidence '{domain}' could not be collected: {failure.Reason}");
+        return CheckOutcome.Error(EvidenceDomains.NotCollected(domain, failure?.Reason));
     }
 }

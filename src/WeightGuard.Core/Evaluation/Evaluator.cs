@@ -91,7 +91,7 @@ public static class Evaluator
         Evidence.Evidence evidence, Lazy<JsonElement> json, Catalog.Catalog catalog, HostSubject host, DateTimeOffset now)
     {
         var outcome = !control.Platforms.Contains(evidence.Host.Platform)
-            ? CheckOutcome.NotApplicable($"applies to {string.Join(", ", control.Platforms)}, not {evidence.Host.Platform}")
+            ? CheckOutcome.NotApplicable($"Applies to {string.Join(" and ", control.Platforms)} only; this host runs {evidence.Host.Platform}.")
             : Run(CheckRegistry.ByKind[control.Check.Kind], new CheckContext(evidence, parameters, json));
 
         var status = outcome.Status;
@@ -133,9 +133,11 @@ public static class Evaluator
             Message = message,
             Evidence = outcome.Evidence,
             References = control.References,
-            Remediation = status is ControlStatus.Fail or ControlStatus.Waived or ControlStatus.Error or ControlStatus.Manual
+            // a fix is for what failed; a control that could not be checked gets the steps that let it be checked instead
+            Remediation = status is ControlStatus.Fail or ControlStatus.Waived or ControlStatus.Manual
                 ? (evidence.Host.Platform == "windows" ? control.Remediation.Windows : null) ?? control.Remediation.Linux
                 : null,
+            Guidance = status == ControlStatus.Error ? control.Guidance : null,
             Waiver = waiver,
             Attestation = attestation,
         };
@@ -150,7 +152,7 @@ public static class Evaluator
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException or ArgumentException)
         {
-            return CheckOutcome.Error($"check '{check.Kind}' could not judge the evidence: {e.Message}");
+            return CheckOutcome.Error($"WeightGuard's '{check.Kind}' check could not judge the evidence it collected ({e.Message}); this is a fault in WeightGuard, please report it");
         }
     }
 

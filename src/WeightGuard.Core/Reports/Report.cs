@@ -63,8 +63,13 @@ public sealed record ControlResult
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> References { get; init; }
     /// <summary>The control's revision when it was judged (changes with the control's logic); null in reports made before revisions.</summary>
     public int? Revision { get; init; }
-    /// <summary>How to fix it on this host's platform; null when it passed.</summary>
+    /// <summary>How to fix it on this host's platform; present for failed, waived and manual results only.</summary>
     public string? Remediation { get; init; }
+    /// <summary>
+    /// For an <c>error</c> result only: what to do so that WeightGuard can check the control (the message says why it could
+    /// not); null otherwise.
+    /// </summary>
+    public string? Guidance { get; init; }
     /// <summary>The waiver that applied or that was ignored because it had expired; null when none matched.</summary>
     public WaiverNote? Waiver { get; init; }
     /// <summary>The attestation in force that made a manual control <c>attested</c>; null otherwise.</summary>

@@ -93,7 +93,7 @@ public sealed class DashboardBrowserTests
         Assert.That(await _page.Locator("table.pcrs tbody tr").CountAsync(), Is.EqualTo(8), "sha256:0-7");
         var tpmRow = _page.Locator("table.controls tr", new() { HasText = "WG-TPM-001" });
         Assert.That(await tpmRow.Locator(".status").InnerTextAsync(), Is.EqualTo("fail"));
-        Assert.That(await tpmRow.InnerTextAsync(), Does.Contain("Remediation"));
+        Assert.That(await tpmRow.InnerTextAsync(), Does.Contain("Remediation").And.Contain("Framework clauses: ").And.Contain("RAND: RAND RR-A2849-1 (2024)"));
         await tpmRow.Locator("summary").ClickAsync();
         Assert.That(await tpmRow.Locator("pre").First.InnerTextAsync(), Is.Not.Empty, "the evidence behind the verdict");
         await ScreenshotAsync("host");

@@ -61,7 +61,7 @@ public class AccessPathCheckTests
     {
         Assert.That(Run(new SshHardenedCheck(), Host() with { Ssh = new SshEvidence { Installed = false } }).Status, Is.EqualTo(ControlStatus.NotApplicable));
         var broken = Run(new SshHardenedCheck(), Host() with { Ssh = new SshEvidence { Installed = true, ConfigError = "/etc/ssh/sshd_config:1: includes nested deeper than 16" } });
-        Assert.That((broken.Status, broken.Message), Is.EqualTo((ControlStatus.Error, "the sshd configuration cannot be resolved (sshd would refuse it too): /etc/ssh/sshd_config:1: includes nested deeper than 16")));
+        Assert.That((broken.Status, broken.Message), Is.EqualTo((ControlStatus.Error, "Could not check because the sshd configuration cannot be resolved (sshd would refuse it too): /etc/ssh/sshd_config:1: includes nested deeper than 16.")));
     }
 
     private static Evidence.Evidence Privilege(params RootEquivalentAccount[] accounts) => Host() with { Privilege = new PrivilegeEvidence { RootEquivalent = accounts } };

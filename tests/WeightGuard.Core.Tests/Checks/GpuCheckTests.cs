@@ -47,10 +47,10 @@ public class GpuCheckTests
         var none = Host() with { Gpu = new GpuEvidence { Present = false } };
         Assert.That(Run(new GpuConfidentialComputingCheck(), none).Status, Is.EqualTo(ControlStatus.NotApplicable));
         Assert.That(Run(new GpuAccessRestrictedCheck(), none).Status, Is.EqualTo(ControlStatus.NotApplicable));
-        Assert.That(Run(new EveryGpuCheck(), none, ("property", ParamValue.Of("/eccCurrent")), ("values", ParamValue.Of(["Enabled"]))).Status, Is.EqualTo(ControlStatus.NotApplicable));
+        Assert.That(Run(new EveryGpuCheck(), none, ("property", ParamValue.Of("/eccCurrent")), ("values", ParamValue.Of(["Enabled"])), ("property-name", ParamValue.Of("ECC memory"))).Status, Is.EqualTo(ControlStatus.NotApplicable));
         var blind = Gpu(g => g with { ConfidentialComputing = null, Errors = [new PathError("nvidia-smi", "not installed")] });
         var outcome = Run(new GpuConfidentialComputingCheck(), blind);
-        Assert.That((outcome.Status, outcome.Message), Is.EqualTo((ControlStatus.Error, "confidential-computing state could not be read: nvidia-smi: not installed")));
+        Assert.That((outcome.Status, outcome.Message), Is.EqualTo((ControlStatus.Error, "Could not check because confidential-computing state could not be read: nvidia-smi: not installed.")));
         Assert.That(Run(new GpuConfidentialComputingCheck(), Host()).Status, Is.EqualTo(ControlStatus.Error), "domain not collected");
     }
 
@@ -73,10 +73,10 @@ public class GpuCheckTests
     public void Every_gpu_names_the_gpus_that_differ()
     {
         var mixed = Gpu(g => g with { Gpus = [H100, H100 with { Index = 1, Uuid = "GPU-2", EccCurrent = "Disabled" }, H100 with { Index = 2, Uuid = "GPU-3", EccCurrent = null }] });
-        var outcome = Run(new EveryGpuCheck(), mixed, ("property", ParamValue.Of("/eccCurrent")), ("values", ParamValue.Of(["Enabled"])));
+        var outcome = Run(new EveryGpuCheck(), mixed, ("property", ParamValue.Of("/eccCurrent")), ("values", ParamValue.Of(["Enabled"])), ("property-name", ParamValue.Of("ECC memory")));
         Assert.That(outcome.Status, Is.EqualTo(ControlStatus.Fail));
-        Assert.That(outcome.Message, Is.EqualTo("eccCurrent is not Enabled on GPU 1 (Disabled), GPU 2 (not reported)"));
+        Assert.That(outcome.Message, Is.EqualTo("ECC memory is not Enabled on GPU 1 (Disabled), GPU 2 (not reported)."));
         Assert.That(outcome.Evidence, Is.EqualTo(new[] { "/evidence/gpu/gpus/1/eccCurrent", "/evidence/gpu/gpus/2/eccCurrent" }));
-        Assert.That(new EveryGpuCheck().Validate(new Dictionary<string, ParamValue> { ["property"] = ParamValue.Of("ecc"), ["values"] = ParamValue.Of([]) }), Has.Exactly(2).Items);
+        Assert.That(new EveryGpuCheck().Validate(new Dictionary<string, ParamValue> { ["property"] = ParamValue.Of("ecc"), ["values"] = ParamValue.Of([]) }), Has.Exactly(3).Items);
     }
 }

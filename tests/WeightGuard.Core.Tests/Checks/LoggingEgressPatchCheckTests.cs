@@ -49,7 +49,8 @@ public class LoggingEgressPatchCheckTests
         var shipping = new LogForwarder("rsyslog", true, true, "/etc/rsyslog.d/r.conf:1 logs:514");
         Assert.That(Run(new AuditImmutableAndForwardedCheck(), Host() with { Logging = new LoggingEvidence { AuditdRunning = true, EnabledFlag = 2, Forwarders = [shipping] } }).Status, Is.EqualTo(ControlStatus.Pass));
         var outcome = Run(new AuditImmutableAndForwardedCheck(), Host() with { Logging = new LoggingEvidence { AuditdRunning = true, EnabledFlag = 1, Forwarders = [shipping with { Running = false }] } });
-        Assert.That(outcome.Message, Is.EqualTo("audit rules are not locked (last -e is 1, not 2); log forwarding is configured but not running (rsyslog)"));
+        Assert.That(outcome.Message, Is.EqualTo("audit rules are not locked (last -e is 1, not 2), so root can switch auditing off without a reboot; " +
+            "log forwarding is configured but not running (rsyslog), so an intruder with root can erase the record"));
         Assert.That(Run(new AuditImmutableAndForwardedCheck(), Host() with { Logging = new LoggingEvidence { EnabledFlag = 2, Forwarders = [shipping with { Running = null }] } }).Status,
             Is.EqualTo(ControlStatus.Pass), "an offline tree cannot see processes: configuration decides");
     }

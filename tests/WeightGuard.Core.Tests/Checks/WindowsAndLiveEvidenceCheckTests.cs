@@ -25,7 +25,7 @@ public class WindowsAndLiveEvidenceCheckTests
         Assert.That(Run(new EgressDefaultDenyCheck(), unreadable).Status, Is.EqualTo(ControlStatus.Pass), "without the live ruleset the configuration is judged");
         var nothing = Run(new EgressDefaultDenyCheck(), Egress(new EgressEvidence { LiveRulesetError = "MSFT_NetFirewallProfile: access denied" }));
         Assert.That((nothing.Status, nothing.Message), Is.EqualTo((ControlStatus.Error,
-            "no outbound filtering is configured and the enforced ruleset could not be read: MSFT_NetFirewallProfile: access denied")));
+            "Could not check because no outbound filtering is configured and the enforced ruleset could not be read: MSFT_NetFirewallProfile: access denied.")));
     }
 
     private static OutputChain Profile(string name, string policy, bool enabled) =>

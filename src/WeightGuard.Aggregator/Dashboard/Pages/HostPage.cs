@@ -86,9 +86,7 @@ public static class HostPage
         <thead><tr><th scope="col">Control</th><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Finding, evidence and remediation</th></tr></thead>
         <tbody>{Join(results.OrderBy(r => Order(r.Status)).ThenBy(r => HostState.SeverityRank(r.Severity.ToString().ToLowerInvariant())).ThenBy(r => r.ControlId, StringComparer.Ordinal).Select(r => Html($"""
             <tr><td><a href="{DashboardPaths.Control(r.ControlId)}">{r.ControlId}</a><br>{r.Title}</td><td><span class="status {Statuses.Name(r.Status)}">{Statuses.Name(r.Status)}</span></td><td>{r.Severity.ToString().ToLowerInvariant()}</td>
-            <td><p>{r.Message}</p>{If(r.Waiver is not null, Html($"<p class=\"waiver\">Waiver by {r.Waiver?.Approver}{(r.Waiver?.Expired == true ? ", expired " : ", valid until ")}{r.Waiver?.Expires:yyyy-MM-dd}: {r.Waiver?.Justification}</p>"))}
-            {If(r.Attestation is not null, Html($"<p class=\"waiver\">Attested by {r.Attestation?.Attestor} until {r.Attestation?.Expires:yyyy-MM-dd HH:mm} UTC{(r.Attestation?.EvidenceRef is { } e ? $"; evidence {e}" : "")}</p>"))}
-            {If(r.Remediation is not null, Html($"<p class=\"remediation\"><strong>Remediation:</strong> {r.Remediation}</p>"))}
+            <td>{FindingMarkup.Body(r)}
             {If(r.Evidence.Count > 0, Html($"<details><summary>Evidence ({r.Evidence.Count})</summary>{Join(r.Evidence.Take(10).Select(p => Html($"<p class=\"pointer\"><code>{p}</code></p><pre>{EvidenceText(report, p)}</pre>")))}</details>"))}</td></tr>
             """)))}</tbody></table>
         """);

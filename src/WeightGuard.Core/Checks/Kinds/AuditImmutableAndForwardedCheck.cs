@@ -25,14 +25,16 @@ public sealed class AuditImmutableAndForwardedCheck : ICheck
         }
         if (logging.EnabledFlag != 2)
         {
-            problems.Add(logging.EnabledFlag is { } flag ? $"audit rules are not locked (last -e is {flag}, not 2)" : "audit rules are not locked (no -e 2)");
+            problems.Add((logging.EnabledFlag is { } flag ? $"audit rules are not locked (last -e is {flag}, not 2)" : "audit rules are not locked (no -e 2)")
+                + ", so root can switch auditing off without a reboot");
             pointers.Add(EvidencePointer.To("logging", "enabledFlag"));
         }
         var shipping = logging.Forwarders.Where(f => f.Configured && f.Running != false).ToList();
         if (shipping.Count == 0)
         {
             var idle = logging.Forwarders.Where(f => f.Configured).Select(f => f.Name).ToList();
-            problems.Add(idle.Count > 0 ? $"log forwarding is configured but not running ({string.Join(", ", idle)})" : "no log forwarder sends logs off the host");
+            problems.Add((idle.Count > 0 ? $"log forwarding is configured but not running ({string.Join(", ", idle)})" : "no log forwarder sends logs off the host")
+                + ", so an intruder with root can erase the record");
             pointers.Add(EvidencePointer.To("logging", "forwarders"));
         }
         return problems.Count == 0

@@ -6,7 +6,8 @@ namespace WeightGuard.Core.Checks.Kinds;
 
 /// <summary>
 /// Compares one fact of the evidence, named by a JSON pointer, with expected values. Lets a control about a single
-/// observed setting (lockdown mode, ptrace scope…) be written as data with no new code.
+/// observed setting (lockdown mode, ptrace scope…) be written as data with no new code; the control writes the finding's
+/// words too (<c>fact-name</c>, <c>pass-message</c>, <c>fail-message</c>), since the pointer means nothing to a reader.
 /// </summary>
 public sealed class EvidenceFactCheck : ICheck, IValidatesParameters
 {
@@ -19,7 +20,15 @@ public sealed class EvidenceFactCheck : ICheck, IValidatesParameters
         new("fact", ParamType.String, ParamValue.Of("/"), "JSON pointer into the evidence, e.g. /platform/lockdown."),
         new("operator", ParamType.String, ParamValue.Of("equals"), "equals, one-of, at-least, at-most, is-true or is-false."),
         new("values", ParamType.StringList, ParamValue.Of([]), "Expected value(s): one for equals / at-least / at-most, several for one-of."),
+        new("fact-name", ParamType.String, ParamValue.Of(""), "What the fact is, in words, for a finding that could not read it: 'the kernel lockdown mode'."),
+        new("pass-message", ParamType.String, ParamValue.Of(""), "The finding when it holds; {value} stands for the value seen."),
+        new("fail-message", ParamType.String, ParamValue.Of(""),
+            "The finding when it does not hold: what is wrong and what it lets an attacker do; {value} stands for the value seen. " +
+            "The required value is appended for equals, one-of, at-least and at-most."),
     ];
+
+    /// <summary>The parameters holding the finding's words, which every control of this kind must write.</summary>
+    private static readonly string[] Words = ["fact-name", "pass-message", "fail-message"];
 
     /// <summary>The operators this check understands (checked when the catalogue loads).</summary>
     public static IReadOnlySet<string> Operators { get; } = new HashSet<string> { "equals", "one-of", "at-least", "at-most", "is-true", "is-false" };
@@ -36,6 +45,9 @@ public sealed class EvidenceFactCheck : ICheck, IValidatesParameters
         if (op == "one-of" && count == 0) yield return "operator 'one-of' takes at least one value";
         if (op is "at-least" or "at-most" && count == 1 && !decimal.TryParse(v!.AsList()[0], NumberStyles.Number, CultureInfo.InvariantCulture, out _))
             yield return $"operator '{op}' takes a number";
+        foreach (var name in Words)
+            if (!parameters.TryGetValue(name, out var words) || string.IsNullOrWhiteSpace(words.AsString()))
+                yield return $"'{name}' must say in words what the finding is (the JSON pointer means nothing to a reader)";
     }
 
     /// <inheritdoc />
@@ -51,8 +63,8 @@ public sealed class EvidenceFactCheck : ICheck, IValidatesParameters
         {
             var failure = context.Evidence.Failures.FirstOrDefault(f => f.Domain == domain);
             return CheckOutcome.Error(failure is null
-                ? $"{pointer} was not observed on this host"
-                : $"{pointer} was not observed: {failure.Reason}", at);
+                ? $"WeightGuard did not observe {context.String("fact-name")} on this host"
+                : $"WeightGuard could not read {context.String("fact-name")} ({failure.Reason})", at);
         }
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
         var holds = op switch
@@ -65,10 +77,29 @@ public sealed class EvidenceFactCheck : ICheck, IValidatesParameters
             "at-most" => Number(value) <= Number(expected[0]),
             _ => throw new InvalidOperationException($"unknown operator '{op}'"),
         };
-        var wanted = op switch { "is-true" => "true", "is-false" => "false", _ => $"{op} {string.Join(" | ", expected)}" };
+        string Say(string template) => Sentence(template.Replace("{value}", text, StringComparison.Ordinal));
         return holds
-            ? CheckOutcome.Pass($"{pointer} is {text}", at)
-            : CheckOutcome.Fail($"{pointer} is {text}; required: {wanted}", at);
+            ? CheckOutcome.Pass(Say(context.String("pass-message")), at)
+            : CheckOutcome.Fail(Say(context.String("fail-message")) + Required(op, expected), at);
+    }
+
+    /// <summary>The required value in words; nothing for is-true and is-false, whose fail message says it.</summary>
+    private static string Required(string op, IReadOnlyList<string> expected) => op switch
+    {
+        "equals" => $" Required: {expected[0]}.",
+        "one-of" => expected.Count == 1 ? $" Required: {expected[0]}." : $" Required: {string.Join(", ", expected.Take(expected.Count - 1))} or {expected[^1]}.",
+        "at-least" => $" Required: at least {expected[0]}.",
+        "at-most" => $" Required: at most {expected[0]}.",
+        _ => "",
+    };
+
+    /// <summary>The text as a sentence: a capital first letter and a full stop.</summary>
+    internal static string Sentence(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0) return trimmed;
+        trimmed = char.ToUpperInvariant(trimmed[0]) + trimmed[1..];
+        return trimmed[^1] is '.' or '!' or '?' ? trimmed : trimmed + ".";
     }
 
     private static decimal Number(JsonElement value) => value.ValueKind == JsonValueKind.Number

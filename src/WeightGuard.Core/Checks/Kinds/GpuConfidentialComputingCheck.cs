@@ -34,7 +34,7 @@ public sealed class GpuConfidentialComputingCheck : ICheck
                 ? CheckOutcome.Fail("no GPU on this host can do confidential computing", at)
                 : CheckOutcome.NotApplicable("no GPU on this host can do confidential computing", at);
         var problems = new List<string>();
-        if (!string.Equals(cc.Status, "ON", StringComparison.OrdinalIgnoreCase)) problems.Add($"CC status is {cc.Status}");
+        if (!string.Equals(cc.Status, "ON", StringComparison.OrdinalIgnoreCase)) problems.Add($"confidential computing is {cc.Status} (CC status), so weights in GPU memory are readable from the host");
         if (!string.Equals(cc.Environment, "PRODUCTION", StringComparison.OrdinalIgnoreCase)) problems.Add($"environment is {cc.Environment}");
         if (!string.Equals(cc.DevToolsMode, "OFF", StringComparison.OrdinalIgnoreCase)) problems.Add($"DevTools mode is {cc.DevToolsMode} (debuggable)");
         if (!string.Equals(cc.ReadyState, "ready", StringComparison.OrdinalIgnoreCase)) problems.Add($"GPUs are {cc.ReadyState} (not attested and released)");

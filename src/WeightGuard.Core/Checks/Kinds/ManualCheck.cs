@@ -7,7 +7,10 @@ namespace WeightGuard.Core.Checks.Kinds;
 public sealed class ManualCheck : ICheck
 {
     /// <inheritdoc />
-    public string Kind => "manual";
+    public string Kind => KindName;
+
+    /// <summary>The kind name: the one kind that never errs, so its controls need no error guidance.</summary>
+    public const string KindName = "manual";
 
     /// <inheritdoc />
     public IReadOnlyList<CheckParameter> Parameters { get; } =

@@ -23,7 +23,7 @@ public sealed class RootAccessNarrowCheck : ICheck
     {
         if (context.Domain(e => e.Privilege, "privilege", out var privilege) is { } missing) return missing;
         if (privilege.SudoersError is { } error) return CheckOutcome.Error($"sudoers cannot be read in full (sudo would refuse it too): {error}", EvidencePointer.To("privilege", "sudoersError"));
-        if (privilege.Errors.Count > 0) return CheckOutcome.Error($"{privilege.Errors[0].Path}: {privilege.Errors[0].Reason}", EvidencePointer.To("privilege", "errors"));
+        if (privilege.Errors.Count > 0) return CheckOutcome.Error($"{privilege.Errors[0].Path} could not be read ({privilege.Errors[0].Reason})", EvidencePointer.To("privilege", "errors"));
         var allowed = context.List("allowed-accounts");
         var max = context.Integer("max-accounts");
         var accounts = privilege.RootEquivalent;
