@@ -32,6 +32,8 @@ public sealed record AggregatorSettings
     public TimeSpan EnrollmentWindow { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>The clock (nonce and token expiry).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>This instance's name in logs and the <c>X-WeightGuard-Instance</c> response header (see <see cref="Hosting.InstanceName"/>).</summary>
+    public string InstanceName { get; init; } = Hosting.InstanceName.Default;
     /// <summary>The least severe log level written.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 }
