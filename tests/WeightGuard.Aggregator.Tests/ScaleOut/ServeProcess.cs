@@ -12,8 +12,8 @@ namespace WeightGuard.Aggregator.Tests.ScaleOut;
 /// </summary>
 internal sealed class ServeProcess : IDisposable
 {
-    /// <summary>The program, from its own build output copied beside the tests.</summary>
-    public static string Program => Path.Combine(AppContext.BaseDirectory, "weightguard-aggregator-app", "weightguard-aggregator.dll");
+    /// <summary>The program, built beside the tests (as <see cref="CommandLineTests"/> runs it).</summary>
+    public static string Program => Path.Combine(AppContext.BaseDirectory, "weightguard-aggregator.dll");
 
     /// <summary>Generous: the deadline only guards against a hang, it measures nothing.</summary>
     private static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(2);
