@@ -27,7 +27,7 @@ in_root() { chroot "$root" "$@"; }
 
 rpm_root --nodeps -i "$rpmfile"
 echo "installed=$(rpm_root -q weightguard-agent)"
-echo "verify=$(rpm_root -V weightguard-agent >/dev/null 2>&1 && echo ok || rpm_root -V weightguard-agent | tr '\n' ';')"
+echo "verify=$(rpm_root -V --nodeps weightguard-agent >/dev/null 2>&1 && echo ok || rpm_root -V --nodeps weightguard-agent | tr "\n" ";")"
 echo "user=$(in_root getent passwd weightguard | cut -d: -f1,6,7)"
 echo "groups=$(in_root id -nG weightguard)"
 echo "config=$(in_root stat -c '%a %U:%G' /etc/weightguard/agent.yaml)"
