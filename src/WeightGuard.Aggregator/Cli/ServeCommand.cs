@@ -67,9 +67,11 @@ internal static class ServeCommand
                 await app.RunAsync(cancel);
                 return StoreOptions.Ok;
             }
-            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException
+                                           or System.Data.Common.DbException)
             {
-                // A port already taken, an unreadable key: say so in one line rather than with a stack trace.
+                // A port already taken, an unreadable key, the database gone while making the session key: say so in one
+                // line rather than with a stack trace.
                 await store.DisposeAsync();
                 Console.Error.WriteLine($"cannot serve: {e.Message}");
                 return StoreOptions.BadInput;
