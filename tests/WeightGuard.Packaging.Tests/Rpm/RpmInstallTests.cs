@@ -15,10 +15,7 @@ public sealed class RpmInstallTests
     {
         if (Environment.UserName != "root") Assert.Ignore("installing a package into another root needs root");
         foreach (var tool in new[] { "rpm", "unshare", "chroot", "setpriv", "useradd" }) ExternalTool.Require(tool);
-        var run = ExternalTool.Run("unshare", ["--mount", "--propagation", "private", "sh",
-            Path.Combine(AppContext.BaseDirectory, "install-rpm-in-root.sh"), RpmBuild.Rpm], timeout: TimeSpan.FromMinutes(5));
-        Assert.That(run.ExitCode, Is.Zero, run.Stdout + run.Stderr);
-        _facts = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        _facts = InstalledPackage.Facts("install-rpm-in-root.sh", RpmBuild.Rpm);
     }
 
     [Test]
@@ -29,22 +26,11 @@ public sealed class RpmInstallTests
     }
 
     [Test]
-    public void Install_creates_the_service_account_in_the_tss_group_only()
-    {
-        Assert.That(_facts["user"], Is.EqualTo("weightguard:/var/lib/weightguard:/usr/sbin/nologin"));
-        var expected = ExternalTool.Run("getent", ["group", "tss"]).ExitCode == 0 ? new[] { "weightguard", "tss" } : ["weightguard"];
-        Assert.That(_facts["groups"].Split(' '), Is.EquivalentTo(expected));
-    }
+    public void Install_creates_the_service_account_in_the_tss_group_only() => InstalledPackage.AssertServiceAccount(_facts);
 
     [Test]
-    public void Install_gives_the_configuration_to_root_and_the_service_group_and_makes_the_state_directories()
-    {
-        Assert.That(_facts["config"], Is.EqualTo("640 root:weightguard"));
-        Assert.That(_facts["configdir"], Is.EqualTo("750 root:weightguard"));
-        Assert.That(_facts["state"], Is.EqualTo("750 weightguard:weightguard"));
-        Assert.That(_facts["identity"], Is.EqualTo("700 weightguard:weightguard"));
-        Assert.That(_facts["logs"], Is.EqualTo("750 weightguard:weightguard"));
-    }
+    public void Install_gives_the_configuration_to_root_and_the_service_group_and_makes_the_state_directories() =>
+        InstalledPackage.AssertModes(_facts);
 
     [Test]
     public void Install_enables_the_unit_and_the_binary_runs_as_the_service_user()
