@@ -13,13 +13,19 @@ namespace WeightGuard.Aggregator.Tests;
 /// </summary>
 internal sealed class TestAgent : IDisposable
 {
-    private readonly TestAggregator _aggregator;
+    private readonly Func<X509Certificate2?, HttpClient> _connect;
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     /// <summary>An agent of <paramref name="aggregator"/> that enrols as <paramref name="hostname"/>.</summary>
     public TestAgent(TestAggregator aggregator, SwtpmIdentity? tpm = null, string hostname = "gpu-test-01")
+        : this(certificate => aggregator.Client(certificate), tpm, hostname)
     {
-        _aggregator = aggregator;
+    }
+
+    /// <summary>An agent reaching its aggregator through <paramref name="connect"/> (a client presenting the certificate given, if any).</summary>
+    public TestAgent(Func<X509Certificate2?, HttpClient> connect, SwtpmIdentity? tpm = null, string hostname = "gpu-test-01")
+    {
+        _connect = connect;
         Tpm = tpm;
         Hostname = hostname;
     }
@@ -41,14 +47,14 @@ internal sealed class TestAgent : IDisposable
     /// <summary>Posts an enrolment request as is; returns the response.</summary>
     public async Task<HttpResponseMessage> PostEnrollmentAsync(EnrollmentRequest request)
     {
-        using var anonymous = _aggregator.Client();
+        using var anonymous = _connect(null);
         return await anonymous.PostAsync(AgentProtocol.EnrollmentsPath, Json(request, ProtocolJsonContext.Default.EnrollmentRequest));
     }
 
     /// <summary>Enrols completely (activating the credential with the TPM when there is one) and keeps the certificate.</summary>
     public async Task EnrollAsync(string token)
     {
-        using var anonymous = _aggregator.Client();
+        using var anonymous = _connect(null);
         var caPem = await anonymous.GetStringAsync(AgentProtocol.CaPath);
         using (var ca = X509Certificate2.CreateFromPem(caPem))
             Assert.That(EnrollmentToken.Parse(token).Pins(ca.RawData), "the token pins the aggregator's CA");
@@ -72,7 +78,7 @@ internal sealed class TestAgent : IDisposable
         using var certificate = X509Certificate2.CreateFromPem(issued.Certificate!);
         using var withKey = certificate.CopyWithPrivateKey(_key);
         Certificate = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-        Client = _aggregator.Client(Certificate);
+        Client = _connect(Certificate);
     }
 
     public async Task<NonceResponse> NonceAsync() =>
@@ -89,6 +95,10 @@ internal sealed class TestAgent : IDisposable
 
     public Task<HttpResponseMessage> SubmitAsync(ReportSubmission submission) =>
         Client.PostAsync(AgentProtocol.ReportsPath, Json(submission, ProtocolJsonContext.Default.ReportSubmission));
+
+    /// <summary>Submits <paramref name="report"/> quoted over <paramref name="nonce"/> through <paramref name="client"/> (another instance's, say).</summary>
+    public Task<HttpResponseMessage> SubmitAsync(Report report, string nonce, HttpClient client) =>
+        client.PostAsync(AgentProtocol.ReportsPath, Json(Quote(report, nonce), ProtocolJsonContext.Default.ReportSubmission));
 
     /// <summary>The whole round: nonce, quote, submit; the aggregator's answer.</summary>
     public async Task<SubmissionResult> ReportAsync(Report report)

@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Enrollment;
@@ -84,36 +82,8 @@ internal sealed class TestAggregator : IAsyncDisposable
     /// An HTTP client that trusts only this aggregator's CA and presents <paramref name="clientCertificate"/>, if any; with
     /// <paramref name="cookies"/> it keeps cookies there and does not follow redirects, as a test of a browser's view needs.
     /// </summary>
-    public HttpClient Client(X509Certificate2? clientCertificate = null, string? bearer = null, System.Net.CookieContainer? cookies = null)
-    {
-        var ca = CaCertificate;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null) return false;
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    using var received = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                    return chain.Build(received);
-                },
-                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
-                LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
-            },
-        };
-        if (cookies is not null)
-        {
-            handler.CookieContainer = cookies;
-            handler.AllowAutoRedirect = false;
-        }
-        var client = new HttpClient(handler) { BaseAddress = Address };
-        if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        return client;
-    }
+    public HttpClient Client(X509Certificate2? clientCertificate = null, string? bearer = null, System.Net.CookieContainer? cookies = null) =>
+        AggregatorClients.Create(Address, CaCertificate, clientCertificate, bearer, cookies);
 
     /// <summary>A new enrolment token.</summary>
     public async Task<string> EnrollmentTokenAsync(int uses = 1, TimeSpan? lifetime = null) =>

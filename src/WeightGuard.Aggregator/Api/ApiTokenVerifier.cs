@@ -11,7 +11,8 @@ public sealed record TokenVerdict(ApiTokenRecord? Token, string? Problem, TimeSp
 
 /// <summary>
 /// Checks a presented API token for the bearer scheme and the dashboard's sign-in alike: known, not revoked, not expired.
-/// Every refusal counts against the client's address; an address over its limit is refused before any lookup.
+/// Every refusal counts against the client's address and the presented token, on every instance; an address over its
+/// limit is refused before any lookup.
 /// </summary>
 public sealed class ApiTokenVerifier(IAggregatorStore store, TimeProvider time, Throttles throttles)
 {
@@ -21,7 +22,7 @@ public sealed class ApiTokenVerifier(IAggregatorStore store, TimeProvider time, 
     /// <summary>Checks <paramref name="token"/> presented from <paramref name="address"/>.</summary>
     public async Task<TokenVerdict> VerifyAsync(string token, string address, CancellationToken cancel)
     {
-        if (throttles.AuthenticationFailures.RetryAfter(address) is { } wait)
+        if (await throttles.AuthenticationFailures.RetryAfterAsync(address, cancel) is { } wait)
             return new TokenVerdict(null, "too many failed sign-ins or API token checks from this address; try again later", wait);
         var now = time.GetUtcNow();
         var found = token.Length is > 0 and <= 200 ? await store.FindApiTokenAsync(ApiTokens.Hash(token), cancel) : null;
@@ -34,7 +35,10 @@ public sealed class ApiTokenVerifier(IAggregatorStore store, TimeProvider time, 
         };
         if (problem is not null)
         {
-            throttles.AuthenticationFailures.Count(address);
+            await throttles.AuthenticationFailures.CountAsync(address, cancel);
+            // Counted only when refused, so that a valid token costs no second read.
+            if (await throttles.AuthenticationFailuresByToken.CountAsync(ApiTokens.Id(token), cancel) is { } tokenWait)
+                return new TokenVerdict(null, "this API token was refused too often; try again later", tokenWait);
             return new TokenVerdict(null, problem);
         }
         if (found!.LastUsedAt is not { } last || now - last >= LastUsedResolution) await store.TouchApiTokenAsync(found.TokenId, now, cancel);

@@ -4,7 +4,7 @@ using WeightGuard.Core.Catalog;
 
 namespace WeightGuard.Aggregator.Cli;
 
-/// <summary><c>weightguard-aggregator serve --data DIR [--db DATABASE] [--urls URL]…</c>: run the service.</summary>
+/// <summary><c>weightguard-aggregator serve --data DIR [--db DATABASE] [--urls URL]… [--instance-name NAME]</c>: run the service.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -25,7 +25,15 @@ internal static class ServeCommand
         {
             Description = "Enrolment requests allowed per client address per minute", HelpName = "N", DefaultValueFactory = _ => 10,
         };
-        var command = new Command("serve", "Run the aggregator: enrolment, attested reports, the fleet API") { data, db, urls, catalog, requireEk, requireAttestation, limit };
+        var instance = new Option<string>("--instance-name")
+        {
+            Description = "This instance's name in logs and the X-WeightGuard-Instance response header, when several serve one database (default: the host name)",
+            HelpName = "NAME", DefaultValueFactory = _ => InstanceName.Default,
+        };
+        var command = new Command("serve", "Run the aggregator: enrolment, attested reports, the fleet API")
+        {
+            data, db, urls, catalog, requireEk, requireAttestation, limit, instance,
+        };
         command.SetAction(async (parse, cancel) =>
         {
             var loaded = parse.GetValue(catalog) is { } dir ? CatalogLoader.LoadDirectory(dir) : EmbeddedCatalog.Load(typeof(ServeCommand).Assembly);
@@ -37,6 +45,11 @@ internal static class ServeCommand
             if (parse.GetValue(urls)!.FirstOrDefault(u => !u.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) is { } plain)
             {
                 Console.Error.WriteLine($"{plain}: the aggregator listens on https:// addresses only");
+                return StoreOptions.BadInput;
+            }
+            if (InstanceName.Problem(parse.GetValue(instance)!) is { } badName)
+            {
+                Console.Error.WriteLine(badName);
                 return StoreOptions.BadInput;
             }
             var directory = new DataDirectory(parse.GetValue(data)!);
@@ -57,13 +70,16 @@ internal static class ServeCommand
                     CatalogFiles = parse.GetValue(catalog) is { } files ? Export.CatalogFiles.Directory(files) : null,
                     RequireEkCertificate = parse.GetValue(requireEk), RequireAttestation = parse.GetValue(requireAttestation), EnrollmentPermits = Math.Max(1, parse.GetValue(limit)),
                     Alerts = alerts,
+                    InstanceName = parse.GetValue(instance)!,
                 });
                 await app.RunAsync(cancel);
                 return StoreOptions.Ok;
             }
-            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException
+                                           or System.Data.Common.DbException)
             {
-                // A port already taken, an unreadable key: say so in one line rather than with a stack trace.
+                // A port already taken, an unreadable key, the database gone while making the session key: say so in one
+                // line rather than with a stack trace.
                 await store.DisposeAsync();
                 Console.Error.WriteLine($"cannot serve: {e.Message}");
                 return StoreOptions.BadInput;

@@ -38,8 +38,11 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
 
     private const int AuditPage = 1000;
 
-    /// <summary>One export at a time: each reads the whole fleet, and the next must chain to its manifest.</summary>
-    private readonly SemaphoreSlim _running = new(1, 1);
+    /// <summary>
+    /// One export at a time across every instance on the database (a lock in the store): each reads the whole fleet, and
+    /// the next must chain to its manifest.
+    /// </summary>
+    private const string ExportLock = "evidence-export";
 
     /// <summary>The bundle's producer, e.g. <c>weightguard-aggregator 0.1.0</c>.</summary>
     public static string Producer { get; } = "weightguard-aggregator " +
@@ -59,12 +62,11 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
 
     /// <summary>Writes the bundle to <paramref name="output"/> and records the export.</summary>
     /// <exception cref="ArgumentException">An agent id is unknown, or a stored report cannot be bundled (named in the message).</exception>
-    /// <exception cref="ExportInProgressException">Another export of this aggregator is running.</exception>
+    /// <exception cref="ExportInProgressException">Another export is running, on this instance or another on the same database.</exception>
     public async Task<ExportResult> WriteAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
-        if (!await _running.WaitAsync(0, cancel)) throw new ExportInProgressException();
-        try { return await WriteOneAsync(request, output, cancel); }
-        finally { _running.Release(); }
+        await using var held = await store.LockAsync(ExportLock, wait: false, cancel) ?? throw new ExportInProgressException();
+        return await WriteOneAsync(request, output, cancel);
     }
 
     private async Task<IReadOnlyList<AuditEntry>> AuditLogAsync(CancellationToken cancel)
@@ -130,5 +132,5 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
     }
 }
 
-/// <summary>Another evidence export of this aggregator is running; exports run one at a time.</summary>
-public sealed class ExportInProgressException() : InvalidOperationException("another evidence export is running on this aggregator; try again when it has finished");
+/// <summary>Another evidence export is running on this database; exports run one at a time across every instance.</summary>
+public sealed class ExportInProgressException() : InvalidOperationException("another evidence export is running on this aggregator or another instance on its database; try again when it has finished");

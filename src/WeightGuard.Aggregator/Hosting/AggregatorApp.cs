@@ -1,9 +1,7 @@
 using System.Security.Authentication;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using WeightGuard.Aggregator.Api;
 using WeightGuard.Aggregator.Attestation;
@@ -30,7 +28,8 @@ public static class AggregatorApp
     public static WebApplication Build(AggregatorSettings settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(settings.MinimumLogLevel).AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(settings.MinimumLogLevel).AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddSimpleConsole(console => console.IncludeScopes = true);
         var serverCertificate = settings.Data.LoadServerCertificate();
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls([.. settings.Urls]);
@@ -70,9 +69,9 @@ public static class AggregatorApp
         services.AddSingleton<PolicyApplier>();
         services.AddSingleton<ReportIngest>();
 
-        // Protects the dashboard's session cookies and antiforgery tokens. Ephemeral keys stay off the disk; a restart
-        // (or another instance) asks people to sign in again.
-        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        // Protects the dashboard's session cookies and antiforgery tokens with one key ring in the database: sessions
+        // hold across restarts and on every instance.
+        SharedDataProtection.Add(services, settings.Store, ca);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddAuthentication()
@@ -83,26 +82,17 @@ public static class AggregatorApp
             Roles.AddPolicies(options);
             options.AddPolicy(AgentAuthentication.SchemeName, p => p.AddAuthenticationSchemes(AgentAuthentication.SchemeName).RequireAuthenticatedUser());
         });
-        services.AddRateLimiter(options =>
-        {
-            options.AddPolicy(EnrollmentEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.EnrollmentPermits, Window = settings.EnrollmentWindow, QueueLimit = 0 }));
-            options.OnRejected = (context, _) => new ValueTask(new TooManyRequests(
-                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : settings.EnrollmentWindow,
-                "too many enrolment requests from this address; try again later").ExecuteAsync(context.HttpContext));
-        });
-
 
         DashboardEndpoints.AddServices(services, settings);
         Alerts.AlertServices.Add(services, settings);
 
         var app = builder.Build();
+        SharedDataProtection.EnsureKeyAsync(app.Services, CancellationToken.None).GetAwaiter().GetResult();
+        app.UseInstanceName(settings.InstanceName);
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseControlCharacterGuard();
         app.UseStatusCodePages();
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         EnrollmentEndpoints.Map(app);

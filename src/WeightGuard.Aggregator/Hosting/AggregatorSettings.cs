@@ -34,6 +34,8 @@ public sealed record AggregatorSettings
     public TimeProvider Time { get; init; } = TimeProvider.System;
     /// <summary>Where alerts go and how often hosts are swept (the <c>alerts</c> section of <c>aggregator.json</c>).</summary>
     public Alerts.AlertSettings Alerts { get; init; } = Aggregator.Alerts.AlertSettings.None;
+    /// <summary>This instance's name in logs and the <c>X-WeightGuard-Instance</c> response header (see <see cref="Hosting.InstanceName"/>).</summary>
+    public string InstanceName { get; init; } = Hosting.InstanceName.Default;
     /// <summary>The least severe log level written.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 }

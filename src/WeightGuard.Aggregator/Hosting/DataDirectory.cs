@@ -61,13 +61,18 @@ public sealed class DataDirectory(string path)
         SecretFile.WritePublic(CaCertificate, ca.CertificatePem);
     }
 
-    /// <summary>Creates <see cref="TpmCaDirectory"/> when missing and sets it 0755 (public certificates, written by the owner only) whatever the umask.</summary>
+    /// <summary>
+    /// Creates <see cref="TpmCaDirectory"/> when missing and sets it 0755 (public certificates, written by the owner only)
+    /// whatever the umask; a directory already so is left alone, so that instances may serve a data directory mounted
+    /// read-only.
+    /// </summary>
     public void CreateTpmCaDirectory()
     {
         Directory.CreateDirectory(TpmCaDirectory);
-        if (!OperatingSystem.IsWindows())
-            System.IO.File.SetUnixFileMode(TpmCaDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                                           UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                  UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        if (!OperatingSystem.IsWindows() && System.IO.File.GetUnixFileMode(TpmCaDirectory) != mode)
+            System.IO.File.SetUnixFileMode(TpmCaDirectory, mode);
     }
 
     /// <summary>The database recorded by <see cref="Initialize"/>.</summary>

@@ -123,5 +123,13 @@ internal static class Migrations
               alert_id TEXT NOT NULL, sink TEXT NOT NULL, status TEXT NOT NULL, attempts BIGINT NOT NULL, detail TEXT, updated_at BIGINT NOT NULL,
               PRIMARY KEY (alert_id, sink));
             """),
+        // Several instances on one database: the data-protection key ring (encrypted elements) that protects dashboard
+        // sessions, and the fixed-window counters of the rate limits that protect secrets.
+        (9, """
+            CREATE TABLE data_protection_keys (element_id TEXT PRIMARY KEY, xml TEXT NOT NULL, stored_at BIGINT NOT NULL);
+            CREATE TABLE throttle_counters (
+              scope TEXT NOT NULL, subject TEXT NOT NULL, window_end BIGINT NOT NULL, hits BIGINT NOT NULL, PRIMARY KEY (scope, subject));
+            CREATE INDEX throttle_counters_expiry ON throttle_counters (window_end);
+            """),
     ];
 }

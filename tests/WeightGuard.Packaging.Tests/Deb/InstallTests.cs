@@ -21,12 +21,7 @@ public sealed class InstallTests
         var unit = SystemdUnit.Load(Path.Combine(PackageBuild.Files, "usr/lib/systemd/system/weightguard-agent.service"));
         var capability = unit.Service("AmbientCapabilities")!.ToLowerInvariant().Replace("cap_", "");
         var report = Path.Combine(Path.GetDirectoryName(PackageBuild.Deb)!, "scan-as-service.json");
-        var run = ExternalTool.Run("unshare", ["--mount", "--propagation", "private", "sh",
-            Path.Combine(AppContext.BaseDirectory, "install-in-overlay.sh"), PackageBuild.Deb, capability, report],
-            timeout: TimeSpan.FromMinutes(5));
-        Assert.That(run.ExitCode, Is.Zero, run.Stdout + run.Stderr);
-        _facts = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        _facts = InstalledPackage.Facts("install-in-overlay.sh", PackageBuild.Deb, capability, report);
         _report = JsonDocument.Parse(File.ReadAllText(report));
     }
 
@@ -34,27 +29,13 @@ public sealed class InstallTests
     public void Dispose() => _report?.Dispose();
 
     [Test]
-    public void Install_creates_the_service_account_in_the_tss_group_only()
-    {
-        Assert.That(_facts["user"], Is.EqualTo("weightguard:/var/lib/weightguard:/usr/sbin/nologin"));
-        var expected = ExternalTool.Run("getent", ["group", "tss"]).ExitCode == 0 ? new[] { "weightguard", "tss" } : ["weightguard"];
-        Assert.That(_facts["groups"].Split(' '), Is.EquivalentTo(expected));
-    }
+    public void Install_creates_the_service_account_in_the_tss_group_only() => InstalledPackage.AssertServiceAccount(_facts);
 
     [Test]
-    public void Install_gives_the_configuration_to_root_and_the_service_group()
+    public void Install_gives_the_configuration_to_root_and_the_service_group_and_makes_the_state_directories()
     {
-        Assert.That(_facts["config"], Is.EqualTo("640 root:weightguard"));
-        Assert.That(_facts["configdir"], Is.EqualTo("750 root:weightguard"));
+        InstalledPackage.AssertModes(_facts);
         Assert.That(_facts["config-as-service-user"], Is.EqualTo("read"));
-    }
-
-    [Test]
-    public void Install_creates_state_identity_and_log_directories_owned_by_the_service()
-    {
-        Assert.That(_facts["state"], Is.EqualTo("750 weightguard:weightguard"));
-        Assert.That(_facts["identity"], Is.EqualTo("700 weightguard:weightguard"));
-        Assert.That(_facts["logs"], Is.EqualTo("750 weightguard:weightguard"));
     }
 
     [Test]
