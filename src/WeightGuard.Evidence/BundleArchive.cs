@@ -28,6 +28,9 @@ public sealed class BundleArchive : IDisposable
     /// <summary>Problems found when the archive was opened: the archive as a whole, and entries refused by name, size or ratio.</summary>
     public IReadOnlyList<BundleProblem> Problems => _problems;
 
+    /// <summary>False when the archive as a whole was refused (not a zip, truncated, over its limits): it has no entries.</summary>
+    public bool Opened => _zip is not null;
+
     /// <summary>The readable entries' paths, in ordinal order.</summary>
     public IEnumerable<string> Paths => _entries.Keys.Order(StringComparer.Ordinal);
 

@@ -27,6 +27,13 @@ public static class EvidenceBundleVerifier
     {
         using var archive = BundleArchive.Open(bundle, limits ?? BundleLimits.Default);
         var counts = new VerificationCounts();
+        // A bundle that is not a readable zip is one problem, not one per file it should have held.
+        if (!archive.Opened)
+            return new BundleVerification
+            {
+                Problems = archive.Problems, Counts = counts,
+                Checks = [new CheckOutcome(VerificationChecks.ArchiveCheck, CheckOutcome.Failed, "the archive could not be read, so nothing else was checked")],
+            };
 
         // A changed manifest is reported as a broken signature first: that is what an auditor needs to hear.
         var manifestProblems = new List<BundleProblem>();

@@ -6,6 +6,9 @@ namespace WeightGuard.Evidence;
 /// <summary>Names every check the verifier makes, with its outcome and what it covered, for the working paper.</summary>
 internal static class VerificationChecks
 {
+    /// <summary>The first check's name.</summary>
+    public const string ArchiveCheck = "Archive within bounds (entries, sizes, compression ratios), safe names, every entry inflates as declared";
+
     public static IReadOnlyList<CheckOutcome> Describe(BundleArchive archive, SignatureCheck? signature, X509Certificate2? trust, ManifestDocument? manifest,
         VerificationCounts c, IReadOnlyList<BundleProblem> files, IReadOnlyList<BundleProblem> layout, Catalog? catalog, IReadOnlyList<BundleProblem> catalogProblems,
         IReadOnlyList<BundleProblem> hosts, bool hasAudit, IReadOnlyList<BundleProblem> audit, IReadOnlyList<BundleProblem> findings, bool findingsComplete)
@@ -15,8 +18,7 @@ internal static class VerificationChecks
         var quoted = c.Reports - c.ReportsWithoutTpm;
         var checks = new List<CheckOutcome>
         {
-            Outcome("Archive within bounds (entries, sizes, compression ratios), safe names, every entry inflates as declared",
-                archive.Problems.Count == 0 && !archive.EntryProblems.Any(), archive.Problems.Count > 0 && !archive.Paths.Any() ? "the archive could not be read" : "read entry by entry, never extracted"),
+            Outcome(ArchiveCheck, archive.Problems.Count == 0 && !archive.EntryProblems.Any(), "read entry by entry, never extracted"),
             signature is null ? new CheckOutcome("CMS signature over manifest.json", CheckOutcome.Failed, "no signature or no manifest to check")
                 : Outcome("CMS signature over manifest.json", signature.SignatureVerified, signature.Subject is null ? "" : $"signed by {signature.Subject}"),
             signature is not { ChainChecked: true }

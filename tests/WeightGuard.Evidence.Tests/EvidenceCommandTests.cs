@@ -63,7 +63,7 @@ public class EvidenceCommandTests
         Assert.That(exit, Is.EqualTo(1));
         // Files are checked in the manifest's (ordinal) order, so the dropped findings.csv comes first.
         Assert.That(stdout, Does.Contain("FAILED     findings.csv: listed in manifest.json but missing from the bundle"));
-        Assert.That(stdout, Does.Match($"\n  {report}: SHA-256 [0-9a-f]{{64}} "));
+        Assert.That(stdout, Does.Match($"\n  \\[gpu-01\\] {report}: SHA-256 [0-9a-f]{{64}} "));
         Assert.That(stdout, Does.Match("[0-9]+ problem\\(s\\):"));
     }
 
@@ -77,7 +77,7 @@ public class EvidenceCommandTests
         var (exit, stdout, _) = WeightGuardProcess.Run("evidence", "verify", Write("bundle.zip", bundle), "--trust", CaPem());
 
         Assert.That(exit, Is.EqualTo(1));
-        Assert.That(stdout, Does.Contain("the report is from host 'gpu-01?]0;owned?'"));
+        Assert.That(stdout, Does.Contain("the report names the host 'gpu-01?]0;owned?'"));
         Assert.That(stdout.Any(c => char.IsControl(c) && c != '\n'), Is.False);
     }
 
