@@ -14,8 +14,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 build() {  # build TREE OUT: the aggregator and the CLI of a source tree, Release
-  dotnet build -c Release "$1/src/WeightGuard.Aggregator" -o "$2/aggregator" >/dev/null
-  dotnet build -c Release "$1/src/WeightGuard.Cli" -o "$2/cli" >/dev/null
+  dotnet build -c Release "$1/src/WeightGuard.Aggregator" -o "$2/aggregator" >"$work/build.log" 2>&1 || { tail -n 20 "$work/build.log"; return 1; }
+  dotnet build -c Release "$1/src/WeightGuard.Cli" -o "$2/cli" >"$work/build.log" 2>&1 || { tail -n 20 "$work/build.log"; return 1; }
 }
 measure() {  # prints "wall_s max_rss_kib" of the command
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out"; return 1; }
