@@ -119,18 +119,18 @@ internal sealed class HostVerifier(IReadOnlyDictionary<string, byte[]?> entries,
     }
 
     private string QuoteOutcome(AttestationCheck? check, HostDocument? host, string folder) =>
-        host is null ? ReportSummary.NotChecked
-        : host.Attestation != HostDocument.Tpm ? ReportSummary.NoTpm
-        : !entries.ContainsKey(folder + "attestation.json") ? ReportSummary.Absent
-        : check is null ? ReportSummary.NotChecked
-        : check.QuoteVerified ? ReportSummary.Verified : ReportSummary.Failed;
+        Outcome(check, host, folder + "attestation.json", c => c.QuoteVerified, ReportSummary.Verified);
 
     private string EventLogOutcome(AttestationCheck? check, HostDocument? host, string folder) =>
+        Outcome(check, host, folder + "eventlog.bin", c => c.EventLogReplayed, ReportSummary.Replayed);
+
+    /// <summary>What became of one attestation file's check, in the working paper's words.</summary>
+    private string Outcome(AttestationCheck? check, HostDocument? host, string file, Func<AttestationCheck, bool> held, string heldWord) =>
         host is null ? ReportSummary.NotChecked
         : host.Attestation != HostDocument.Tpm ? ReportSummary.NoTpm
-        : !entries.ContainsKey(folder + "eventlog.bin") ? ReportSummary.Absent
+        : !entries.ContainsKey(file) ? ReportSummary.Absent
         : check is null ? ReportSummary.NotChecked
-        : check.EventLogReplayed ? ReportSummary.Replayed : ReportSummary.Failed;
+        : held(check) ? heldWord : ReportSummary.Failed;
 
     /// <summary>Checks a report's quote and event log; the check when there was one to make, else null.</summary>
     private AttestationCheck? CheckAttestation(string folder, JsonElement report, HostDocument host, TpmtPublic? ak)

@@ -3,25 +3,8 @@ using WeightGuard.Cli.Tests;
 namespace WeightGuard.Evidence.Tests;
 
 /// <summary>The real <c>weightguard evidence verify</c> process on bundles written to disk.</summary>
-public class EvidenceCommandTests
+public class EvidenceCommandTests : BundleFilesFixture
 {
-    private string _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("weightguard-bundle-").FullName;
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    private string CaPem() => Write("ca.pem", System.Text.Encoding.ASCII.GetBytes(TestPki.Aggregator.Ca.ExportCertificatePem()));
-
     [Test]
     public void AGenuineBundleAnchoredInThePemCaExitsZero()
     {
@@ -84,7 +67,7 @@ public class EvidenceCommandTests
     [Test]
     public void AMissingBundleIsBadInput()
     {
-        var (exit, _, stderr) = WeightGuardProcess.Run("evidence", "verify", Path.Combine(_dir, "absent.zip"));
+        var (exit, _, stderr) = WeightGuardProcess.Run("evidence", "verify", Path.Combine(Dir, "absent.zip"));
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain("absent.zip"));
     }

@@ -5,25 +5,8 @@ using WeightGuard.Cli.Tests;
 namespace WeightGuard.Evidence.Tests;
 
 /// <summary><c>weightguard evidence verify</c> as an auditor's working paper: text, JSON and HTML, over good, tampered, damaged and chained bundles.</summary>
-public class WorkingPaperTests
+public class WorkingPaperTests : BundleFilesFixture
 {
-    private string _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("weightguard-paper-").FullName;
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    private string CaPem() => Write("ca.pem", System.Text.Encoding.ASCII.GetBytes(TestPki.Aggregator.Ca.ExportCertificatePem()));
-
     private (int Exit, JsonElement Paper, string Stdout) Json(byte[] bundle, params string[] more)
     {
         var (exit, stdout, stderr) = WeightGuardProcess.Run(["evidence", "verify", Write("bundle.zip", bundle), "--trust", CaPem(), "--format", "json", .. more]);
