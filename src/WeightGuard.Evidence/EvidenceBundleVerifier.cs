@@ -188,6 +188,7 @@ public static class EvidenceBundleVerifier
             new CsvReportWriter().WriteAll(Findings(report => ocsfWriter.Write(report, ocsfComparison)), csvComparison);
             var csvMatches = csvComparison.Matches;
             var ocsfMatches = ocsfComparison.Matches;
+            // Closing reads what the comparison left and records each file's digest, for the intact check below.
             csv?.Dispose();
             ocsf?.Dispose();
             if (!FindingsComplete) return problems;
