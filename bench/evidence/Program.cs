@@ -77,7 +77,7 @@ for (var i = 0; i < hosts; i++)
     fleet.Add(new BundleHost
     {
         AgentId = $"agent-{i:D4}", Hostname = name, MachineId = machineId, Tpm = keys,
-        Reports = [new BundleReport(json, attestation, new AggregatorVerdicts(template.Profile.Id, evaluation))],
+        Reports = [new BundleReport(json, attestation, VerdictsDocument.Judge(catalog, evidence, HostSubject.Named(name), [template.Profile.Id], finished))],
     });
 }
 tpm.FlushContext(ak.Handle);

@@ -6,7 +6,8 @@ using System.Text.Json;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Core.Catalog;
-using WeightGuard.Core.Evaluation;
+using Microsoft.Extensions.Logging.Abstractions;
+using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Core.Reports;
 
 var options = args.Chunk(2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
@@ -18,6 +19,7 @@ data.Initialize(database, [], DateTimeOffset.UtcNow);
 await using var store = DatabaseLocation.Open(database);
 await store.MigrateAsync();
 var catalog = EmbeddedCatalog.Load(typeof(AggregatorApp).Assembly).Catalog!;
+var inputs = await new FleetJudge(store, catalog, TimeProvider.System, NullLogger<FleetJudge>.Instance).InputsAsync(CancellationToken.None);
 var now = DateTimeOffset.UtcNow;
 for (var i = 0; i < hosts; i++)
 {
@@ -25,13 +27,9 @@ for (var i = 0; i < hosts; i++)
     var agentId = Guid.NewGuid().ToString();
     await store.AddAgentAsync(new AgentRecord(agentId, hostname, null, null, false, now));
     var report = template with { ReportId = Guid.NewGuid(), Host = template.Host with { Hostname = hostname, MachineId = null } };
-    var evaluation = Evaluator.Evaluate(catalog, report.Profile.Id, report.Evidence, now);
-    var s = evaluation.Summary;
-    var verdicts = evaluation.Results.Select(r => new StoredVerdict(r.ControlId, Kebab(r.Status), Kebab(r.Status), Kebab(r.Severity))).ToList();
-    await store.AddReportAsync(new StoredReport(report.ReportId, agentId, hostname, now, report.Profile.Id, "absent",
-        new VerdictCounts(s.Pass, s.Fail, s.Error, s.NotApplicable, s.Waived, s.Manual, s.RandLevelAchieved), s.RandLevelAchieved,
-        JsonSerializer.Serialize(report, WeightGuardJsonContext.Default.Report), verdicts));
+    // Judged as ingest judges it (the fleet policy's profiles for the enrolled name), so that the export re-derives the same.
+    var judged = FleetJudge.Judge(inputs, HostSubject.Named(hostname), report.ReportId, report, now, false);
+    await store.AddReportAsync(new StoredReport(report.ReportId, agentId, hostname, now, report.Profile.Id, "absent", judged.AtReceipt,
+        report.Summary.Rand.HostControlsMet, JsonSerializer.Serialize(report, WeightGuardJsonContext.Default.Report), judged.Current));
 }
 Console.WriteLine($"Seeded {hosts} hosts into {data.Path}");
-
-static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());

@@ -4,6 +4,7 @@
 #   - `weightguard-aggregator export` of every host, built from this tree ("after") and from BASE ("before");
 #   - `weightguard evidence verify` of a VERIFY-host export, both builds;
 #   - side by side, in the same run: `zip -r` and `sha256sum` over the same files, unpacked from the bundle.
+#   - the export of one host, the process's own footprint, so that the growth an export of HOSTS adds can be read off.
 # Needs: dotnet, zip, unzip, GNU time. Usage: bench/export/run.sh [HOSTS] [VERIFY] [BASE]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,8 +14,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 build() {  # build TREE OUT: the aggregator and the CLI of a source tree, Release
-  dotnet build -c Release "$1/src/WeightGuard.Aggregator" -o "$2/aggregator" >/dev/null
-  dotnet build -c Release "$1/src/WeightGuard.Cli" -o "$2/cli" >/dev/null
+  dotnet build -c Release "$1/src/WeightGuard.Aggregator" -o "$2/aggregator" >"$work/build.log" 2>&1 || { tail -n 20 "$work/build.log"; return 1; }
+  dotnet build -c Release "$1/src/WeightGuard.Cli" -o "$2/cli" >"$work/build.log" 2>&1 || { tail -n 20 "$work/build.log"; return 1; }
 }
 measure() {  # prints "wall_s max_rss_kib" of the command
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out"; return 1; }
@@ -29,12 +30,13 @@ if [[ -n "$base" ]]; then
   builds=(before after)
 fi
 dotnet "$work/after/cli/weightguard.dll" scan --tpm none --format json --output "$work/template.json" 2>/dev/null || true
-for n in "$hosts" "$verify_hosts"; do
+for n in 1 "$hosts" "$verify_hosts"; do
   dotnet run -c Release --project "$here/ExportBench.csproj" -- --data "$work/data-$n" --hosts "$n" --report "$work/template.json"
 done
 
 for b in "${builds[@]}"; do
-  for n in "$hosts" "$verify_hosts"; do
+  # The export of one host is the process's own footprint: growth is what the larger exports add to it.
+  for n in 1 "$hosts" "$verify_hosts"; do
     rm -f "$work/$b-$n.zip"
     echo "export $n hosts ($b): wall s, max RSS KiB: $(measure dotnet "$work/$b/aggregator/weightguard-aggregator.dll" export --data "$work/data-$n" --out "$work/$b-$n.zip")"
   done

@@ -3,18 +3,24 @@ using WeightGuard.Core.Catalog;
 
 namespace WeightGuard.Evidence;
 
-/// <summary>Loads the catalogue a bundle carries from its in-memory entries (never from disk), reporting errors as bundle problems.</summary>
+/// <summary>Loads the catalogue a bundle carries from its entries (never from disk), reporting errors as bundle problems.</summary>
 internal static class BundledCatalog
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
-    /// <summary>The catalogue, or null (with problems added) when it is absent or does not load.</summary>
-    public static Catalog? Load(IReadOnlyDictionary<string, byte[]> entries, List<BundleProblem> problems)
+    /// <summary>
+    /// The catalogue, or null (with problems added) when it is absent or does not load; null without a problem when a
+    /// file is damaged (its bytes null: the file check names it).
+    /// </summary>
+    /// <param name="entries">The bundle's catalogue files by path.</param>
+    /// <param name="problems">Where problems go.</param>
+    public static Catalog? Load(IReadOnlyDictionary<string, byte[]?> entries, List<BundleProblem> problems)
     {
+        if (entries.Values.Any(bytes => bytes is null)) return null;
         var before = problems.Count;
         List<CatalogSource> Sources(BundleFileKind kind) => entries
             .Where(e => BundleLayout.Classify(e.Key).Kind == kind).OrderBy(e => e.Key, StringComparer.Ordinal)
-            .Select(e => Text(e.Key, e.Value, problems)).OfType<CatalogSource>().ToList();
+            .Select(e => Text(e.Key, e.Value!, problems)).OfType<CatalogSource>().ToList();
         var controls = Sources(BundleFileKind.CatalogControl);
         var profiles = Sources(BundleFileKind.CatalogProfile);
         var waivers = Sources(BundleFileKind.CatalogWaivers);

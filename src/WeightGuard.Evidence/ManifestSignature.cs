@@ -9,7 +9,11 @@ namespace WeightGuard.Evidence;
 /// <param name="Sha256Fingerprint">SHA-256 of the signer certificate (uppercase hex, colon-separated), when carried.</param>
 /// <param name="Anchored">True when the signer chains to the trusted certificate given.</param>
 /// <param name="Problems">What is wrong with the signature or the chain; empty when it verified (anchored or not).</param>
-public sealed record SignatureCheck(string? Subject, string? Sha256Fingerprint, bool Anchored, IReadOnlyList<string> Problems);
+/// <param name="SignatureVerified">True when the signature verifies over the manifest under the signer's key.</param>
+/// <param name="ChainChecked">True when the signer's chain to the trusted certificate was checked (a trusted certificate
+/// was given and the signature verified): only then does <paramref name="Anchored"/> false mean the chain fails.</param>
+public sealed record SignatureCheck(string? Subject, string? Sha256Fingerprint, bool Anchored, IReadOnlyList<string> Problems,
+    bool SignatureVerified = false, bool ChainChecked = false);
 
 /// <summary>
 /// The CMS (PKCS#7) detached signature over <c>manifest.json</c>: SHA-256, the signer identified by issuer and serial
@@ -65,9 +69,9 @@ public static class ManifestSignature
         {
             return new SignatureCheck(subject, fingerprint, false, [$"the signature by {subject} does not verify over manifest.json: {e.Message}"]);
         }
-        if (trust is null) return new SignatureCheck(subject, fingerprint, false, []);
+        if (trust is null) return new SignatureCheck(subject, fingerprint, false, [], SignatureVerified: true);
         var problems = ChainProblems(signer, cms.Certificates, trust, at);
-        return new SignatureCheck(subject, fingerprint, problems.Count == 0, problems);
+        return new SignatureCheck(subject, fingerprint, problems.Count == 0, problems, SignatureVerified: true, ChainChecked: true);
     }
 
     /// <summary>SHA-256 of a certificate's DER, as <c>AB:CD:…</c>.</summary>

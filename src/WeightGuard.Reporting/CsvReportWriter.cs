@@ -27,9 +27,12 @@ public sealed class CsvReportWriter : IFindingsWriter
     /// <inheritdoc />
     public void WriteAll(IEnumerable<Report> reports, Stream output)
     {
+        // Written report by report, so that a fleet's findings are never held in memory at once.
+        var utf8 = new UTF8Encoding(false);
         var text = new StringBuilder();
         Row(text, Header);
         foreach (var report in reports)
+        {
             foreach (var r in report.Results)
                 Row(text,
                 [
@@ -43,7 +46,10 @@ public sealed class CsvReportWriter : IFindingsWriter
                     r.Attestation is { } a ? a.Expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "",
                     report.Summary.Rand.HostControlsMet, report.Summary.Rand.Attested, r.Guidance ?? "",
                 ]);
-        output.Write(new UTF8Encoding(false).GetBytes(text.ToString()));
+            output.Write(utf8.GetBytes(text.ToString()));
+            text.Clear();
+        }
+        output.Write(utf8.GetBytes(text.ToString()));
     }
 
     /// <summary>One record: its fields (see <see cref="Cell"/>) and CRLF.</summary>

@@ -17,15 +17,25 @@ public class ArchiveLimitsTests
         return output.ToArray();
     }
 
-    private static IReadOnlyList<BundleProblem> Problems(byte[] zip, BundleLimits? limits = null) =>
-        BundleArchive.Read(new MemoryStream(zip), limits ?? BundleLimits.Default).Problems;
+    private static IReadOnlyList<BundleProblem> Problems(byte[] zip, BundleLimits? limits = null)
+    {
+        using var archive = BundleArchive.Open(new MemoryStream(zip), limits ?? BundleLimits.Default);
+        return archive.Problems;
+    }
+
+    /// <summary>The readable entries' paths and the problems found on opening.</summary>
+    private static (IReadOnlyList<string> Entries, IReadOnlyList<BundleProblem> Problems) Open(byte[] zip, BundleLimits? limits = null)
+    {
+        using var archive = BundleArchive.Open(new MemoryStream(zip), limits ?? BundleLimits.Default);
+        return (archive.Paths.ToList(), archive.Problems);
+    }
 
     [Test]
     public void AZipBombIsRefusedByItsCompressionRatioWithoutInflating()
     {
         var bomb = Zip(("findings.csv", new byte[16 * 1024 * 1024]));
         Assert.That(bomb, Has.Length.LessThan(100_000));
-        var (entries, problems) = BundleArchive.Read(new MemoryStream(bomb), BundleLimits.Default);
+        var (entries, problems) = Open(bomb);
 
         Assert.That(entries, Is.Empty);
         Assert.That(problems.Single().File, Is.EqualTo("findings.csv"));
@@ -50,7 +60,7 @@ public class ArchiveLimitsTests
     public void TooManyEntriesAreRefusedBeforeAnyIsRead()
     {
         var zip = Zip(Enumerable.Range(0, 11).Select(i => ($"f{i}.json", new byte[1])).ToArray());
-        var (entries, problems) = BundleArchive.Read(new MemoryStream(zip), new BundleLimits { MaxEntries = 10 });
+        var (entries, problems) = Open(zip, new BundleLimits { MaxEntries = 10 });
         Assert.That(entries, Is.Empty);
         Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("bundle", "11 entries exceed the limit of 10") }));
     }
@@ -76,7 +86,7 @@ public class ArchiveLimitsTests
     public void AStreamThatCannotSeekIsRefused()
     {
         using var pipe = new System.IO.Pipes.AnonymousPipeServerStream();
-        Assert.That(() => BundleArchive.Read(pipe, BundleLimits.Default), Throws.ArgumentException.With.Message.Contains("seekable"));
+        Assert.That(() => BundleArchive.Open(pipe, BundleLimits.Default), Throws.ArgumentException.With.Message.Contains("seekable"));
     }
 
     [TestCase("../outside.json", "path traversal ('..', '.' or an empty segment) in the entry name")]
@@ -88,7 +98,7 @@ public class ArchiveLimitsTests
     [TestCase("hosts/", "directory entries are not part of the layout")]
     public void HostileNamesAreRefusedAndNothingIsWritten(string name, string defect)
     {
-        var (entries, problems) = BundleArchive.Read(new MemoryStream(Zip((name, "{}"u8.ToArray()))), BundleLimits.Default);
+        var (entries, problems) = Open(Zip((name, "{}"u8.ToArray())));
 
         Assert.That(entries, Is.Empty);
         Assert.That(problems, Is.EqualTo(new[] { new BundleProblem(name, defect) }));
@@ -105,7 +115,7 @@ public class ArchiveLimitsTests
     [Test]
     public void DuplicateNamesAreRefusedAndNeitherCopyIsTrusted()
     {
-        var (entries, problems) = BundleArchive.Read(new MemoryStream(Zip(("manifest.json", "{}"u8.ToArray()), ("manifest.json", "[]"u8.ToArray()))), BundleLimits.Default);
+        var (entries, problems) = Open(Zip(("manifest.json", "{}"u8.ToArray()), ("manifest.json", "[]"u8.ToArray())));
         Assert.That(entries, Is.Empty);
         Assert.That(problems, Is.EqualTo(new[] { new BundleProblem("manifest.json", "appears twice in the archive") }));
     }
@@ -116,9 +126,32 @@ public class ArchiveLimitsTests
         var zip = Zip(("findings.csv", new byte[5000]));
         // Shrink the declared uncompressed size in the local header and the central directory (both hold it at fixed offsets).
         PatchUncompressedSize(zip, 100);
-        var (entries, problems) = BundleArchive.Read(new MemoryStream(zip), BundleLimits.Default);
-        if (entries.TryGetValue("findings.csv", out var bytes)) Assert.That(bytes, Has.Length.EqualTo(100));
-        else Assert.That(problems.Single().Defect, Does.StartWith("inflates beyond the 100 bytes its header declares").Or.StartWith("cannot be decompressed: "));
+        using var archive = BundleArchive.Open(new MemoryStream(zip), BundleLimits.Default);
+        var bytes = archive.Read("findings.csv");
+
+        if (bytes is not null) Assert.That(bytes, Has.Length.EqualTo(100));
+        else Assert.That(archive.EntryProblems.Single().Defect, Does.StartWith("inflates beyond the 100 bytes its header declares").Or.StartWith("cannot be decompressed: "));
+    }
+
+    [Test]
+    public void EntriesAreReadOneAtATimeAndHashedAsTheyInflate()
+    {
+        var big = new byte[3 * 1024 * 1024];
+        new Random(7).NextBytes(big);
+        var zip = Zip(("a.bin", big), ("b.json", "{}"u8.ToArray()));
+        using var archive = BundleArchive.Open(new MemoryStream(zip), BundleLimits.Default);
+
+        Assert.That(archive.Paths, Is.EqualTo(new[] { "a.bin", "b.json" }));
+        // Two entries open at once (as the findings comparison reads beside the hosts) each read their own bytes.
+        using (var a = archive.OpenRead("a.bin")!)
+        {
+            var head = new byte[10];
+            a.ReadExactly(head);
+            Assert.That(archive.Read("b.json"), Is.EqualTo("{}"u8.ToArray()));
+            Assert.That(head, Is.EqualTo(big[..10]));
+        }
+        Assert.That(archive.Digest("a.bin"), Is.EqualTo(new EntryDigest(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(big)), big.Length)));
+        Assert.That(archive.EntryProblems, Is.Empty);
     }
 
     /// <summary>Rewrites the uncompressed-size field of the only entry: local header offset 22, central directory header offset 24.</summary>

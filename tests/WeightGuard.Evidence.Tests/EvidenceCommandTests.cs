@@ -3,25 +3,8 @@ using WeightGuard.Cli.Tests;
 namespace WeightGuard.Evidence.Tests;
 
 /// <summary>The real <c>weightguard evidence verify</c> process on bundles written to disk.</summary>
-public class EvidenceCommandTests
+public class EvidenceCommandTests : BundleFilesFixture
 {
-    private string _dir = null!;
-
-    [SetUp]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("weightguard-bundle-").FullName;
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    private string Write(string name, byte[] bytes)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    private string CaPem() => Write("ca.pem", System.Text.Encoding.ASCII.GetBytes(TestPki.Aggregator.Ca.ExportCertificatePem()));
-
     [Test]
     public void AGenuineBundleAnchoredInThePemCaExitsZero()
     {
@@ -63,7 +46,7 @@ public class EvidenceCommandTests
         Assert.That(exit, Is.EqualTo(1));
         // Files are checked in the manifest's (ordinal) order, so the dropped findings.csv comes first.
         Assert.That(stdout, Does.Contain("FAILED     findings.csv: listed in manifest.json but missing from the bundle"));
-        Assert.That(stdout, Does.Match($"\n  {report}: SHA-256 [0-9a-f]{{64}} "));
+        Assert.That(stdout, Does.Match($"\n  \\[gpu-01\\] {report}: SHA-256 [0-9a-f]{{64}} "));
         Assert.That(stdout, Does.Match("[0-9]+ problem\\(s\\):"));
     }
 
@@ -77,14 +60,14 @@ public class EvidenceCommandTests
         var (exit, stdout, _) = WeightGuardProcess.Run("evidence", "verify", Write("bundle.zip", bundle), "--trust", CaPem());
 
         Assert.That(exit, Is.EqualTo(1));
-        Assert.That(stdout, Does.Contain("the report is from host 'gpu-01?]0;owned?'"));
+        Assert.That(stdout, Does.Contain("the report names the host 'gpu-01?]0;owned?'"));
         Assert.That(stdout.Any(c => char.IsControl(c) && c != '\n'), Is.False);
     }
 
     [Test]
     public void AMissingBundleIsBadInput()
     {
-        var (exit, _, stderr) = WeightGuardProcess.Run("evidence", "verify", Path.Combine(_dir, "absent.zip"));
+        var (exit, _, stderr) = WeightGuardProcess.Run("evidence", "verify", Path.Combine(Dir, "absent.zip"));
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(stderr, Does.Contain("absent.zip"));
     }

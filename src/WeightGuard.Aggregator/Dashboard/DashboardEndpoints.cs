@@ -101,8 +101,14 @@ public static class DashboardEndpoints
             new HtmlPage(AttestationsPage.Render(http, catalog, await AttestationViewsAsync(store, time, cancel), null, null)));
 
         var auditor = app.MapGroup(DashboardPaths.Export).RequireAuthorization(DashboardAuthentication.Policy(Roles.Auditor));
-        auditor.MapGet("", (HttpContext http) => new HtmlPage(ExportPage.Render(http, null)));
+        auditor.MapGet("", async (HttpContext http, IAggregatorStore store, DataDirectory data, CancellationToken cancel) =>
+            new HtmlPage(ExportPage.Render(http, await ExportPageModelAsync(store, data, cancel), null)));
         auditor.MapPost("", ExportAsync);
+        auditor.MapGet("/ca.crt", (HttpContext http, DataDirectory data) =>
+        {
+            HtmlPage.SecurityHeaders(http.Response);
+            return Results.File(File.ReadAllBytes(data.CaCertificate), "application/x-pem-file", "ca.crt");
+        });
         app.MapGet(DashboardPaths.Audit, async (HttpContext http, long? before, IAggregatorStore store, CancellationToken cancel) =>
                 new HtmlPage(AuditPage.Render(http, await store.AuditBeforeAsync(before is > 0 ? before.Value : long.MaxValue, AuditPage.PageSize, cancel))))
             .RequireAuthorization(DashboardAuthentication.Policy(Roles.Auditor));
@@ -368,32 +374,43 @@ public static class DashboardEndpoints
         return Results.Redirect(DashboardPaths.Attestations);
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, AuditLog audit, CancellationToken cancel)
+    private static async Task<ExportPageModel> ExportPageModelAsync(IAggregatorStore store, DataDirectory data, CancellationToken cancel)
+    {
+        using var ca = data.LoadCaCertificate();
+        return new ExportPageModel(ca.Subject, WeightGuard.Evidence.ManifestSignature.Fingerprint(ca),
+            await store.AuditOfActionAsync(AuditActions.ExportMade, ExportPage.PastExports, cancel));
+    }
+
+    private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, AuditLog audit, IAggregatorStore store, DataDirectory data,
+        CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
+        var typed = form["hosts"].ToString();
+        var sinceText = form["since"].ToString();
+        async Task<IResult> Refused(string message, int status) =>
+            new HtmlPage(ExportPage.Render(http, await ExportPageModelAsync(store, data, cancel), message, typed, sinceText), status);
         DateTimeOffset? since = null;
-        if (form["since"].ToString() is { Length: > 0 } text)
+        if (sinceText is { Length: > 0 })
         {
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-                return new HtmlPage(ExportPage.Render(http, $"'{text}' is not a date."), StatusCodes.Status400BadRequest);
+            if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                return await Refused($"'{sinceText}' is not a date.", StatusCodes.Status400BadRequest);
             since = parsed;
         }
-        var hosts = form["hosts"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var request = new ExportRequest(typed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), since, http.User.Identity!.Name!);
         // Spooled to an owner-only temporary file (removed when sent): a refusal can still answer with a page, and the
         // bundle's size does not weigh on the heap.
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Options = FileOptions.DeleteOnClose };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         var spool = new FileStream(Path.Combine(Path.GetTempPath(), $"weightguard-export-{Guid.NewGuid():N}.zip"), options);
         ExportResult result;
-        try { result = await export.WriteAsync(new ExportRequest(hosts.Length == 0 ? null : hosts, since, http.User.Identity!.Name!), spool, cancel); }
+        try { result = await export.WriteAsync(request, spool, cancel); }
         catch (Exception e) when (e is ArgumentException or ExportInProgressException)
         {
             await spool.DisposeAsync();
             if (e is ExportInProgressException) TooManyRequests.SetRetryAfter(http.Response, EvidenceExport.BusyRetryAfter);
-            return new HtmlPage(ExportPage.Render(http, e.Message),
-                e is ExportInProgressException ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest);
+            return await Refused(e.Message, e is ExportInProgressException ? StatusCodes.Status429TooManyRequests : StatusCodes.Status400BadRequest);
         }
-        await audit.RecordAsync(http, AuditActions.ExportMade, result.ManifestSha256, $"{result.Hosts} host(s), {result.Reports} report(s)", cancel);
+        await audit.RecordAsync(http, AuditActions.ExportMade, result.ManifestSha256, result.AuditDetails(request), cancel);
         spool.Position = 0;
         http.Response.Headers["X-WeightGuard-Manifest-Sha256"] = result.ManifestSha256;
         return Results.File(spool, "application/zip", $"weightguard-evidence-{result.CreatedAt:yyyyMMdd'T'HHmmss'Z'}.zip");

@@ -15,6 +15,8 @@ public static class DashboardPaths
     public const string Stylesheet = Root + "/dashboard.css";
     /// <summary>The export page (auditor).</summary>
     public const string Export = Root + "/export";
+    /// <summary>The aggregator's CA certificate (PEM), the trust anchor for verifying exports.</summary>
+    public const string ExportCaCertificate = Export + "/ca.crt";
     /// <summary>The waivers page (admin).</summary>
     public const string Waivers = Root + "/waivers";
     /// <summary>The fleet policy page.</summary>

@@ -12,17 +12,25 @@ using WeightGuard.Evidence;
 namespace WeightGuard.Aggregator.Export;
 
 /// <summary>What to export.</summary>
-/// <param name="AgentIds">The hosts; null for every enrolled host.</param>
+/// <param name="Hosts">The hosts, as <see cref="HostSelection"/> reads them (enrolled names, globs, labels, <c>profile=ID</c>,
+/// agent ids); null or empty for every enrolled host.</param>
 /// <param name="Since">Only reports received at or after this time; null for all.</param>
 /// <param name="MadeBy">Who asked (recorded with the export).</param>
-public sealed record ExportRequest(IReadOnlyList<string>? AgentIds, DateTimeOffset? Since, string MadeBy);
+public sealed record ExportRequest(IReadOnlyList<string>? Hosts, DateTimeOffset? Since, string MadeBy);
 
 /// <summary>What an export wrote.</summary>
 /// <param name="ManifestSha256">The new manifest's SHA-256, which the next export chains to.</param>
 /// <param name="Hosts">Hosts in the bundle.</param>
 /// <param name="Reports">Reports in the bundle.</param>
 /// <param name="CreatedAt">The bundle's creation time (whole seconds).</param>
-public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports, DateTimeOffset CreatedAt);
+public sealed record ExportResult(string ManifestSha256, int Hosts, int Reports, DateTimeOffset CreatedAt)
+{
+    /// <summary>What the audit log records of the export: what it holds and what was asked for.</summary>
+    public string AuditDetails(ExportRequest request) =>
+        $"{Hosts} host(s), {Reports} report(s)" +
+        (request.Hosts is { Count: > 0 } hosts ? $"; hosts {string.Join(",", hosts)}" : "; every host") +
+        (request.Since is { } since ? $"; reports since {since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" : "");
+}
 
 /// <summary>
 /// Writes an evidence bundle from the store with the <see cref="EvidenceBundleWriter"/>: each report as submitted with its
@@ -48,20 +56,8 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
     public static string Producer { get; } = "weightguard-aggregator " +
         (typeof(EvidenceExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
 
-    private async Task<IReadOnlyList<string>> AllAgentIdsAsync(CancellationToken cancel)
-    {
-        var ids = new List<string>();
-        HostPage page;
-        do
-        {
-            page = await store.ListHostsAsync(new HostQuery(Offset: ids.Count), cancel);
-            ids.AddRange(page.Hosts.Select(h => h.AgentId));
-        } while (page.Hosts.Count > 0 && ids.Count < page.Total);
-        return ids;
-    }
-
     /// <summary>Writes the bundle to <paramref name="output"/> and records the export.</summary>
-    /// <exception cref="ArgumentException">An agent id is unknown, or a stored report cannot be bundled (named in the message).</exception>
+    /// <exception cref="ArgumentException">A host term selects no host, or a stored report cannot be bundled (named in the message).</exception>
     /// <exception cref="ExportInProgressException">Another export is running, on this instance or another on the same database.</exception>
     public async Task<ExportResult> WriteAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
@@ -84,7 +80,7 @@ public sealed class EvidenceExport(IAggregatorStore store, FleetJudge judge, Cat
     /// <summary>Streams host after host (in agent id order) into the bundle, holding one host's reports at a time.</summary>
     private async Task<ExportResult> WriteOneAsync(ExportRequest request, Stream output, CancellationToken cancel)
     {
-        var agentIds = (request.AgentIds ?? await AllAgentIdsAsync(cancel)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var agentIds = await HostSelection.Parse(request.Hosts ?? []).ResolveAsync(store, cancel);
         var catalog = (await judge.InputsAsync(cancel)).Catalog;
         var labels = await store.HostLabelsAsync(cancel);
         var now = time.GetUtcNow();

@@ -9,7 +9,7 @@ using WeightGuard.Core.Catalog;
 namespace WeightGuard.Aggregator.Export;
 
 /// <summary>
-/// <c>weightguard-aggregator export --data DIR [--db DATABASE] --out FILE [--hosts ID,…] [--since DATE] [--catalog DIR]</c>:
+/// <c>weightguard-aggregator export --data DIR [--db DATABASE] --out FILE [--hosts HOST,…] [--since DATE] [--catalog DIR]</c>:
 /// the evidence bundle the dashboard's export downloads, written from the command line.
 /// </summary>
 internal static class ExportCommand
@@ -19,7 +19,11 @@ internal static class ExportCommand
         var data = StoreOptions.Data();
         var db = StoreOptions.Database();
         var output = new Option<string>("--out") { Description = "The bundle file to write (replaced atomically)", HelpName = "FILE", Required = true };
-        var hosts = new Option<string?>("--hosts") { Description = "Comma-separated agent ids (default: every host)", HelpName = "ID,…" };
+        var hosts = new Option<string?>("--hosts")
+        {
+            Description = "Comma-separated enrolled host names, globs (gpu-train-*), labels (role=inference), profile=ID or agent ids (default: every host)",
+            HelpName = "HOST,…",
+        };
         var since = new Option<string?>("--since") { Description = "Only reports received since this UTC date or time (ISO 8601)", HelpName = "DATE" };
         var catalog = new Option<string?>("--catalog") { Description = "The catalogue the aggregator serves with, when not the built-in one", HelpName = "DIR" };
         var command = new Command("export", "Write a signed evidence bundle for auditors ('weightguard evidence verify' checks it offline)")
@@ -55,13 +59,14 @@ internal static class ExportCommand
                 var files = dir is null ? CatalogFiles.Embedded(typeof(ExportCommand).Assembly) : CatalogFiles.Directory(dir);
                 var export = new EvidenceExport(store, new FleetJudge(store, loaded.Catalog, TimeProvider.System,
                     Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetJudge>.Instance), files, directory, TimeProvider.System);
-                var agents = parse.GetValue(hosts)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var selected = parse.GetValue(hosts)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var request = new ExportRequest(selected, from, "command line");
                 ExportResult result;
                 await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
-                    result = await export.WriteAsync(new ExportRequest(agents, from, "command line"), stream, cancel);
+                    result = await export.WriteAsync(request, stream, cancel);
                 File.Move(partial, path, overwrite: true);
                 await new AuditLog(store, TimeProvider.System).RecordAsync(AuditLog.CommandLine, AuditActions.ExportMade, result.ManifestSha256,
-                    $"{result.Hosts} host(s), {result.Reports} report(s) to {path}", AuditLog.CommandLine, cancel);
+                    $"{result.AuditDetails(request)}; to {path}", AuditLog.CommandLine, cancel);
                 Console.Out.WriteLine($"Wrote {path}: {result.Hosts} host(s), {result.Reports} report(s); manifest SHA-256 {result.ManifestSha256}.");
                 return StoreOptions.Ok;
             }

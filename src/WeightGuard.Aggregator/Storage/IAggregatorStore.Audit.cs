@@ -13,4 +13,7 @@ public partial interface IAggregatorStore
 
     /// <summary>Up to <paramref name="limit"/> rows with a sequence number below <paramref name="before"/>, newest first.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditBeforeAsync(long before, int limit, CancellationToken cancel = default);
+
+    /// <summary>The newest <paramref name="limit"/> rows of one action (e.g. every export made), newest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> AuditOfActionAsync(string action, int limit, CancellationToken cancel = default);
 }

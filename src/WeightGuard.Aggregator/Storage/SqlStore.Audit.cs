@@ -56,6 +56,15 @@ public abstract partial class SqlStore
         return await ReadAll(cmd, ReadAudit, cancel);
     }
 
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AuditEntry>> AuditOfActionAsync(string action, int limit, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        await using var cmd = Command(db, null, $"SELECT {AuditColumns} FROM audit_log WHERE action = @action ORDER BY seq DESC LIMIT @limit",
+            ("action", action), ("limit", (long)limit));
+        return await ReadAll(cmd, ReadAudit, cancel);
+    }
+
     private static AuditEntry ReadAudit(DbDataReader r) => new(Long(r, 0), FromMs(Long(r, 1)), r.GetString(2), r.GetString(3), r.GetString(4),
         r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
 }

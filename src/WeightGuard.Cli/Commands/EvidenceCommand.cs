@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using WeightGuard.Core.Inputs;
 using WeightGuard.Evidence;
 
@@ -20,12 +20,20 @@ internal static class EvidenceCommand
             Description = "The aggregator's CA or signing certificate (PEM or DER) that the bundle's signer must chain to",
             HelpName = "CERT",
         };
-        var command = new Command("verify",
-            "Verify a bundle offline: signature and certificate chain, every file hash, every TPM quote and event log, the audit log's hash chain, and the " +
-            "re-evaluation of every verdict with the bundled catalogue. Exit 0: everything holds; 1: something does not " +
-            "(the first is named); 2: the bundle or certificate cannot be read.")
+        var previous = new Option<string?>("--previous")
         {
-            bundle, trust,
+            Description = "The export made before this one: checks offline that this bundle's signed manifest chains to its manifest",
+            HelpName = "PRIOR_BUNDLE",
+        };
+        var format = new Option<string>("--format") { Description = "The working paper's form", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "html");
+        var command = new Command("verify",
+            "Verify a bundle offline and print a working paper: signer and trust anchor with their SHA-256 fingerprints, every check with its " +
+            "outcome (signature and certificate chain, every file hash, every TPM quote and event log, the audit log's hash chain, the " +
+            "re-evaluation of every verdict with the bundled catalogue, and with --previous the export chain), every host and report, and " +
+            "every problem by host and file. Exit 0: everything holds; 1: something does not; 2: the bundle or certificate cannot be read.")
+        {
+            bundle, trust, previous, format,
         };
         command.SetAction(parse =>
         {
@@ -36,57 +44,37 @@ internal static class EvidenceCommand
             using (anchor)
             {
                 BundleVerification result;
+                ExportChainCheck? chain = null;
+                var reading = path;
                 try
                 {
-                    using var stream = BoundedFile.OpenStream(path);
-                    result = EvidenceBundleVerifier.Verify(stream, anchor);
+                    using (var stream = BoundedFile.OpenStream(path)) result = EvidenceBundleVerifier.Verify(stream, anchor);
+                    if (parse.GetValue(previous) is { } prior)
+                    {
+                        reading = prior;
+                        using var priorStream = BoundedFile.OpenStream(prior);
+                        chain = ExportChain.Check(result.Manifest, prior, priorStream, anchor);
+                    }
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    Console.Error.WriteLine($"{path}: {e.Message}");
+                    Console.Error.WriteLine(e.Message.Contains(reading, StringComparison.Ordinal) ? e.Message : $"{reading}: {e.Message}");
                     return ExitCodes.BadInput;
                 }
+                var paper = WorkingPaper.Of(result, $"weightguard {CatalogSources.Version}", DateTimeOffset.UtcNow, path, anchor, chain);
                 using var output = new StringWriter();
-                Print(path, result, anchor, output);
-                // Hostnames, subjects and messages come from the bundle: never let them drive the terminal.
+                switch (parse.GetValue(format))
+                {
+                    case "json": output.Write(JsonSerializer.Serialize(paper, WorkingPaperJsonContext.Default.WorkingPaper)); output.WriteLine(); break;
+                    case "html": WorkingPaperHtml.Write(paper, output); break;
+                    default: WorkingPaperText.Write(paper, output); break;
+                }
+                // Hostnames, subjects and messages come from the bundle: never let them drive the terminal (JSON and HTML escape them).
                 Console.Out.Write(new string(output.ToString().Select(ch => char.IsControl(ch) && ch != '\n' ? '?' : ch).ToArray()));
-                return result.Verified ? ExitCodes.Ok : ExitCodes.Failed;
+                return paper.Verified ? ExitCodes.Ok : ExitCodes.Failed;
             }
         });
         return command;
-    }
-
-    private static void Print(string path, BundleVerification result, X509Certificate2? anchor, TextWriter o)
-    {
-        o.WriteLine($"Bundle     {path}");
-        if (result.Manifest is { } m)
-        {
-            o.WriteLine($"Manifest   {m.Schema}, created {m.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} by {m.Producer}");
-            o.WriteLine(m.PreviousManifestSha256 is { } previous
-                ? $"Chain      follows the export whose manifest.json has SHA-256 {previous}"
-                : "Chain      first export (no previous manifest)");
-        }
-        if (result.Signature is { Subject: not null } s)
-        {
-            o.WriteLine($"Signer     {s.Subject}");
-            o.WriteLine($"           SHA-256 fingerprint {s.Sha256Fingerprint}");
-            o.WriteLine(anchor is null ? "           not anchored: no --trust given"
-                : s.Anchored ? $"           anchored in {anchor.Subject}" : $"           NOT anchored in {anchor.Subject}");
-        }
-        var c = result.Counts;
-        o.WriteLine($"Files      {c.FilesMatched} of {result.Manifest?.Files.Count ?? 0} match the manifest's SHA-256");
-        o.WriteLine($"Hosts      {c.Hosts} ({c.HostsWithTpm} enrolled with a TPM)");
-        o.WriteLine($"Reports    {c.Reports}: {c.QuotesVerified} quotes verified, {c.EventLogsReplayed} event logs replayed, " +
-                    $"{c.ReportsWithoutTpm} from hosts without a TPM; {c.VerdictsReproduced} verdict sets re-derived");
-        o.WriteLine($"Audit log  {c.AuditRows} row(s) whose hash chain holds");
-        if (result.Problems.Count > 0)
-        {
-            o.WriteLine($"FAILED     {result.Problems[0]}");
-            o.WriteLine($"{result.Problems.Count} problem(s):");
-            foreach (var problem in result.Problems) o.WriteLine($"  {problem}");
-        }
-        else if (!result.Verified) o.WriteLine("FAILED     signer not anchored: pass --trust with the aggregator's CA or signing certificate");
-        else o.WriteLine("VERIFIED   every check holds");
     }
 
     /// <summary>A certificate from a PEM or DER file; null after printing why it cannot be read.</summary>

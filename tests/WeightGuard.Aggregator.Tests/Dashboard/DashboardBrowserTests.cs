@@ -175,13 +175,18 @@ public sealed class DashboardBrowserTests
     {
         await SignInAsync(_fleet.Auditor);
         await _page.GetByRole(AriaRole.Link, new() { Name = "Export evidence" }).ClickAsync();
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(_fleet.Aggregator.Data.CaCertificate));
+        Assert.That(await _page.Locator("code.fingerprint").First.InnerTextAsync(), Is.EqualTo(ManifestSignature.Fingerprint(ca)), "the CA's fingerprint, to compare out of band");
+        var certificate = await _page.RunAndWaitForDownloadAsync(() => _page.GetByRole(AriaRole.Link, new() { Name = "Download the aggregator's CA certificate (ca.crt)" }).ClickAsync());
+        Assert.That(certificate.SuggestedFilename, Is.EqualTo("ca.crt"));
+        // Hosts by enrolled name and glob, as a person names them.
+        await _page.Locator("#hosts").FillAsync("gpu-tpm-01, gpu-train-*");
         await ScreenshotAsync("export");
         var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByRole(AriaRole.Button, new() { Name = "Download the bundle" }).ClickAsync());
         Assert.That(download.SuggestedFilename, Does.Match(@"^weightguard-evidence-\d{8}T\d{6}Z\.zip$"));
         var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-export.zip");
         await download.SaveAsAsync(path);
 
-        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(_fleet.Aggregator.Data.CaCertificate));
         await using var bundle = File.OpenRead(path);
         var verification = EvidenceBundleVerifier.Verify(bundle, ca);
         Assert.That(verification.Problems, Is.Empty, string.Join("\n", verification.Problems));
@@ -189,8 +194,12 @@ public sealed class DashboardBrowserTests
         Assert.Multiple(() =>
         {
             Assert.That(verification.Counts.QuotesVerified, Is.EqualTo(2), "gpu-tpm-01's two attested reports");
-            Assert.That(verification.Counts.VerdictsReproduced, Is.GreaterThanOrEqualTo(5));
+            Assert.That(verification.Hosts.Select(h => h.Name).Order(), Is.EqualTo(new[] { "gpu-tpm-01", "gpu-train-01", "gpu-train-02" }));
+            Assert.That(verification.Counts.VerdictsReproduced, Is.EqualTo(4));
         });
+        await _page.ReloadAsync();
+        await ScreenshotAsync("export-past");
+        Assert.That(await _page.Locator("table").Last.InnerTextAsync(), Does.Contain("3 host(s), 4 report(s); hosts gpu-tpm-01,gpu-train-*"));
     }
 
     /// <summary>

@@ -67,6 +67,17 @@ public sealed class ExportCommandTests
     }
 
     [Test]
+    public void HostsAreNamedByEnrolledNameGlobAndLabel()
+    {
+        var path = Path.Combine(_out, "named.zip");
+        var run = Export("--out", path, "--hosts", "GPU-TPM-01,gpu-serve-*,label=eu");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
+        var verification = Verify(path);
+        Assert.That(verification.Problems, Is.Empty, string.Join("\n", verification.Problems));
+        Assert.That(verification.Hosts.Select(h => h.Name).Order(), Is.EqualTo(new[] { "gpu-serve-01", "gpu-tpm-01", "gpu-train-02" }));
+    }
+
+    [Test]
     public void HostsAndSinceNarrowTheBundle()
     {
         var path = Path.Combine(_out, "some.zip");
@@ -82,7 +93,7 @@ public sealed class ExportCommandTests
         Assert.That(Verify(path).Problems, Is.Empty);
     }
 
-    [TestCase("--hosts", "no-such-agent", "no agent no-such-agent")]
+    [TestCase("--hosts", "no-such-agent", "no enrolled host, agent id, label or profile matches 'no-such-agent'")]
     [TestCase("--since", "last tuesday", "is not an ISO 8601 date")]
     public void BadInputExitsTwoAndLeavesNoFile(string option, string value, string message)
     {
