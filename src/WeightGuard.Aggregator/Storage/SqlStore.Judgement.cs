@@ -27,9 +27,10 @@ public abstract partial class SqlStore
     {
         await Execute(db, tx, """
             UPDATE agents SET host_controls_met = @met, attested_level = @attested, pending_attestations = @pending, pcr_drift = @drift,
-                              judged_report_id = @report, judged_until = @until
+                              judged_report_id = @report, judged_until = @until, failed = @failed, errors = @errors, unassigned = @unassigned
             WHERE agent_id = @a
-            """, cancel, ("a", agentId), ("met", judgement.Rand.HostControlsMet), ("attested", judgement.Rand.Attested),
+            """, cancel, ("a", agentId), ("failed", (long)judgement.Assessments.Sum(p => p.Failed)), ("errors", (long)judgement.Assessments.Sum(p => p.Errors)),
+            ("unassigned", Flag(judgement.Assessments.Count > 0 && judgement.Assessments.All(p => !p.Assigned))), ("met", judgement.Rand.HostControlsMet), ("attested", judgement.Rand.Attested),
             ("pending", (long)judgement.Rand.PendingAttestations), ("drift", Flag(judgement.PcrDrift)), ("report", judgement.ReportId.ToString()),
             ("until", judgement.ValidUntil is { } until ? Ms(until) : null));
         await Execute(db, tx, "DELETE FROM host_assessments WHERE agent_id = @a", cancel, ("a", agentId));
