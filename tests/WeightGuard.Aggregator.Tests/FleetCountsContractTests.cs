@@ -98,9 +98,9 @@ public abstract class FleetCountsContractTests
 
     private static IEnumerable<TestCaseData> Orders() =>
         from column in new string?[] { null, "name", "state", "rand", "attested", "failed", "errors", "last" }
-        from descending in new[] { false, true }
+        from reversed in new[] { false, true }
         from profile in new[] { null, "rand-sl1" }
-        select new TestCaseData(column, descending, profile);
+        select new TestCaseData(column, reversed, profile);
 
     [TestCaseSource(nameof(Orders))]
     public async Task PagesFollowTheOrderAskedThenNameThenId(string? column, bool descending, string? profile)
