@@ -121,7 +121,7 @@ internal static class Migrations
               errors = (SELECT SUM(h.error) FROM host_assessments h WHERE h.agent_id = agents.agent_id),
               unassigned = (SELECT CASE WHEN MAX(h.assigned) = 0 THEN 1 ELSE 0 END FROM host_assessments h WHERE h.agent_id = agents.agent_id)
             WHERE judged_report_id IS NOT NULL;
-            CREATE INDEX host_verdicts_failing_hosts ON host_verdicts (control_id, status, agent_id, profile_id, severity) WHERE status IN ('fail', 'error');
+            CREATE INDEX host_verdicts_failing_hosts ON host_verdicts (status, control_id, agent_id, profile_id, severity) WHERE status IN ('fail', 'error');
             CREATE INDEX host_assessments_by_profile ON host_assessments (profile_id, agent_id);
             CREATE INDEX host_labels_by_label ON host_labels (label, agent_id);
             CREATE INDEX agents_by_lower_name ON agents (LOWER(hostname)) WHERE revoked_at IS NULL;

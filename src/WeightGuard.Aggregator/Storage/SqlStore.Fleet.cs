@@ -144,11 +144,22 @@ public abstract partial class SqlStore
             _ => "",
         };
         await using var db = await OpenAsync(cancel);
-        await using var cmd = Command(db, null, $"""
-            SELECT {HostColumns} FROM {from} LEFT JOIN reports r ON r.report_id = a.latest_report_id WHERE {where}
-            ORDER BY {column}UPPER(a.hostname){OrdinalCollation} {asc}, a.agent_id{OrdinalCollation} {asc} LIMIT @limit OFFSET @offset
-            """, [.. parameters, ("limit", (long)limit), ("offset", (long)offset)]);
-        return await WithAssessmentsAsync(db, await ReadAll(cmd, ReadHost, cancel), cancel);
+        // The page's ids are ordered from the agents alone; only then are the page's reports read. Sorting rows that
+        // carry report columns makes SQLite read every host's report (past its body) before it can keep a page.
+        IReadOnlyList<string> ids;
+        await using (var cmd = Command(db, null, $"""
+                         SELECT a.agent_id FROM {from} WHERE {where}
+                         ORDER BY {column}UPPER(a.hostname){OrdinalCollation} {asc}, a.agent_id{OrdinalCollation} {asc} LIMIT @limit OFFSET @offset
+                         """, [.. parameters, ("limit", (long)limit), ("offset", (long)offset)]))
+            ids = await ReadAll(cmd, r => r.GetString(0), cancel);
+        var rows = new Dictionary<string, HostRow>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(HostsPerQuery))
+        {
+            await using var cmd = Command(db, null, $"SELECT {HostColumns} FROM {HostFrom} WHERE a.agent_id IN ({string.Join(", ", chunk.Select((_, i) => "@h" + i))})",
+                chunk.Select((id, i) => ("h" + i, (object?)id)).ToArray());
+            foreach (var host in await ReadAll(cmd, ReadHost, cancel)) rows[host.AgentId] = host;
+        }
+        return await WithAssessmentsAsync(db, ids.Select(id => rows[id]).ToList(), cancel);
     }
 
     /// <inheritdoc/>
