@@ -2,7 +2,6 @@
 //   ingest: enrol N agents with TPM credential activation on swtpm, have each quote reports over fresh nonces with its
 //           swtpm (real TPM2_Quote), then post them all with C concurrent connections: sustained reports/s, p50/p95.
 //   fleet:  GET /api/v1/hosts?limit=10000 R times: p50/p95.
-//   seed:   fill a store with H hosts, each with one re-evaluated report (for the fleet query).
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -26,13 +25,12 @@ var catalog = EmbeddedCatalog.Load(typeof(WeightGuard.Aggregator.Hosting.Aggrega
 
 switch (args[0])
 {
-    case "seed": await Seed(Opt("db"), int.Parse(Opt("hosts"))); break;
     case "fleet": await Fleet(new Uri(Opt("server")), Opt("ca"), Opt("admin-token"), int.Parse(Opt("requests"))); break;
     case "ingest":
         await Ingest(new Uri(Opt("server")), Opt("ca"), Opt("token"), Opt("swtpm").Split(',').Select(int.Parse).ToArray(),
             int.Parse(Opt("agents")), int.Parse(Opt("reports")), int.Parse(Opt("concurrency")), int.Parse(Opt("server-pid")));
         break;
-    default: throw new ArgumentException("seed | fleet | ingest");
+    default: throw new ArgumentException("fleet | ingest");
 }
 return 0;
 
@@ -52,28 +50,6 @@ Report NewReport(string hostname)
         Profile = new ProfileInfo("rand-sl3", profile.Definition.Title, profile.Digest), Evidence = evidence,
         Results = evaluation.Results, Summary = evaluation.Summary,
     };
-}
-
-async Task Seed(string location, int hosts)
-{
-    await using var store = DatabaseLocation.Open(location);
-    await store.MigrateAsync();
-    var template = NewReport("template");
-    var verdicts = template.Results.Select(r => new StoredVerdict(r.ControlId, JsonNamingPolicy.KebabCaseLower.ConvertName(r.Status.ToString()),
-        JsonNamingPolicy.KebabCaseLower.ConvertName(r.Status.ToString()), JsonNamingPolicy.KebabCaseLower.ConvertName(r.Severity.ToString()))).ToList();
-    var body = JsonSerializer.Serialize(template, WeightGuardJsonContext.Default.Report);
-    var s = template.Summary;
-    var counts = new VerdictCounts(s.Pass, s.Fail, s.Error, s.NotApplicable, s.Waived, s.Manual, s.RandLevelAchieved);
-    var clock = Stopwatch.StartNew();
-    await Parallel.ForEachAsync(Enumerable.Range(0, hosts), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, cancel) =>
-    {
-        var id = Guid.NewGuid().ToString();
-        var name = $"gpu-{i:00000}";
-        var at = DateTimeOffset.UtcNow;
-        await store.AddAgentAsync(new AgentRecord(id, name, null, [1], false, at), cancel);
-        await store.AddReportAsync(new StoredReport(Guid.NewGuid(), id, name, at, "rand-sl3", "verified", counts, s.RandLevelAchieved, body, verdicts), cancel);
-    });
-    Console.WriteLine($"seeded {hosts} hosts ({verdicts.Count} verdicts each) in {clock.Elapsed.TotalSeconds:0.0} s");
 }
 
 HttpClient Client(Uri server, string caFile, X509Certificate2? certificate = null)
@@ -163,6 +139,13 @@ async Task Ingest(Uri server, string caFile, string token, int[] swtpmPorts, int
     Console.WriteLine($"quoted {reportCount} reports in {clock.Elapsed.TotalSeconds:0.0} s ({reportCount / clock.Elapsed.TotalSeconds:0} quotes/s from swtpm); " +
         $"submission size {submissions[0].Json.Length / 1024.0:0.0} KiB");
 
+    // With --pause DIR the load waits for DIR/go before posting and writes DIR/posted after, so a profiler sees only the posting.
+    var pause = options.GetValueOrDefault("pause");
+    if (pause is not null)
+    {
+        File.WriteAllText(Path.Combine(pause, "ready"), "");
+        while (!File.Exists(Path.Combine(pause, "go"))) await Task.Delay(100);
+    }
     var cpuBefore = ProcessCpu(serverPid);
     var (elapsed, latencies, failures) = await Blast(reportCount, concurrency, async r =>
     {
@@ -176,6 +159,12 @@ async Task Ingest(Uri server, string caFile, string token, int[] swtpmPorts, int
     // CPU the server process spent per report: independent of what else the machine runs, unlike the rate above.
     var cpuPerReport = (ProcessCpu(serverPid) - cpuBefore).TotalMilliseconds / reportCount;
     Console.WriteLine($"server CPU per attested report: {cpuPerReport:0.00} ms, so 2 cores of it sustain at most {2000 / cpuPerReport:0} reports/s");
+
+    if (pause is not null)
+    {
+        File.WriteAllText(Path.Combine(pause, "posted"), "");
+        while (File.Exists(Path.Combine(pause, "go"))) await Task.Delay(100);
+    }
 
     // The ceiling on the same connections: TLS and HTTP only (GET /api/v1/ca), no verification, no database.
     var (caElapsed, caLatencies, _) = await Blast(reportCount, concurrency, async r =>

@@ -17,14 +17,14 @@ trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 dotnet build -c Release "$repo/src/WeightGuard.Aggregator" -o "$work/agg" >/dev/null
 dotnet build -c Release "$repo/src/WeightGuard.Cli" -o "$work/cli" >/dev/null
-dotnet build -c Release "$here/DashboardBench.csproj" -o "$work/bench" >/dev/null
+dotnet build -c Release "$here/../fleet/FleetBench.csproj" -o "$work/bench" >/dev/null
 agg="dotnet $work/agg/weightguard-aggregator.dll"
 echo "machine: $(nproc) cores, $(uname -sr); dotnet $(dotnet --version); SQLite store"
 
 # --- page latency -------------------------------------------------------------------------------------------------
 $agg init --data "$work/fleet" >/dev/null
 start=$(date +%s)
-agent=$(dotnet "$work/bench/DashboardBench.dll" "$work/fleet" "$hosts" | tail -n 1)
+agent=$(dotnet "$work/bench/FleetBench.dll" "$work/fleet" "$hosts" 2 | tail -n 1)
 echo "seeded $hosts hosts (2 reports each) in $(( $(date +%s) - start )) s"
 token=$($agg api-tokens create --data "$work/fleet" --role viewer --name bench | tail -n 1)
 $agg serve --data "$work/fleet" --urls "https://127.0.0.1:$port" >"$work/serve.log" 2>&1 &
@@ -55,7 +55,7 @@ kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 # --- export and verify --------------------------------------------------------------------------------------------
 $agg init --data "$work/small" >/dev/null
-dotnet "$work/bench/DashboardBench.dll" "$work/small" "$export_hosts" >/dev/null
+dotnet "$work/bench/FleetBench.dll" "$work/small" "$export_hosts" 2 >/dev/null
 timed() { # NAME command…
   name=$1; shift
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/out" "$work/err"; exit 1; }

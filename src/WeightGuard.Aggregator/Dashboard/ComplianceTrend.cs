@@ -17,11 +17,12 @@ public static class ComplianceTrend
     public static async Task<IReadOnlyList<ProfileTrend>> LoadAsync(IAggregatorStore store, FleetView fleet, FleetFilter filter, DateTimeOffset since,
         CancellationToken cancel)
     {
-        var shown = fleet.Hosts.Select(h => h.AgentId).ToHashSet(StringComparer.Ordinal);
-        var profiles = filter.Profile is { } only ? [only]
-            : fleet.Hosts.SelectMany(h => h.Assessments).Select(a => a.Profile).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        // With every host shown the store's per-day sums are the same numbers, without a row per host and day.
+        var profiles = filter.Profile is { } only ? [only] : fleet.Counts.Profiles.Select(p => p.Profile).Order(StringComparer.Ordinal).ToList();
+        // With every host shown the store's per-day sums are the same numbers, without a row per host and day; otherwise
+        // every host the filter admits (not only the page shown) is counted.
         var everyHost = filter with { Profile = null, Sort = null, Descending = false } == new FleetFilter();
+        var shown = everyHost ? new HashSet<string>()
+            : (await store.FleetHostsAsync(fleet.Query, new FleetOrder(), 0, int.MaxValue, cancel)).Select(h => h.AgentId).ToHashSet(StringComparer.Ordinal);
         var trends = new List<ProfileTrend>(profiles.Count);
         foreach (var profile in profiles)
             trends.Add(new ProfileTrend(profile, everyHost

@@ -84,16 +84,19 @@ public static class DashboardEndpoints
         viewer.MapGet("/reports/{reportId:guid}", ReportAsync);
         viewer.MapGet("/hosts.csv", async (HttpContext http, FleetStatus status, IAggregatorStore store, CancellationToken cancel) =>
         {
-            var fleet = await FleetView.LoadAsync(status, store, FleetView.FilterFrom(http.Request), cancel);
+            var fleet = await FleetView.LoadAsync(status, store, FleetView.FilterFrom(http.Request), 1, int.MaxValue, cancel);
             return Results.File(System.Text.Encoding.UTF8.GetBytes(fleet.ToCsv()), "text/csv; charset=utf-8", "weightguard-hosts.csv");
         });
-        viewer.MapGet("/controls/{controlId}", async (HttpContext http, string controlId, string? status, Catalog catalog, IAggregatorStore store,
+        viewer.MapGet("/controls/{controlId}", async (HttpContext http, string controlId, string? status, int? page, Catalog catalog, IAggregatorStore store,
             FleetJudge judge, CancellationToken cancel) =>
         {
             if (!catalog.Controls.TryGetValue(controlId, out var control))
                 return MessagePage.Problem(http, StatusCodes.Status404NotFound, "No such control", $"This aggregator's catalogue has no control {controlId}.");
             await judge.RefreshDueAsync(cancel);
-            return new HtmlPage(ControlPage.Render(http, control, await store.ControlAcrossFleetAsync(controlId, cancel), status is { Length: > 0 } ? status : null));
+            var shown = status is { Length: > 0 } ? status : null;
+            var at = Math.Max(1, page ?? 1);
+            var verdicts = await store.ControlVerdictsAsync(controlId, shown, (int)Math.Min(int.MaxValue, (at - 1L) * ControlPage.PageSize), ControlPage.PageSize, cancel);
+            return new HtmlPage(ControlPage.Render(http, control, verdicts, shown, at));
         });
         viewer.MapGet("/policy", async (HttpContext http, IAggregatorStore store, FleetJudge judge, CancellationToken cancel) =>
             new HtmlPage(PolicyPage.Render(http, PolicyEndpoints.View(await judge.PolicyAsync(cancel), await store.GetPolicyAsync(cancel)), null, null)));
@@ -181,11 +184,11 @@ public static class DashboardEndpoints
         int? page, CancellationToken cancel)
     {
         var filter = FleetView.FilterFrom(http.Request);
-        var fleet = await FleetView.LoadAsync(status, store, filter, cancel);
+        var fleet = await FleetView.LoadAsync(status, store, filter, page ?? 1, OverviewPage.PageSize, cancel);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var window = (From: today.AddDays(1 - TrendDays), To: today);
         var trends = await ComplianceTrend.LoadAsync(store, fleet, filter, new DateTimeOffset(window.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancel);
-        return new HtmlPage(OverviewPage.Render(http, catalog, fleet, filter, trends, window, page ?? 1));
+        return new HtmlPage(OverviewPage.Render(http, catalog, fleet, filter, trends, window));
     }
 
     private static async Task<IResult> HostAsync(HttpContext http, string agentId, FleetStatus status, FleetJudge judge, IAggregatorStore store,

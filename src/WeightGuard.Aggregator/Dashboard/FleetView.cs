@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using WeightGuard.Aggregator.Judgement;
 using WeightGuard.Aggregator.Storage;
+using WeightGuard.Core.Catalog;
 using WeightGuard.Reporting;
 
 namespace WeightGuard.Aggregator.Dashboard;
@@ -28,36 +29,44 @@ public sealed record FleetFilter(string? Profile = null, string? Level = null, s
         [("profile", Profile), ("level", Level), ("label", Label), ("status", State), ("search", Search), ("sort", Sort), ("dir", Descending ? "desc" : null), .. more];
 }
 
-/// <summary>One control failing or erring on the hosts shown.</summary>
-/// <param name="ControlId">The control.</param>
-/// <param name="Severity">Its severity.</param>
-/// <param name="Failing">Hosts where it fails (under any profile shown).</param>
-/// <param name="Erring">Hosts where it could not be judged.</param>
-public sealed record FailingControl(string ControlId, string Severity, int Failing, int Erring);
-
-/// <summary>The fleet as the overview shows it: every host judged now, the hosts the filter admits in order, and what to fix first.</summary>
+/// <summary>
+/// The fleet as the overview shows it: counts over the hosts the filter admits (read from the current judgements, never
+/// by judging or loading every host), one page of those hosts in order, and what to fix first.
+/// </summary>
 public sealed class FleetView
 {
-    private FleetView(Fleet fleet, IReadOnlyList<HostView> hosts, IReadOnlyList<FailingControl> failing)
+    private FleetView(FleetQuery query, FleetCounts counts, IReadOnlyList<HostView> hosts, IReadOnlyList<FailingControl> failing, int unassigned, int page,
+        int pages)
     {
-        Fleet = fleet;
+        Query = query;
+        Counts = counts;
         Hosts = hosts;
         Failing = failing;
+        Unassigned = unassigned;
+        Page = page;
+        Pages = pages;
     }
 
-    /// <summary>Every host.</summary>
-    public Fleet Fleet { get; }
-    /// <summary>The hosts the filter admits, in the order asked.</summary>
+    /// <summary>The store query the filter became (at the time the view was read).</summary>
+    public FleetQuery Query { get; }
+    /// <summary>The counts over the hosts the filter admits, and the fleet's size.</summary>
+    public FleetCounts Counts { get; }
+    /// <summary>The page of hosts the filter admits, in the order asked.</summary>
     public IReadOnlyList<HostView> Hosts { get; }
     /// <summary>Controls failing on the hosts shown: most severe first, then most hosts affected.</summary>
     public IReadOnlyList<FailingControl> Failing { get; }
+    /// <summary>Hosts shown that no policy assignment covers (judged against the fallback profile).</summary>
+    public int Unassigned { get; }
+    /// <summary>This page's number, from 1.</summary>
+    public int Page { get; }
+    /// <summary>Pages of hosts the filter admits (at least 1).</summary>
+    public int Pages { get; }
 
     /// <summary>Every distinct label in the fleet.</summary>
-    public IReadOnlyList<string> AllLabels => Fleet.Hosts.SelectMany(h => h.Labels).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> AllLabels => Counts.Labels;
 
     /// <summary>Every profile some host is judged against.</summary>
-    public IReadOnlyList<string> JudgedProfiles => Fleet.Hosts.SelectMany(h => h.Assessments).Select(a => a.Profile).Distinct(StringComparer.Ordinal)
-        .Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> JudgedProfiles => Counts.JudgedProfiles;
 
     /// <summary>The state shown for <paramref name="host"/> under <paramref name="filter"/>.</summary>
     public static string StateOf(HostView host, FleetFilter filter) => filter.Profile is { } p ? host.For(p)?.State ?? host.State : host.State;
@@ -79,43 +88,25 @@ public sealed class FleetView
             Get("sort") is { } s && FleetFilter.Columns.Contains(s) ? s : null, Get("dir") == "desc");
     }
 
-    /// <summary>Reads the fleet as judged now and keeps what <paramref name="filter"/> admits.</summary>
-    public static async Task<FleetView> LoadAsync(FleetStatus status, IAggregatorStore store, FleetFilter filter, CancellationToken cancel)
+    /// <summary>
+    /// Reads the counts over the hosts <paramref name="filter"/> admits and page <paramref name="page"/> of them,
+    /// <paramref name="pageSize"/> hosts a page (the page number is clamped to the pages there are).
+    /// </summary>
+    public static async Task<FleetView> LoadAsync(FleetStatus status, IAggregatorStore store, FleetFilter filter, int page, int pageSize,
+        CancellationToken cancel)
     {
-        var fleet = await status.LoadAsync(cancel);
-        var hosts = fleet.Hosts.Where(h =>
-            (filter.Profile is null || h.For(filter.Profile) is not null) &&
-            (filter.Level is null || h.Rand?.HostControlsMet == filter.Level) &&
-            (filter.Label is null || h.Labels.Contains(filter.Label, StringComparer.Ordinal)) &&
-            (filter.State is null || StateOf(h, filter) == filter.State) &&
-            (filter.Search is null || h.Name.Contains(filter.Search, StringComparison.OrdinalIgnoreCase))).ToList();
-        var shown = hosts.Select(h => h.AgentId).ToHashSet(StringComparer.Ordinal);
-        var failing = (await store.FailingVerdictsAsync(cancel))
-            .Where(v => shown.Contains(v.AgentId) && (filter.Profile is null || v.Profile == filter.Profile))
-            .GroupBy(v => v.ControlId, StringComparer.Ordinal)
-            .Select(g => new FailingControl(g.Key, g.First().Severity,
-                g.Where(v => v.Status == "fail").Select(v => v.AgentId).Distinct(StringComparer.Ordinal).Count(),
-                g.Where(v => v.Status == "error").Select(v => v.AgentId).Distinct(StringComparer.Ordinal).Count()))
+        var (policy, now) = await status.CurrentAsync(cancel);
+        var query = new FleetQuery(now, policy.StaleAfter, filter.Profile, filter.Level, filter.Label, filter.State, filter.Search);
+        var counts = await store.FleetCountsAsync(query, cancel);
+        var pages = Math.Max(1, (int)((counts.Shown + (long)pageSize - 1) / pageSize));
+        page = Math.Clamp(page, 1, pages);
+        var rows = await store.FleetHostsAsync(query, new FleetOrder(filter.Sort, filter.Descending), (int)Math.Min(int.MaxValue, (page - 1L) * pageSize),
+            pageSize, cancel);
+        var failing = counts.Failing
             .OrderBy(c => HostState.SeverityRank(c.Severity)).ThenByDescending(c => c.Failing + c.Erring).ThenBy(c => c.ControlId, StringComparer.Ordinal)
             .ToList();
-        return new FleetView(fleet, Sorted(hosts, filter), failing);
-    }
-
-    private static List<HostView> Sorted(List<HostView> hosts, FleetFilter filter)
-    {
-        IOrderedEnumerable<HostView> ordered = filter.Sort switch
-        {
-            "state" => hosts.OrderBy(h => HostState.All.ToList().IndexOf(StateOf(h, filter))),
-            "rand" => hosts.OrderByDescending(h => h.Rand?.HostControlsMet ?? ""),
-            "attested" => hosts.OrderByDescending(h => h.Rand?.Attested ?? ""),
-            "failed" => hosts.OrderByDescending(h => FailedOf(h, filter)),
-            "errors" => hosts.OrderByDescending(h => ErrorsOf(h, filter)),
-            "last" => hosts.OrderByDescending(h => h.LatestReport?.ReceivedAt ?? DateTimeOffset.MinValue),
-            _ => hosts.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase),
-        };
-        var list = ordered.ThenBy(h => h.Name, StringComparer.OrdinalIgnoreCase).ThenBy(h => h.AgentId, StringComparer.Ordinal).ToList();
-        if (filter.Descending) list.Reverse();
-        return list;
+        var unassigned = counts.UnassignedReported + counts.Unreported.Count(h => !policy.ProfilesFor(new HostSubject(h.Hostname, h.Labels)).Assigned);
+        return new FleetView(query, counts, await status.ViewsAsync(rows, policy, now, cancel), failing, unassigned, page, pages);
     }
 
     /// <summary>The hosts shown as CSV: one row per host and profile it is judged against (one row for a host without a report).</summary>

@@ -36,12 +36,21 @@ public sealed class FleetJudge(IAggregatorStore store, Catalog catalog, TimeProv
             await PolicyAsync(cancel));
     }
 
+    /// <summary>The last policy text loaded and what it loaded to: every page and report reads the policy, which rarely changes.</summary>
+    private volatile LoadedPolicy? _loaded;
+
     /// <summary>The policy in force: the one an admin applied, else <see cref="FleetPolicy.Default"/>.</summary>
     public async Task<FleetPolicy> PolicyAsync(CancellationToken cancel)
     {
         if (await store.GetPolicyAsync(cancel) is not { } stored) return FleetPolicy.Default;
+        // Keyed by the stored text itself, so a policy applied through another instance is seen at once.
+        if (_loaded is { } loaded && loaded.Text == stored.Text) return loaded.Policy;
         var (policy, errors) = CatalogLoader.LoadPolicy(new CatalogSource("policy", stored.Text), catalog);
-        if (policy is not null) return policy;
+        if (policy is not null)
+        {
+            _loaded = new LoadedPolicy(stored.Text, policy);
+            return policy;
+        }
         // A catalogue changed under a stored policy (a profile it names is gone): judge with what still holds, and say so.
         log.LogError("The stored fleet policy no longer loads against this catalogue ({Problem}); judging with the default policy", errors[0]);
         return FleetPolicy.Default;
@@ -115,4 +124,7 @@ public sealed class FleetJudge(IAggregatorStore store, Catalog catalog, TimeProv
 
     /// <summary>A status or severity as stored: kebab-case.</summary>
     public static string Kebab<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    /// <summary>A policy text and what it loaded to (one reference, so threads never see half of it).</summary>
+    private sealed record LoadedPolicy(string Text, FleetPolicy Policy);
 }

@@ -51,12 +51,6 @@ public sealed record HostView(string AgentId, string Name, string? ReportedName,
     public AssessmentView? For(string profile) => Assessments.FirstOrDefault(a => a.Profile == profile);
 }
 
-/// <summary>The whole fleet as judged now.</summary>
-/// <param name="Hosts">Every host, by name.</param>
-/// <param name="Policy">The policy in force.</param>
-/// <param name="At">The instant states were computed at.</param>
-public sealed record Fleet(IReadOnlyList<HostView> Hosts, FleetPolicy Policy, DateTimeOffset At);
-
 /// <summary>
 /// Reads the current judgement of the fleet for pages and the API, computing each host's state (staleness depends on the
 /// time of reading) the same way everywhere. Judgements that lapsed (a waiver or attestation expired) are made again
@@ -64,26 +58,29 @@ public sealed record Fleet(IReadOnlyList<HostView> Hosts, FleetPolicy Policy, Da
 /// </summary>
 public sealed class FleetStatus(IAggregatorStore store, FleetJudge judge, TimeProvider time)
 {
-    /// <summary>Every host.</summary>
-    public async Task<Fleet> LoadAsync(CancellationToken cancel)
+    /// <summary>
+    /// The policy in force and the instant states are computed at, once the judgements that lapsed are made again: what
+    /// a page reads counts and hosts with.
+    /// </summary>
+    public async Task<(FleetPolicy Policy, DateTimeOffset Now)> CurrentAsync(CancellationToken cancel)
     {
         await judge.RefreshDueAsync(cancel);
-        var policy = await judge.PolicyAsync(cancel);
-        var now = time.GetUtcNow();
-        var hosts = await store.AllHostsAsync(cancel);
-        var duplicates = DuplicateNames(hosts);
-        return new Fleet(hosts.Select(h => View(h, policy, now, duplicates)).ToList(), policy, now);
+        return (await judge.PolicyAsync(cancel), time.GetUtcNow());
+    }
+
+    /// <summary>Views of <paramref name="hosts"/> at <paramref name="now"/>.</summary>
+    public async Task<IReadOnlyList<HostView>> ViewsAsync(IReadOnlyList<HostRow> hosts, FleetPolicy policy, DateTimeOffset now, CancellationToken cancel)
+    {
+        var duplicates = await store.DuplicateNamesAsync(cancel);
+        return hosts.Select(h => View(h, policy, now, duplicates)).ToList();
     }
 
     /// <summary>One page of hosts whose name contains <paramref name="query"/>'s search, and how many match.</summary>
     public async Task<(int Total, IReadOnlyList<HostView> Hosts)> PageAsync(HostQuery query, CancellationToken cancel)
     {
-        await judge.RefreshDueAsync(cancel);
-        var policy = await judge.PolicyAsync(cancel);
+        var (policy, now) = await CurrentAsync(cancel);
         var page = await store.ListHostsAsync(query, cancel);
-        var duplicates = await store.DuplicateNamesAsync(cancel);
-        var now = time.GetUtcNow();
-        return (page.Total, page.Hosts.Select(h => View(h, policy, now, duplicates)).ToList());
+        return (page.Total, await ViewsAsync(page.Hosts, policy, now, cancel));
     }
 
     /// <summary>One host with its current verdicts, history and refusals, or null.</summary>
@@ -107,8 +104,4 @@ public sealed class FleetStatus(IAggregatorStore store, FleetJudge judge, TimePr
             host.EnrolledAt, host.RevokedAt, host.HasTpm, host.EkCertified, host.PcrDrift,
             host.Latest is { } r ? new LatestReportView(r.ReportId, r.ReceivedAt, r.Attestation, r.ProfileId) : null, host.LastRefusal, assessments, host.Rand);
     }
-
-    /// <summary>Names (lower-cased) that more than one unrevoked host enrolled with.</summary>
-    public static IReadOnlySet<string> DuplicateNames(IEnumerable<HostRow> hosts) => hosts.Where(h => h.RevokedAt is null)
-        .GroupBy(h => h.Hostname.ToLowerInvariant()).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
 }

@@ -131,5 +131,21 @@ internal static class Migrations
               scope TEXT NOT NULL, subject TEXT NOT NULL, window_end BIGINT NOT NULL, hits BIGINT NOT NULL, PRIMARY KEY (scope, subject));
             CREATE INDEX throttle_counters_expiry ON throttle_counters (window_end);
             """),
+        // The fleet pages read counts: each host's failed and erred controls over its profiles and whether any profile is
+        // assigned it, kept with its current judgement; indexes for the filters and for counting failing controls per host.
+        (10, """
+            ALTER TABLE agents ADD COLUMN failed BIGINT;
+            ALTER TABLE agents ADD COLUMN errors BIGINT;
+            ALTER TABLE agents ADD COLUMN unassigned BIGINT;
+            UPDATE agents SET
+              failed = (SELECT SUM(h.fail) FROM host_assessments h WHERE h.agent_id = agents.agent_id),
+              errors = (SELECT SUM(h.error) FROM host_assessments h WHERE h.agent_id = agents.agent_id),
+              unassigned = (SELECT CASE WHEN MAX(h.assigned) = 0 THEN 1 ELSE 0 END FROM host_assessments h WHERE h.agent_id = agents.agent_id)
+            WHERE judged_report_id IS NOT NULL;
+            CREATE INDEX host_verdicts_failing_hosts ON host_verdicts (status, control_id, agent_id, profile_id, severity) WHERE status IN ('fail', 'error');
+            CREATE INDEX host_assessments_by_profile ON host_assessments (profile_id, agent_id);
+            CREATE INDEX host_labels_by_label ON host_labels (label, agent_id);
+            CREATE INDEX agents_by_lower_name ON agents (LOWER(hostname)) WHERE revoked_at IS NULL;
+            """),
     ];
 }

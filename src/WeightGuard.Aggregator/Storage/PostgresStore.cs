@@ -15,6 +15,9 @@ public sealed class PostgresStore(string connectionString) : SqlStore
     protected override string MigrationLockSql => "SELECT pg_advisory_xact_lock(7724183531)";
 
     /// <inheritdoc/>
+    protected override string OrdinalCollation => " COLLATE \"C\"";
+
+    /// <inheritdoc/>
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancel) => await _source.OpenConnectionAsync(cancel);
 
     /// <summary>

@@ -27,20 +27,44 @@ public abstract partial class SqlStore
     {
         await Execute(db, tx, """
             UPDATE agents SET host_controls_met = @met, attested_level = @attested, pending_attestations = @pending, pcr_drift = @drift,
-                              judged_report_id = @report, judged_until = @until
+                              judged_report_id = @report, judged_until = @until, failed = @failed, errors = @errors, unassigned = @unassigned
             WHERE agent_id = @a
-            """, cancel, ("a", agentId), ("met", judgement.Rand.HostControlsMet), ("attested", judgement.Rand.Attested),
+            """, cancel, ("a", agentId), ("failed", (long)judgement.Assessments.Sum(p => p.Failed)), ("errors", (long)judgement.Assessments.Sum(p => p.Errors)),
+            ("unassigned", Flag(judgement.Assessments.Count > 0 && judgement.Assessments.All(p => !p.Assigned))), ("met", judgement.Rand.HostControlsMet), ("attested", judgement.Rand.Attested),
             ("pending", (long)judgement.Rand.PendingAttestations), ("drift", Flag(judgement.PcrDrift)), ("report", judgement.ReportId.ToString()),
             ("until", judgement.ValidUntil is { } until ? Ms(until) : null));
         await Execute(db, tx, "DELETE FROM host_assessments WHERE agent_id = @a", cancel, ("a", agentId));
-        await Execute(db, tx, "DELETE FROM host_verdicts WHERE agent_id = @a", cancel, ("a", agentId));
         foreach (var p in judgement.Assessments)
             await Execute(db, tx, """
                 INSERT INTO host_assessments (agent_id, profile_id, assigned, pass, fail, error, not_applicable, waived, manual, attested)
                 VALUES (@a, @p, @assigned, @pass, @fail, @error, @na, @waived, @manual, @attested)
                 """, cancel, ("a", agentId), ("p", p.Profile), ("assigned", Flag(p.Assigned)), ("pass", (long)p.Passed), ("fail", (long)p.Failed),
                 ("error", (long)p.Errors), ("na", (long)p.NotApplicable), ("waived", (long)p.Waived), ("manual", (long)p.Manual), ("attested", (long)p.Attested));
-        await InsertVerdictsAsync(db, tx, agentId, judgement.Verdicts, cancel);
+        await ReplaceVerdictsAsync(db, tx, agentId, judgement.Verdicts, cancel);
+    }
+
+    /// <summary>
+    /// Makes the host's stored verdicts <paramref name="verdicts"/>, writing only those that changed: a host reports the
+    /// same verdicts again and again, and rewriting them all (with every index on them) was most of ingest's SQL.
+    /// </summary>
+    private async Task ReplaceVerdictsAsync(DbConnection db, DbTransaction tx, string agentId, IReadOnlyList<CurrentVerdict> verdicts, CancellationToken cancel)
+    {
+        Dictionary<(string, string), CurrentVerdict> stored;
+        await using (var cmd = Command(db, tx, "SELECT profile_id, control_id, status, severity FROM host_verdicts WHERE agent_id = @a", ("a", agentId)))
+            stored = (await ReadAll(cmd, r => new CurrentVerdict(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)), cancel))
+                .ToDictionary(v => (v.Profile, v.ControlId));
+        var added = new List<CurrentVerdict>();
+        foreach (var v in verdicts)
+        {
+            if (!stored.Remove((v.Profile, v.ControlId), out var was)) added.Add(v);
+            else if (was != v)
+                await Execute(db, tx, "UPDATE host_verdicts SET status = @s, severity = @v WHERE agent_id = @a AND profile_id = @p AND control_id = @c", cancel,
+                    ("a", agentId), ("p", v.Profile), ("c", v.ControlId), ("s", v.Status), ("v", v.Severity));
+        }
+        foreach (var gone in stored.Keys)
+            await Execute(db, tx, "DELETE FROM host_verdicts WHERE agent_id = @a AND profile_id = @p AND control_id = @c", cancel,
+                ("a", agentId), ("p", gone.Item1), ("c", gone.Item2));
+        await InsertVerdictsAsync(db, tx, agentId, added, cancel);
     }
 
     /// <summary>

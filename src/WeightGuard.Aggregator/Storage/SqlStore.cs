@@ -197,10 +197,7 @@ public abstract partial class SqlStore : IAggregatorStore
     /// <inheritdoc/>
     public async Task<HostPage> ListHostsAsync(HostQuery query, CancellationToken cancel = default)
     {
-        // LIKE with an escaped pattern on the lower-cased name: case-insensitive in both databases.
-        var pattern = query.Search is null ? null
-            : "%" + query.Search.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
-                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var pattern = LikePattern(query.Search);
         var where = pattern is null ? "" : "WHERE LOWER(a.hostname) LIKE @pattern ESCAPE '\\'";
         await using var db = await OpenAsync(cancel);
         int total;

@@ -20,24 +20,22 @@ public static class OverviewPage
 
     /// <summary>Renders the page for <paramref name="filter"/>.</summary>
     public static Markup Render(HttpContext http, Catalog catalog, FleetView fleet, FleetFilter filter, IReadOnlyList<ProfileTrend> trends,
-        (DateOnly From, DateOnly To) window, int page)
+        (DateOnly From, DateOnly To) window)
     {
-        var hosts = fleet.Hosts;
-        var judged = hosts.Where(h => h.Rand is not null).ToList();
-        var perLevel = Levels.Select(l => (Level: l, Met: judged.Count(h => h.Rand!.HostControlsMet == l), Attested: judged.Count(h => h.Rand!.Attested == l))).ToList();
-        var perProfile = hosts.SelectMany(h => h.Assessments).GroupBy(a => a.Profile, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Where(g => filter.Profile is null || g.Key == filter.Profile).ToList();
-        var pages = Math.Max(1, (hosts.Count + PageSize - 1) / PageSize);
-        page = Math.Clamp(page, 1, pages);
-        var states = HostState.All.Select(s => (State: s, Hosts: hosts.Count(h => FleetView.StateOf(h, filter) == s))).Where(s => s.Hosts > 0).ToList();
-        var drifted = hosts.Where(h => h.PcrDrift && h.RevokedAt is null).ToList();
+        var counts = fleet.Counts;
+        var perLevel = Levels.Select(l => (Level: l, Met: counts.HostControlsMet.GetValueOrDefault(l), Attested: counts.Attested.GetValueOrDefault(l))).ToList();
+        var perProfile = counts.Profiles;
+        var (page, pages) = (fleet.Page, fleet.Pages);
+        var states = HostState.All.Select(s => (State: s, Hosts: counts.States.GetValueOrDefault(s))).Where(s => s.Hosts > 0).ToList();
+        // Drift is named for the page's hosts; every drifted host is untrusted, which the state filter lists in full.
+        var drifted = fleet.Hosts.Where(h => h.PcrDrift && h.RevokedAt is null).ToList();
 
         return Layout.Page(http, "Fleet overview", Html($"""
             <h1>Fleet overview</h1>
-            <p class="lead">{hosts.Count} of {fleet.Fleet.Hosts.Count} hosts shown: {string.Join(", ", states.Select(s => $"{s.Hosts} {s.State}"))}.
-            Hosts are judged against the profiles the <a href="{DashboardPaths.Policy}">fleet policy</a> assigns them{If(hosts.Any(h => h.Unassigned), Html($"; {hosts.Count(h => h.Unassigned)} no assignment covers are judged against {FleetPolicy.UnassignedProfile} and marked unassigned"))}.</p>
+            <p class="lead">{counts.Shown} of {counts.Total} hosts shown: {string.Join(", ", states.Select(s => $"{s.Hosts} {s.State}"))}.
+            Hosts are judged against the profiles the <a href="{DashboardPaths.Policy}">fleet policy</a> assigns them{If(fleet.Unassigned > 0, Html($"; {fleet.Unassigned} no assignment covers are judged against {FleetPolicy.UnassignedProfile} and marked unassigned"))}.</p>
             <p class="applied">{Applied(filter)}</p>
-            {If(drifted.Count > 0, Html($"""<p class="warning" role="note"><strong>PCR drift:</strong> the boot chain of {Join(drifted.Select((h, i) => Html($"{(i > 0 ? ", " : "")}<a href=\"{DashboardPaths.Host(h.AgentId)}#pcr\">{h.Name}</a>")))} changed since its baseline (firmware, boot loader or Secure Boot policy); each is untrusted until an admin confirms a new baseline.</p>"""))}
+            {If(drifted.Count > 0, Html($"""<p class="warning" role="note"><strong>PCR drift:</strong> the boot chain of {Join(drifted.Select((h, i) => Html($"{(i > 0 ? ", " : "")}<a href=\"{DashboardPaths.Host(h.AgentId)}#pcr\">{h.Name}</a>")))} changed since its baseline (firmware, boot loader or Secure Boot policy); each is untrusted until an admin confirms a new baseline (<a href="{DashboardPaths.With(DashboardPaths.Root, (filter with { State = HostState.Untrusted }).Query())}">every untrusted host</a>).</p>"""))}
             {Filters(catalog, fleet, filter)}
             <section aria-labelledby="levels"><h2 id="levels">Hosts per RAND level</h2>
             {SvgCharts.Bars("Hosts per RAND level whose host controls are met", perLevel.Select(p => (p.Level, p.Met)).ToList())}
@@ -48,7 +46,7 @@ public static class OverviewPage
             <section aria-labelledby="profiles"><h2 id="profiles">Compliance per assigned profile</h2>
             <table><caption>Hosts judged against each profile, by state</caption>
             <thead><tr><th scope="col">Profile</th><th scope="col">Hosts</th>{Join(HostState.All.Select(s => Html($"<th scope=\"col\">{s}</th>")))}</tr></thead>
-            <tbody>{Join(perProfile.Select(g => Html($"""<tr><td><a href="{DashboardPaths.With(DashboardPaths.Root, (filter with { Profile = g.Key }).Query())}">{g.Key}</a></td><td>{g.Count()}</td>{Join(HostState.All.Select(s => Html($"<td>{g.Count(a => a.State == s)}</td>")))}</tr>""")))}</tbody></table>
+            <tbody>{Join(perProfile.Select(g => Html($"""<tr><td><a href="{DashboardPaths.With(DashboardPaths.Root, (filter with { Profile = g.Profile }).Query())}">{g.Profile}</a></td><td>{g.Hosts}</td>{Join(HostState.All.Select(s => Html($"<td>{g.States.GetValueOrDefault(s)}</td>")))}</tr>""")))}</tbody></table>
             </section>
             <section aria-labelledby="trend"><h2 id="trend">Compliance trend per profile, {window.From:yyyy-MM-dd} to {window.To:yyyy-MM-dd}</h2>
             <p class="hint">Share of the hosts shown that were compliant, from each host's last report of each day as judged when it arrived; a day without reports is a gap.</p>
@@ -59,7 +57,7 @@ public static class OverviewPage
             </section>
             <section aria-labelledby="hosts"><h2 id="hosts">Hosts</h2>
             <p><a href="{DashboardPaths.With(DashboardPaths.HostsCsv, filter.Query())}">Download these hosts as CSV</a></p>
-            {HostTable(hosts.Skip((page - 1) * PageSize).Take(PageSize), filter)}
+            {HostTable(fleet.Hosts, filter)}
             {Pager(filter, page, pages)}
             </section>
             """));
