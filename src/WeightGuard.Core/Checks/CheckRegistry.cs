@@ -38,5 +38,10 @@ public static class CheckRegistry
         new RemovableMediaBlockedCheck(),
         new NoWeightCopiesOutsideCheck(),
         new AdminMfaCheck(),
+        new WeightsEncryptedInTransitCheck(),
+        new NoHumanUnlockSecretCheck(),
+        new ApplicationAllowListingCheck(),
+        new FirmwareSecurityCheck(),
+        new EndpointDetectionRunningCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }
