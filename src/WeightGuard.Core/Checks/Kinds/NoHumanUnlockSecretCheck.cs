@@ -30,32 +30,25 @@ public sealed class NoHumanUnlockSecretCheck : ICheck
         var human = context.List("human-methods");
         var bad = new List<(string Text, string Pointer)>();
         var unknown = new List<(string Text, string Pointer)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < storage.Paths.Count; i++)
+        var volumes = WeightVolumes.Distinct(storage);
+        foreach (var (v, at) in volumes)
         {
-            var volumes = storage.Paths[i].Volumes;
-            for (var j = 0; j < volumes.Count; j++)
+            if (v.Type is "LUKS1" or "LUKS2" && v.Luks is null)
             {
-                var v = volumes[j];
-                if (!seen.Add(v.Type + ":" + v.Name)) continue;
-                var at = EvidencePointer.To("storage", "paths", i, "volumes", j, "unlock");
-                if (v.Type is "LUKS1" or "LUKS2" && v.Luks is null)
-                {
-                    unknown.Add(($"{v.Name}: the LUKS header could not be read, so its key slots are unknown", at));
-                    continue;
-                }
-                var methods = v.Unlock.Where(u => human.Contains(u.Method)).ToList();
-                if (methods.Count == 0) continue;
-                var slots = methods.SelectMany(u => u.Keyslots).Distinct(StringComparer.Ordinal).ToList();
-                bad.Add((slots.Count > 0
-                    ? $"{v.Name}: key slot(s) {string.Join(", ", slots)} bound to no token open with a secret a person can hold ({string.Join(", ", methods.Select(u => u.Method))})"
-                    : $"{v.Name}: unlocks with {string.Join(", ", methods.Select(u => u.Method))}", at));
+                unknown.Add(($"{v.Name}: the LUKS header could not be read, so its key slots are unknown", at));
+                continue;
             }
+            var methods = v.Unlock.Where(u => human.Contains(u.Method)).ToList();
+            if (methods.Count == 0) continue;
+            var slots = methods.SelectMany(u => u.Keyslots).Distinct(StringComparer.Ordinal).ToList();
+            bad.Add((slots.Count > 0
+                ? $"{v.Name}: key slot(s) {string.Join(", ", slots)} bound to no token open with a secret a person can hold ({string.Join(", ", methods.Select(u => u.Method))})"
+                : $"{v.Name}: unlocks with {string.Join(", ", methods.Select(u => u.Method))}", at));
         }
         if (bad.Count > 0) return CheckOutcome.Fail(WeightsNoWorldAccessCheck.Summarise(bad.Select(b => b.Text).ToList()), bad.Select(b => b.Pointer));
         if (unknown.Count > 0) return CheckOutcome.Error(WeightsNoWorldAccessCheck.Summarise(unknown.Select(b => b.Text).ToList()), unknown.Select(b => b.Pointer));
-        return seen.Count == 0
+        return volumes.Count == 0
             ? CheckOutcome.NotApplicable("no encrypted volume under the weight paths (whether they must be encrypted is WG-DISK-001's question)")
-            : CheckOutcome.Pass($"all {seen.Count} encrypted volume(s) open only through hardware-held keys", EvidencePointer.To("storage", "paths"));
+            : CheckOutcome.Pass($"all {volumes.Count} encrypted volume(s) open only through hardware-held keys", EvidencePointer.To("storage", "paths"));
     }
 }
