@@ -1,4 +1,5 @@
 using WeightGuard.Core.Catalog;
+using WeightGuard.Core.Checks;
 using WeightGuard.Core.Checks.Kinds;
 using WeightGuard.Core.Evaluation;
 using WeightGuard.Core.Evidence;
