@@ -4,7 +4,10 @@ using WeightGuard.Collectors.Disk;
 using WeightGuard.Collectors.Gpu;
 using WeightGuard.Collectors.Host;
 using WeightGuard.Collectors.Keys;
+using WeightGuard.Collectors.Platform.AllowListing;
 using WeightGuard.Collectors.Platform.Egress;
+using WeightGuard.Collectors.Platform.Endpoint;
+using WeightGuard.Collectors.Platform.Firmware;
 using WeightGuard.Collectors.Platform.Logging;
 using WeightGuard.Collectors.Platform.Patches;
 using WeightGuard.Collectors.Platform.Ports;
@@ -98,9 +101,10 @@ public static class EvidenceCollector
         if (walk is null && accounts is not null) failures.Add(new CollectorFailure("access", "the weight inventory could not be collected"));
         var keys = walk is null ? null : Try("keys", () => new KeyMaterialCollector(root, accounts ?? AccountDatabase.Parse("", "")).Collect(options.WeightPaths, walk.Keys));
         progress?.Report("storage and disk encryption");
+        var resolver = new StorageChainResolver(root);
         var storage = Try("storage", () => BitLockerCollector.ForThisHost() is { } bitLocker && root.IsLive
             ? bitLocker.Collect(options.WeightPaths)
-            : new StorageChainResolver(root).Collect(options.WeightPaths));
+            : resolver.Collect(options.WeightPaths));
         progress?.Report("boot and platform");
         var boot = Try("boot", () => windows is null ? new SecureBootCollector(root).Collect() : WindowsBootCollector.Collect(windows.Registry));
         var platform = Try("platform", () => windows is null ? new KernelHardeningCollector(root).Collect() : DeviceGuardCollector.Collect(windows.Cim, windows.Registry));
@@ -129,11 +133,21 @@ public static class EvidenceCollector
         var stray = Try("strayWeights", () => new StrayWeightCollector(root).Collect(options.WeightPaths, cancellation));
         var ports = windows is null ? Try("ports", () => new PortCollector(root).Collect()) : null;
         if (windows is not null) failures.Add(new CollectorFailure("ports", "removable media and DMA ports are not read on Windows"));
+        progress?.Report("network storage, allow-listing, firmware and endpoint detection");
+        var transit = windows is null && storage is { } resolved ? Try("transit", () => new NetworkStorageCollector(root, resolver).Collect(resolved.Paths)) : null;
+        if (windows is not null) failures.Add(new CollectorFailure("transit", "encryption of SMB traffic to weight shares is not read on Windows"));
+        else if (storage is null) failures.Add(new CollectorFailure("transit", "the storage chains could not be resolved"));
+        var allowListing = Try("allowListing", () => windows is null ? new AllowListCollector(root, processes).Collect() : CodeIntegrityCollector.Collect(windows.Cim));
+        var firmware = windows is null ? Try("firmware", () => FirmwareCollector.For(root).Collect()) : null;
+        if (windows is not null) failures.Add(new CollectorFailure("firmware", "fwupd does not run on Windows"));
+        var endpoint = windows is null ? Try("endpointDetection", () => new EndpointDetectionCollector(root, processes).Collect()) : null;
+        if (windows is not null) failures.Add(new CollectorFailure("endpointDetection", "EDR services are not read on Windows"));
         return new Evidence
         {
             Host = host, Weights = walk?.Inventory, Access = access, Keys = keys, Storage = storage, Boot = boot, Platform = platform, Tpm = tpm,
             Gpu = gpu, Ssh = ssh, Privilege = privilege, Logging = logging, Egress = egress, Patches = patches, Ports = ports, StrayWeights = stray, Pam = pam,
             WeightIntegrity = integrity,
+            Transit = transit, AllowListing = allowListing, Firmware = firmware, EndpointDetection = endpoint,
             Failures = failures.DistinctBy(f => f.Domain).OrderBy(f => f.Domain, StringComparer.Ordinal).ToList(),
         };
     }

@@ -69,4 +69,16 @@ public class ValidateCommandTests
         Assert.That(stderr, Does.Contain("WG-ACL-001 has no 'fail' fixture").And.Contain("WG-SSH-001 has no 'pass' fixture"));
         Assert.That(stderr, Does.Not.Contain("WG-ACL-001 has no 'pass' fixture").And.Not.Contain("WG-ORG-001"));
     }
+
+    [Test]
+    public void NoFileExcusesAnAutomatedControlFromItsFixtures()
+    {
+        var fixtures = Path.Combine(_dir, "fixtures");
+        Directory.CreateDirectory(Path.Combine(fixtures, "WG-ACL-001", "pass"));
+        // the list of pending controls that once excused missing trees is gone: a file of that name changes nothing
+        File.WriteAllText(Path.Combine(fixtures, "PENDING"), "WG-ACL-001 trees not written yet\nWG-SSH-001 trees not written yet\n");
+        var (code, _, stderr) = WeightGuardProcess.Run("controls", "validate", _dir, "--fixtures", fixtures);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("WG-ACL-001 has no 'fail' fixture").And.Contain("WG-SSH-001 has no 'pass' fixture"));
+    }
 }

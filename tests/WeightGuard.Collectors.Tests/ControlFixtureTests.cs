@@ -3,8 +3,12 @@ using WeightGuard.Collectors.Weights.Manifests;
 using WeightGuard.Core.Catalog;
 using WeightGuard.Core.Checks;
 using WeightGuard.Core.Evaluation;
+using WeightGuard.Collectors.Tests.Disk;
+using WeightGuard.Collectors.Tpm;
 using WeightGuard.Core.Reports;
 using WeightGuard.Testing;
+using WeightGuard.Tpm;
+using WeightGuard.Tpm.EventLog;
 using WeightGuard.Tpm.Transport;
 using YamlDotNet.RepresentationModel;
 
@@ -21,7 +25,12 @@ namespace WeightGuard.Collectors.Tests;
 /// under <c>_base/</c> copied first), <c>copy</c> (directories of <c>tests/fixtures</c>, such as real nvidia-smi recordings, copied
 /// to host paths), <c>tpm: swtpm</c> (collect from the run's swtpm instead of no TPM), <c>params</c> (check parameters a profile would set, e.g. <c>require-weights</c>), <c>weights</c> (the weight paths, default <c>/models</c>), <c>modes</c>,
 /// <c>owners</c> (<c>uid:gid</c>) and <c>acl</c> (setfacl entries) by host path, <c>manifests</c> and <c>manifest-signers</c>
-/// (signed weight manifests in the tree and the certificates trusted to sign them, as <c>scan --manifest</c> gives them).
+/// (signed weight manifests in the tree and the certificates trusted to sign them, as <c>scan --manifest</c> gives them), and
+/// <c>luks</c>: device nodes that get a
+/// LUKS header written by <c>cryptsetup luksFormat</c> at test time (<c>format</c>: its arguments, e.g. a fixed
+/// <c>--uuid</c> that the tree's <c>dm/uuid</c> names; <c>tokens</c>: token JSON to import; <c>add-keys</c>: extra
+/// passphrase slots); with <c>tpm: swtpm</c>, <c>tpm-reset</c> (PCRs reset first; 16 and 23 are resettable at locality 0)
+/// and <c>tpm-extend-log</c> (the tree's firmware event log extended into the simulator, so the log replays to it).
 /// </remarks>
 [NonParallelizable]
 public class ControlFixtureTests
@@ -31,13 +40,13 @@ public class ControlFixtureTests
         ?? throw new InvalidOperationException("the repository's catalogue does not load; run weightguard controls validate");
 
     public static IEnumerable<TestCaseData> Cases() => Catalog.Controls.Values
-        .Where(c => ControlFixtures.NeedsFixtures(c) && !ControlFixtures.Pending(Fixtures).ContainsKey(c.Id))
+        .Where(ControlFixtures.NeedsFixtures)
         .SelectMany(c => ControlFixtures.Outcomes.Select(o => new TestCaseData(c.Id, o).SetName($"{c.Id} {o}s on its {o} tree")));
 
     [OneTimeTearDown]
     public void StopSimulator() => Swtpm.StopShared();
 
-    /// <summary>Every automated Linux control has both trees, except those listed in PENDING (which must lack them).</summary>
+    /// <summary>Every automated Linux control has both trees.</summary>
     [Test]
     public void EveryAutomatedLinuxControlHasAPassAndAFailTree() =>
         Assert.That(ControlFixtures.Missing(Catalog, Fixtures).Select(e => e.Message), Is.Empty);
@@ -65,6 +74,7 @@ public class ControlFixtureTests
 
         // a tree is not a running host and has no TPM, unless the manifest asks for the run's swtpm (with its EK certificates)
         var tpm = manifest.Tpm == "swtpm" ? TpmSelector.Parse(Swtpm.Shared.Selector) : null;
+        if (tpm is not null) PrepareSimulator(tree, manifest);
         var integrity = manifest.Manifests.Count == 0 ? null
             : new WeightIntegrityOptions(manifest.Manifests.Select(tree.Local).ToList(), manifest.ManifestSigners.Select(tree.Local).ToList());
         var evidence = EvidenceCollector.Collect(new CollectionOptions(tree.HostRoot, manifest.Weights, Tpm: tpm, Integrity: integrity));
@@ -78,8 +88,33 @@ public class ControlFixtureTests
         Assert.That(result.Status, Is.EqualTo(outcome == "pass" ? ControlStatus.Pass : ControlStatus.Fail), $"{id} on {dir}: {result.Message}");
     }
 
+    /// <summary>Resets the manifest's PCRs and, when asked, extends every measured event of the tree's log in each bank it records.</summary>
+    private static void PrepareSimulator(HostTree tree, FixtureManifest manifest)
+    {
+        void Tool(string name, string argument)
+        {
+            var (code, _, err) = ExternalTool.Run(ExternalTool.Require(name), [argument], env: Swtpm.Shared.TctiEnvironment);
+            Assert.That(code, Is.Zero, $"{name} {argument}: {err}");
+        }
+        foreach (var pcr in manifest.TpmReset) Tool("tpm2_pcrreset", pcr);
+        if (!manifest.TpmExtendLog) return;
+        var log = TcgEventLogParser.Parse(File.ReadAllBytes(tree.Local(TpmCollector.EventLogPath)));
+        foreach (var e in log.Events.Where(e => e.EventType != TcgEventType.NoAction))
+            Tool("tpm2_pcrextend", $"{e.PcrIndex}:" + string.Join(',', e.Digests.Where(d => d.Algorithm is TpmAlgId.Sha1 or TpmAlgId.Sha256)
+                .Select(d => $"{d.Algorithm.ToString().ToLowerInvariant()}={Convert.ToHexStringLower(d.Digest)}")));
+    }
+
     private static void Apply(HostTree tree, FixtureManifest manifest)
     {
+        foreach (var (device, luks) in manifest.Luks)
+        {
+            var local = tree.Local(device);
+            var image = LuksImage.Format(Path.GetDirectoryName(local)!, Path.GetFileName(local), [.. luks.Format]);
+            foreach (var token in luks.Tokens) image.ImportToken(token);
+            for (var i = 0; i < luks.AddKeys; i++) image.AddKey("--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000");
+            // the test's key files are not part of the host the tree stands for
+            foreach (var key in Directory.GetFiles(Path.GetDirectoryName(local)!, Path.GetFileName(local) + ".key*")) File.Delete(key);
+        }
         foreach (var (path, mode) in manifest.Modes) File.SetUnixFileMode(tree.Local(path), HostTree.Octal(mode));
         foreach (var (path, owner) in manifest.Owners)
         {
@@ -91,20 +126,26 @@ public class ControlFixtureTests
     }
 
     private sealed record FixtureManifest(IReadOnlyList<string> Base, IReadOnlyList<(string From, string To)> Copies, IReadOnlyList<string> Weights,
-        IReadOnlyDictionary<string, string> Modes, IReadOnlyDictionary<string, string> Owners, IReadOnlyDictionary<string, IReadOnlyList<string>> Acl, IReadOnlyDictionary<string, string> Params, string? Tpm)
+        IReadOnlyDictionary<string, string> Modes, IReadOnlyDictionary<string, string> Owners, IReadOnlyDictionary<string, IReadOnlyList<string>> Acl, IReadOnlyDictionary<string, string> Params, string? Tpm,
+        IReadOnlyDictionary<string, LuksFixture> Luks, IReadOnlyList<string> TpmReset, bool TpmExtendLog)
     {
         public IReadOnlyList<string> Manifests { get; init; } = [];
         public IReadOnlyList<string> ManifestSigners { get; init; } = [];
     }
 
+    /// <summary>A LUKS header to write at a device node: luksFormat arguments, tokens to import, extra passphrase slots.</summary>
+    private sealed record LuksFixture(IReadOnlyList<string> Format, IReadOnlyList<string> Tokens, int AddKeys);
+
     private static FixtureManifest Manifest(string path)
     {
-        if (!File.Exists(path)) return new FixtureManifest([], [], ["/models"], new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, string>(), null);
+        if (!File.Exists(path)) return new FixtureManifest([], [], ["/models"], new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, string>(), null,
+            new Dictionary<string, LuksFixture>(), [], false);
         var stream = new YamlStream();
         stream.Load(new StringReader(File.ReadAllText(path)));
         // a manifest of comments only (saying why the tree fails) is an empty one
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) root = new YamlMappingNode();
-        IReadOnlyList<string> List(string key) => root.Children.TryGetValue(key, out var n) ? ((YamlSequenceNode)n).Children.Select(c => ((YamlScalarNode)c).Value!).ToList() : [];
+        static IReadOnlyList<string> Items(YamlMappingNode map, string key) => map.Children.TryGetValue(key, out var n) ? ((YamlSequenceNode)n).Children.Select(c => ((YamlScalarNode)c).Value!).ToList() : [];
+        IReadOnlyList<string> List(string key) => Items(root, key);
         Dictionary<string, T> Map<T>(string key, Func<YamlNode, T> read) => root.Children.TryGetValue(key, out var n)
             ? ((YamlMappingNode)n).Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => read(kv.Value))
             : [];
@@ -115,7 +156,10 @@ public class ControlFixtureTests
             : [];
         return new FixtureManifest(List("base"), copies, weights.Count > 0 ? weights : ["/models"], Map("modes", n => ((YamlScalarNode)n).Value!),
             Map("owners", n => ((YamlScalarNode)n).Value!), Map<IReadOnlyList<string>>("acl", n => ((YamlSequenceNode)n).Children.Select(c => ((YamlScalarNode)c).Value!).ToList()),
-            Map("params", n => ((YamlScalarNode)n).Value!), root.Children.TryGetValue("tpm", out var t) ? ((YamlScalarNode)t).Value : null)
+            Map("params", n => ((YamlScalarNode)n).Value!), root.Children.TryGetValue("tpm", out var t) ? ((YamlScalarNode)t).Value : null,
+            Map("luks", n => new LuksFixture(Items((YamlMappingNode)n, "format"), Items((YamlMappingNode)n, "tokens"),
+                ((YamlMappingNode)n).Children.TryGetValue("add-keys", out var k) ? int.Parse(((YamlScalarNode)k).Value!, System.Globalization.CultureInfo.InvariantCulture) : 0)),
+            List("tpm-reset"), root.Children.TryGetValue("tpm-extend-log", out var x) && ((YamlScalarNode)x).Value == "true")
         {
             Manifests = List("manifests"), ManifestSigners = List("manifest-signers"),
         };

@@ -60,7 +60,7 @@ public sealed class StorageChainResolver
     private StoragePathEvidence Resolve(string path, int depth)
     {
         var real = HostPaths.RealPath(_root, path);
-        var mount = Mounts().Where(m => HostPaths.IsUnder(real, m.MountPoint)).MaxBy(m => m.MountPoint == "/" ? 0 : m.MountPoint.Length + 1);
+        var mount = MountOfReal(real);
         if (mount is null)
             return new StoragePathEvidence(path, real, [], new EncryptionVerdict(EncryptionState.Unknown, true,
                 "no mount found for this path (/proc/self/mountinfo missing or unreadable)"), []);
@@ -74,6 +74,12 @@ public sealed class StorageChainResolver
             ("fsType", mount.FsType), ("majMin", $"{mount.Major}:{mount.Minor}"), ("options", mount.Options), ("root", mount.Root)), below);
         return new StoragePathEvidence(path, real, [mountLayer, .. walker.Chain], verdict, walker.Volumes.ToList());
     }
+
+    /// <summary>The mount an absolute host path lies under (the longest mount-point prefix of its real path), or null.</summary>
+    public MountInfoEntry? MountOf(string path) => MountOfReal(HostPaths.RealPath(_root, path));
+
+    private MountInfoEntry? MountOfReal(string real) =>
+        Mounts().Where(m => HostPaths.IsUnder(real, m.MountPoint)).MaxBy(m => m.MountPoint == "/" ? 0 : m.MountPoint.Length + 1);
 
     /// <summary>Classifies the mounted file system; returns the names of the layers under the mount and the verdict.</summary>
     private (IReadOnlyList<string> Below, EncryptionVerdict Verdict) FileSystem(MountInfoEntry mount, string real, BlockStackWalker walker, int depth)

@@ -39,5 +39,10 @@ public static class CheckRegistry
         new NoWeightCopiesOutsideCheck(),
         new AdminMfaCheck(),
         new WeightsMatchSignedManifestCheck(),
+        new WeightsEncryptedInTransitCheck(),
+        new NoHumanUnlockSecretCheck(),
+        new ApplicationAllowListingCheck(),
+        new FirmwareSecurityCheck(),
+        new EndpointDetectionRunningCheck(),
     }.ToFrozenDictionary(c => c.Kind, StringComparer.Ordinal);
 }

@@ -42,6 +42,14 @@ public sealed record Evidence
     public PamEvidence? Pam { get; init; }
     /// <summary>The weight files compared with the signed weight manifests the host trusts; null when no manifest is configured.</summary>
     public WeightIntegrityEvidence? WeightIntegrity { get; init; }
+    /// <summary>How weights on network storage are protected on the wire (NFS, SMB, iSCSI).</summary>
+    public TransitEvidence? Transit { get; init; }
+    /// <summary>Application allow-listing: fapolicyd, IMA appraisal, WDAC.</summary>
+    public AllowListEvidence? AllowListing { get; init; }
+    /// <summary>Firmware security as fwupd reports it (HSI attributes, firmware with known issues).</summary>
+    public FirmwareEvidence? Firmware { get; init; }
+    /// <summary>Endpoint detection and response agents installed and running.</summary>
+    public EndpointDetectionEvidence? EndpointDetection { get; init; }
     /// <summary>Domains whose collector failed or does not exist on this platform, with the reason.</summary>
     public IReadOnlyList<CollectorFailure> Failures { get; init; } = [];
 }

@@ -33,7 +33,7 @@ public sealed class PortCollector(HostRoot root)
     {
         var conf = root.ReadText("/etc/usbguard/usbguard-daemon.conf", InputKind.ConfigFile);
         if (conf is null) return (false, "usbguard is not installed (/etc/usbguard/usbguard-daemon.conf not found)");
-        if (HostGlob.Expand(root, "/etc/systemd/system/*.wants/usbguard.service").Count == 0) return (false, "usbguard.service is not enabled");
+        if (!SystemdUnits.IsEnabled(root, "usbguard.service")) return (false, "usbguard.service is not enabled");
         var policy = conf.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("ImplicitPolicyTarget=", StringComparison.Ordinal));
         var target = policy?["ImplicitPolicyTarget=".Length..].Trim() ?? "block";
         return target is "block" or "reject" ? (true, null) : (false, $"ImplicitPolicyTarget={target} lets devices no rule names attach");

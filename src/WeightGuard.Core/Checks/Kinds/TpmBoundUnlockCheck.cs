@@ -23,31 +23,24 @@ public sealed class TpmBoundUnlockCheck : ICheck
         if (context.Domain(e => e.Storage, "storage", out var storage) is { } missing) return missing;
         var required = context.List("required-pcrs");
         var bad = new List<(string Text, string Pointer)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < storage.Paths.Count; i++)
+        var volumes = WeightVolumes.Distinct(storage);
+        foreach (var (v, at) in volumes)
         {
-            var volumes = storage.Paths[i].Volumes;
-            for (var j = 0; j < volumes.Count; j++)
+            var tpm = v.Unlock.Where(u => u.Method is "tpm2" or "clevis-tpm2" || u.Method.StartsWith("bitlocker-tpm", StringComparison.Ordinal)
+                                          || (u.Method == "clevis-sss" && u.Details.ContainsKey("pcrs"))).ToList();
+            if (tpm.Count == 0)
             {
-                var v = volumes[j];
-                if (!seen.Add(v.Type + ":" + v.Name)) continue;
-                var at = EvidencePointer.To("storage", "paths", i, "volumes", j, "unlock");
-                var tpm = v.Unlock.Where(u => u.Method is "tpm2" or "clevis-tpm2" || u.Method.StartsWith("bitlocker-tpm", StringComparison.Ordinal)
-                                              || (u.Method == "clevis-sss" && u.Details.ContainsKey("pcrs"))).ToList();
-                if (tpm.Count == 0)
-                {
-                    bad.Add(($"{v.Name}: no TPM-bound unlock ({string.Join(", ", v.Unlock.Select(u => u.Method).DefaultIfEmpty("none known"))})", at));
-                    continue;
-                }
-                if (v.Type.StartsWith("BITLK", StringComparison.Ordinal)) continue; // BitLocker's TPM protector seals to its own PCR profile
-                var bound = tpm.SelectMany(u => u.Details.TryGetValue("pcrs", out var p) ? p.Split('+') : []).ToHashSet(StringComparer.Ordinal);
-                var absent = required.Where(r => !bound.Contains(r)).ToList();
-                if (absent.Count > 0) bad.Add(($"{v.Name}: TPM binding lacks PCR {string.Join("+", absent)}", at));
+                bad.Add(($"{v.Name}: no TPM-bound unlock ({string.Join(", ", v.Unlock.Select(u => u.Method).DefaultIfEmpty("none known"))})", at));
+                continue;
             }
+            if (v.Type.StartsWith("BITLK", StringComparison.Ordinal)) continue; // BitLocker's TPM protector seals to its own PCR profile
+            var bound = tpm.SelectMany(u => u.Details.TryGetValue("pcrs", out var p) ? p.Split('+') : []).ToHashSet(StringComparer.Ordinal);
+            var absent = required.Where(r => !bound.Contains(r)).ToList();
+            if (absent.Count > 0) bad.Add(($"{v.Name}: TPM binding lacks PCR {string.Join("+", absent)}", at));
         }
-        if (seen.Count == 0) return CheckOutcome.NotApplicable("no encrypted volume under the weight paths");
+        if (volumes.Count == 0) return CheckOutcome.NotApplicable("no encrypted volume under the weight paths");
         return bad.Count == 0
-            ? CheckOutcome.Pass($"all {seen.Count} encrypted volume(s) unlock through the TPM", EvidencePointer.To("storage", "paths"))
+            ? CheckOutcome.Pass($"all {volumes.Count} encrypted volume(s) unlock through the TPM", EvidencePointer.To("storage", "paths"))
             : CheckOutcome.Fail(WeightsNoWorldAccessCheck.Summarise(bad.Select(b => b.Text).ToList()), bad.Select(b => b.Pointer).Distinct());
     }
 }
