@@ -24,6 +24,8 @@ internal static class EnrollmentEndpoints
         {
             using var body = await JsonBody.ReadAsync(http.Request, MaxBodyBytes, cancel);
             var request = JsonBody.Bind(body.RootElement, ProtocolJsonContext.Default.EnrollmentRequest);
+            // Checked before the name keys a shared counter: PostgreSQL cannot store a NUL, and a huge name must not become a row.
+            if (HostNames.Problem(request.Hostname) is { } badName) throw ProblemException.BadRequest("hostname: " + badName);
             if (await throttles.EnrollmentsByHostname.CountAsync(request.Hostname, cancel) is { } wait)
                 return new TooManyRequests(wait, "too many enrolment requests for this host name; try again later");
             var result = await enrollment.StartAsync(request, cancel);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using WeightGuard.Core.Inputs;
@@ -80,17 +79,10 @@ internal static class EvidenceCommand
     /// <summary>A certificate from a PEM or DER file; null after printing why it cannot be read.</summary>
     private static X509Certificate2? LoadCertificate(string path)
     {
-        try
+        try { return CertificateFile.Load(path); }
+        catch (InvalidDataException e)
         {
-            var bytes = BoundedFile.ReadBytes(path, InputKind.Certificate);
-            var text = System.Text.Encoding.ASCII.GetString(bytes);
-            return text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)
-                ? X509Certificate2.CreateFromPem(text)
-                : X509CertificateLoader.LoadCertificate(bytes);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or CryptographicException or ArgumentException)
-        {
-            Console.Error.WriteLine($"--trust {path}: not a readable PEM or DER certificate: {e.Message}");
+            Console.Error.WriteLine("--trust " + e.Message);
             return null;
         }
     }

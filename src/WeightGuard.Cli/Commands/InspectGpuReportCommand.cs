@@ -44,9 +44,9 @@ internal static class InspectGpuReportCommand
         {
             report = SpdmMeasurementReport.Parse(BoundedFile.ReadBytes(reportPath, InputKind.GpuReport));
             step = certsPath;
-            chain = Certificates(certsPath);
+            chain = CertificateFile.LoadAll(certsPath);
             step = rootPath ?? "the built-in NVIDIA root";
-            roots = rootPath is null ? [GpuTrustAnchors.NvidiaDeviceIdentityRoot()] : Certificates(rootPath);
+            roots = rootPath is null ? [GpuTrustAnchors.NvidiaDeviceIdentityRoot()] : CertificateFile.LoadAll(rootPath);
             if (nonceHex is not null)
             {
                 step = "--nonce";
@@ -81,14 +81,6 @@ internal static class InspectGpuReportCommand
             check.Mismatches.Select(m => new GpuMismatchJson(m.Index, m.Name, m.Found)).ToList(), check.Verdict, check.Reason);
         Console.Out.WriteLine(JsonSerializer.Serialize(json, InspectGpuReportJsonContext.Default.GpuReportJson));
         return check.Verdict == GpuReportVerifier.Verified ? ExitCodes.Ok : ExitCodes.Failed;
-    }
-
-    private static IReadOnlyList<X509Certificate2> Certificates(string path)
-    {
-        var collection = new X509Certificate2Collection();
-        collection.ImportFromPem(BoundedFile.ReadText(path, InputKind.Certificate));
-        if (collection.Count == 0) throw new InvalidDataException("no PEM certificate in the file");
-        return [.. collection];
     }
 
     private static int Fail(string message)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using WeightGuard.Collectors.Weights.Manifests;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Cli.Commands;
 

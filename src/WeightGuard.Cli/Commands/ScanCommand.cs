@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using Spectre.Console;
-using WeightGuard.Agent;
 using WeightGuard.Agent.Enrollment;
 using WeightGuard.Agent.Scanning;
 using WeightGuard.Agent.Upload;
-using WeightGuard.Collectors;
+using WeightGuard.Agent;
 using WeightGuard.Collectors.Weights.Hashing;
 using WeightGuard.Collectors.Weights.Manifests;
+using WeightGuard.Collectors;
+using WeightGuard.Core.Inputs;
 using WeightGuard.Core.Reports;
 using WeightGuard.Reporting;
 using WeightGuard.Tpm.Transport;

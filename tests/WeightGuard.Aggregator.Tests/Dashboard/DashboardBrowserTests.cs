@@ -286,29 +286,27 @@ public sealed class DashboardBrowserTests
         await _page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await SignInAsync(_fleet.Auditor);
         await _page.GetByRole(AriaRole.Link, new() { Name = "Export evidence" }).ClickAsync();
-        var certificate = _page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("certificate", System.Text.RegularExpressions.RegexOptions.IgnoreCase) });
         using var trust = X509Certificate2.CreateFromPem(File.ReadAllText(_fleet.Aggregator.Data.CaCertificate));
-        if (await certificate.CountAsync() > 0)
-        {
-            var offered = await _page.RunAndWaitForDownloadAsync(() => certificate.First.ClickAsync());
-            var saved = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-ca.crt");
-            await offered.SaveAsAsync(saved);
-            using var downloaded = X509CertificateLoader.LoadCertificateFromFile(saved);
-            Assert.That(downloaded.Thumbprint, Is.EqualTo(trust.Thumbprint), "the certificate offered is the aggregator's CA");
-        }
-        // This export page takes agent ids; the auditor copies the id from the host page.
-        var agent = _fleet.AgentIds["gpu-tpm-01"];
-        await _page.Locator("#hosts").FillAsync(agent);
+        var offered = await _page.RunAndWaitForDownloadAsync(() => _page.GetByRole(AriaRole.Link, new() { Name = "Download the aggregator's CA certificate (ca.crt)" }).ClickAsync());
+        var saved = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-ca.crt");
+        await offered.SaveAsAsync(saved);
+        using var downloaded = X509CertificateLoader.LoadCertificateFromFile(saved);
+        Assert.That(downloaded.Thumbprint, Is.EqualTo(trust.Thumbprint), "the certificate offered is the aggregator's CA");
+        // The host by its enrolled name, as the auditor read it on the overview.
+        await _page.Locator("#hosts").FillAsync("gpu-tpm-01");
         await ScreenshotAsync("walk-7-export-one-host");
         var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByRole(AriaRole.Button, new() { Name = "Download the bundle" }).ClickAsync());
         var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-export-one-host.zip");
         await download.SaveAsAsync(path);
-        await using var bundle = File.OpenRead(path);
-        var verification = EvidenceBundleVerifier.Verify(bundle, trust);
+        BundleVerification verification;
+        await using (var bundle = File.OpenRead(path)) verification = EvidenceBundleVerifier.Verify(bundle, downloaded);
         Assert.That(verification.Problems, Is.Empty, string.Join("\n", verification.Problems));
         Assert.That(verification.Verified);
-        Assert.That(verification.Manifest!.Files.Where(f => f.Path.StartsWith("hosts/", StringComparison.Ordinal)).Select(f => f.Path.Split('/')[1]).Distinct(),
-            Is.EqualTo(new[] { agent }), "only the host asked for");
         Assert.That(verification.Counts.QuotesVerified, Is.EqualTo(2));
+        // The working paper names the host and its reports, anchored in the certificate the page offered.
+        var paper = WorkingPaper.Of(verification, "weightguard test", DateTimeOffset.UtcNow, path, downloaded, null);
+        Assert.That(paper.Hosts.Select(h => h.Name), Is.EqualTo(new[] { "gpu-tpm-01" }), "only the host asked for, by name");
+        Assert.That(paper.Hosts.Single().Reports, Has.Count.EqualTo(2));
+        Assert.That(paper.Trust?.Sha256Fingerprint, Is.EqualTo(ManifestSignature.Fingerprint(trust)));
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using WeightGuard.Core.Evidence;
+using WeightGuard.Core.Inputs;
 
 namespace WeightGuard.Collectors.Weights.Manifests;
 
