@@ -102,6 +102,7 @@ public class SshdConfigTests
     [TestCase("PasswordAuthentication\n", "missing argument")]
     [TestCase("PermitRootLgin no\n", "Bad configuration option: PermitRootLgin")]
     [TestCase("Match User\n", "Missing Match criteria for User")]
+    [TestCase("Match  # no criteria, only a comment\n", "Match without criteria")] // found by fuzzing: was an IndexOutOfRangeException
     [TestCase("{{ template }}\n", "is not a configuration keyword")]
     [TestCase("UsePAM 1\n", "must be yes or no")]
     public void Garbage_is_an_error_naming_file_and_line(string content, string problem)

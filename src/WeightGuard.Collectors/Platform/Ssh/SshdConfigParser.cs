@@ -91,8 +91,9 @@ public sealed class SshdConfigParser(ConfigFileBudget budget)
             switch (keyword.ToLowerInvariant())
             {
                 case "match":
-                    if (args.Length == 0) throw new InvalidDataException($"{at}: Match without criteria");
-                    CheckCriteria(Words(args), at);
+                    // A comment after the keyword ("Match # x") leaves no criteria either.
+                    if (Words(args) is not { Length: > 0 } criteria) throw new InvalidDataException($"{at}: Match without criteria");
+                    CheckCriteria(criteria, at);
                     match = new MatchBuilder(args, at, new Dictionary<string, SshSetting>(StringComparer.Ordinal));
                     _blocks.Add(match);
                     break;
