@@ -22,7 +22,7 @@ public static class ComplianceTrend
         // every host the filter admits (not only the page shown) is counted.
         var everyHost = filter with { Profile = null, Sort = null, Descending = false } == new FleetFilter();
         var shown = everyHost ? new HashSet<string>()
-            : (await store.FleetHostsAsync(fleet.Query, new FleetOrder(), 0, int.MaxValue, cancel)).Select(h => h.AgentId).ToHashSet(StringComparer.Ordinal);
+            : (await store.FleetHostIdsAsync(fleet.Query, cancel)).ToHashSet(StringComparer.Ordinal);
         var trends = new List<ProfileTrend>(profiles.Count);
         foreach (var profile in profiles)
             trends.Add(new ProfileTrend(profile, everyHost

@@ -11,6 +11,7 @@ using WeightGuard.Aggregator.Export;
 using WeightGuard.Aggregator.Attestations;
 using WeightGuard.Aggregator.Hosting;
 using WeightGuard.Aggregator.Judgement;
+using WeightGuard.Aggregator.Pki;
 using WeightGuard.Aggregator.Problems;
 using WeightGuard.Aggregator.Storage;
 using WeightGuard.Aggregator.Waivers;
@@ -104,13 +105,13 @@ public static class DashboardEndpoints
             new HtmlPage(AttestationsPage.Render(http, catalog, await AttestationViewsAsync(store, time, cancel), null, null)));
 
         var auditor = app.MapGroup(DashboardPaths.Export).RequireAuthorization(DashboardAuthentication.Policy(Roles.Auditor));
-        auditor.MapGet("", async (HttpContext http, IAggregatorStore store, DataDirectory data, CancellationToken cancel) =>
-            new HtmlPage(ExportPage.Render(http, await ExportPageModelAsync(store, data, cancel), null)));
+        auditor.MapGet("", async (HttpContext http, IAggregatorStore store, CertificateAuthority ca, CancellationToken cancel) =>
+            new HtmlPage(ExportPage.Render(http, await ExportPageModelAsync(store, ca, cancel), null)));
         auditor.MapPost("", ExportAsync);
-        auditor.MapGet("/ca.crt", (HttpContext http, DataDirectory data) =>
+        auditor.MapGet("/ca.crt", (HttpContext http, CertificateAuthority ca) =>
         {
             HtmlPage.SecurityHeaders(http.Response);
-            return Results.File(File.ReadAllBytes(data.CaCertificate), "application/x-pem-file", "ca.crt");
+            return Results.File(System.Text.Encoding.ASCII.GetBytes(ca.CertificatePem), "application/x-pem-file", "ca.crt");
         });
         app.MapGet(DashboardPaths.Audit, async (HttpContext http, long? before, IAggregatorStore store, CancellationToken cancel) =>
                 new HtmlPage(AuditPage.Render(http, await store.AuditBeforeAsync(before is > 0 ? before.Value : long.MaxValue, AuditPage.PageSize, cancel))))
@@ -377,21 +378,18 @@ public static class DashboardEndpoints
         return Results.Redirect(DashboardPaths.Attestations);
     }
 
-    private static async Task<ExportPageModel> ExportPageModelAsync(IAggregatorStore store, DataDirectory data, CancellationToken cancel)
-    {
-        using var ca = data.LoadCaCertificate();
-        return new ExportPageModel(ca.Subject, WeightGuard.Evidence.ManifestSignature.Fingerprint(ca),
+    private static async Task<ExportPageModel> ExportPageModelAsync(IAggregatorStore store, CertificateAuthority ca, CancellationToken cancel) =>
+        new(ca.Certificate.Subject, WeightGuard.Evidence.ManifestSignature.Fingerprint(ca.Certificate),
             await store.AuditOfActionAsync(AuditActions.ExportMade, ExportPage.PastExports, cancel));
-    }
 
-    private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, AuditLog audit, IAggregatorStore store, DataDirectory data,
+    private static async Task<IResult> ExportAsync(HttpContext http, EvidenceExport export, AuditLog audit, IAggregatorStore store, CertificateAuthority ca,
         CancellationToken cancel)
     {
         if (await ReadFormAsync(http) is not { } form) return BadForm(http);
         var typed = form["hosts"].ToString();
         var sinceText = form["since"].ToString();
         async Task<IResult> Refused(string message, int status) =>
-            new HtmlPage(ExportPage.Render(http, await ExportPageModelAsync(store, data, cancel), message, typed, sinceText), status);
+            new HtmlPage(ExportPage.Render(http, await ExportPageModelAsync(store, ca, cancel), message, typed, sinceText), status);
         DateTimeOffset? since = null;
         if (sinceText is { Length: > 0 })
         {

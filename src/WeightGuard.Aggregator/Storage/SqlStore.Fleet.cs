@@ -131,6 +131,30 @@ public abstract partial class SqlStore
     /// <inheritdoc/>
     public async Task<IReadOnlyList<HostRow>> FleetHostsAsync(FleetQuery query, FleetOrder order, int offset, int limit, CancellationToken cancel = default)
     {
+        await using var db = await OpenAsync(cancel);
+        // The page's ids are ordered from the agents alone; only then are the page's reports read. Sorting rows that
+        // carry report columns makes SQLite read every host's report (past its body) before it can keep a page.
+        var ids = await FleetIdsAsync(db, query, order, offset, limit, cancel);
+        var rows = new Dictionary<string, HostRow>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(HostsPerQuery))
+        {
+            await using var cmd = Command(db, null, $"SELECT {HostColumns} FROM {HostFrom} WHERE a.agent_id IN ({string.Join(", ", chunk.Select((_, i) => "@h" + i))})",
+                chunk.Select((id, i) => ("h" + i, (object?)id)).ToArray());
+            foreach (var host in await ReadAll(cmd, ReadHost, cancel)) rows[host.AgentId] = host;
+        }
+        return await WithAssessmentsAsync(db, ids.Select(id => rows[id]).ToList(), cancel);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> FleetHostIdsAsync(FleetQuery query, CancellationToken cancel = default)
+    {
+        await using var db = await OpenAsync(cancel);
+        return await FleetIdsAsync(db, query, new FleetOrder(), 0, int.MaxValue, cancel);
+    }
+
+    /// <summary>The ids of up to <paramref name="limit"/> hosts <paramref name="query"/> admits, in <paramref name="order"/>, after <paramref name="offset"/>.</summary>
+    private async Task<IReadOnlyList<string>> FleetIdsAsync(DbConnection db, FleetQuery query, FleetOrder order, int offset, int limit, CancellationToken cancel)
+    {
         var (from, where, parameters, _) = FleetFilter(query);
         var (asc, desc) = order.Descending ? ("DESC", "ASC") : ("ASC", "DESC");
         var column = order.Column switch
@@ -143,23 +167,11 @@ public abstract partial class SqlStore
             "last" => $"COALESCE(a.latest_received_at, -1) {desc}, ",
             _ => "",
         };
-        await using var db = await OpenAsync(cancel);
-        // The page's ids are ordered from the agents alone; only then are the page's reports read. Sorting rows that
-        // carry report columns makes SQLite read every host's report (past its body) before it can keep a page.
-        IReadOnlyList<string> ids;
-        await using (var cmd = Command(db, null, $"""
-                         SELECT a.agent_id FROM {from} WHERE {where}
-                         ORDER BY {column}UPPER(a.hostname){OrdinalCollation} {asc}, a.agent_id{OrdinalCollation} {asc} LIMIT @limit OFFSET @offset
-                         """, [.. parameters, ("limit", (long)limit), ("offset", (long)offset)]))
-            ids = await ReadAll(cmd, r => r.GetString(0), cancel);
-        var rows = new Dictionary<string, HostRow>(StringComparer.Ordinal);
-        foreach (var chunk in ids.Chunk(HostsPerQuery))
-        {
-            await using var cmd = Command(db, null, $"SELECT {HostColumns} FROM {HostFrom} WHERE a.agent_id IN ({string.Join(", ", chunk.Select((_, i) => "@h" + i))})",
-                chunk.Select((id, i) => ("h" + i, (object?)id)).ToArray());
-            foreach (var host in await ReadAll(cmd, ReadHost, cancel)) rows[host.AgentId] = host;
-        }
-        return await WithAssessmentsAsync(db, ids.Select(id => rows[id]).ToList(), cancel);
+        await using var cmd = Command(db, null, $"""
+            SELECT a.agent_id FROM {from} WHERE {where}
+            ORDER BY {column}UPPER(a.hostname){OrdinalCollation} {asc}, a.agent_id{OrdinalCollation} {asc} LIMIT @limit OFFSET @offset
+            """, [.. parameters, ("limit", (long)limit), ("offset", (long)offset)]);
+        return await ReadAll(cmd, r => r.GetString(0), cancel);
     }
 
     /// <inheritdoc/>
